@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, builds, then runs the unit tests (Node)
+# and the end-to-end tests (real Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== dependencies"
+node scripts/ensure-deps.mjs
+echo "== build"
+npm run --silent build
+echo "== unit tests (vitest, Node)"
+npx vitest run
+echo "== browser"
+bash scripts/ensure-chromium.sh
+echo "== end-to-end tests (playwright, Chromium)"
+npx playwright test "$@"

@@ -1,0 +1,196 @@
+/**
+ * The types every other module speaks: stored values, backends and mutexes.
+ * This module imports nothing, so backends written outside the package can
+ * depend on it alone.
+ *
+ * @module
+ */
+
+/**
+ * The "nothing stored here" marker, returned by `get` and by backends for a
+ * miss. Compare by identity: `value === NO_VALUE`.
+ */
+export const NO_VALUE: unique symbol = Symbol.for('dogpile-cache.NO_VALUE') as never;
+/** The type of {@link NO_VALUE}. */
+export type NoValue = typeof NO_VALUE;
+
+/**
+ * Format version written with every value. A stored value carrying another
+ * version is treated as a miss, so a release that changes the stored shape
+ * never reads old entries as new ones.
+ */
+export const VALUE_VERSION = 2;
+
+/** What is stored beside a payload. */
+export interface CachedValueMetadata {
+  /** Creation time, epoch milliseconds. */
+  ct: number;
+  /** {@link VALUE_VERSION} at the time of writing. */
+  v: number;
+}
+
+/** A payload plus its metadata: the unit a backend stores. */
+export class CachedValue<V = unknown> {
+  readonly payload: V;
+  readonly metadata: CachedValueMetadata;
+
+  constructor(payload: V, metadata: CachedValueMetadata) {
+    this.payload = payload;
+    this.metadata = metadata;
+  }
+
+  /** Creation time, epoch milliseconds (`metadata.ct`). */
+  get cachedTime(): number {
+    return this.metadata.ct;
+  }
+
+  /** Milliseconds since creation. */
+  get age(): number {
+    return Date.now() - this.metadata.ct;
+  }
+}
+
+/** What a region serializer produces and a backend may store instead of a {@link CachedValue}. */
+export type SerializedValue = string | Uint8Array;
+/** Turns a {@link CachedValue} into storable data. */
+export type Serializer = (value: CachedValue) => SerializedValue;
+/**
+ * Turns stored data back into a {@link CachedValue}. Throws
+ * `CantDeserializeException` for data it cannot read; the region then treats
+ * the entry as a miss.
+ */
+export type Deserializer = (data: SerializedValue) => CachedValue;
+/** Turns a cache key into the key a backend stores under. */
+export type KeyMangler = (key: string) => string;
+
+/** What a backend holds for a key: a value, serialized data, or nothing. */
+export type StoredValue = CachedValue | SerializedValue;
+
+/**
+ * A lock guarding the creation of one key. Dogpile's contract: `acquire(false)`
+ * answers at once; `acquire()` waits. Only the holder calls `release`.
+ */
+export interface CacheMutex {
+  /** Takes the lock; with `wait === false` resolves `false` at once when it is held elsewhere. */
+  acquire(wait?: boolean): Promise<boolean>;
+  /** Gives the lock up. */
+  release(): void;
+  /** Whether anyone holds the lock now. */
+  locked(): Promise<boolean>;
+}
+
+/** Something a backend reports to the region that uses it (e.g. a fallback or an eviction). */
+export interface BackendNotice {
+  /** Short machine-readable kind, e.g. `'mutex-fallback'`, `'quota-evicted'`. */
+  kind: string;
+  /** Human-readable explanation. */
+  message: string;
+  /** The key concerned, when there is one (as stored, i.e. mangled). */
+  key?: string;
+  /** The underlying error, when there is one. */
+  error?: unknown;
+}
+
+/** What changed when a region was invalidated. */
+export interface InvalidationNotice {
+  /** Hard (values look absent) or soft (values look expired). */
+  hard: boolean;
+  /** When the invalidation happened, epoch milliseconds. */
+  at: number;
+  /** True when it came from another tab or process. */
+  remote: boolean;
+}
+
+/**
+ * Decides whether a value created at a given time has been invalidated.
+ * dogpile.cache's `RegionInvalidationStrategy`; the optional members let a
+ * strategy that is shared between tabs load its state and report remote
+ * invalidations.
+ */
+export interface RegionInvalidationStrategy {
+  /** Invalidates every value created before now. */
+  invalidate(hard?: boolean): void | Promise<void>;
+  /** Whether a value created at `ts` predates the last invalidation. */
+  isInvalidated(ts: number): boolean;
+  /** Whether a value created at `ts` was hard-invalidated. */
+  isHardInvalidated(ts: number): boolean;
+  /** Whether a value created at `ts` was soft-invalidated. */
+  isSoftInvalidated(ts: number): boolean;
+  /** Whether the last invalidation was hard. */
+  wasHardInvalidated(): boolean;
+  /** Whether the last invalidation was soft. */
+  wasSoftInvalidated(): boolean;
+  /** Resolves once persisted state has been loaded; the region awaits it before its first read. */
+  ready?(): Promise<void>;
+  /** Reports every invalidation, local or remote. Returns the unsubscribe function. */
+  subscribe?(listener: (notice: InvalidationNotice) => void): () => void;
+  /** When the last invalidation happened (epoch ms), if any. For inspection. */
+  invalidatedAt?(): number | undefined;
+}
+
+/** Arguments handed to a backend factory by `region.configure(name, { arguments })`. */
+export type BackendArguments = Record<string, unknown>;
+
+/**
+ * Base class of every backend. Only `get`, `set` and `delete` are required;
+ * the multi-key methods loop over them unless a backend does better.
+ */
+export abstract class CacheBackend {
+  /** A mangler the region uses when it has none of its own. */
+  declare keyMangler?: KeyMangler;
+  /** A serializer the region uses when it has none of its own. */
+  declare serializer?: Serializer;
+  /** A deserializer the region uses when it has none of its own. */
+  declare deserializer?: Deserializer;
+
+  #noticeListeners?: Set<(notice: BackendNotice) => void>;
+
+  /**
+   * The mutex guarding creation of `key`, or `null` to let the region use an
+   * in-process one. Backends shared between processes or tabs return a
+   * distributed lock here (ideally a `LayeredMutex`, so that only one caller
+   * per process contends for the shared lock).
+   */
+  getMutex(_key: string): CacheMutex | null {
+    return null;
+  }
+
+  abstract get(key: string): Promise<StoredValue | NoValue>;
+  abstract set(key: string, value: StoredValue): Promise<void>;
+  abstract delete(key: string): Promise<void>;
+
+  async getMulti(keys: readonly string[]): Promise<Array<StoredValue | NoValue>> {
+    const out: Array<StoredValue | NoValue> = [];
+    for (const key of keys) out.push(await this.get(key));
+    return out;
+  }
+
+  async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
+    for (const [key, value] of mapping) await this.set(key, value);
+  }
+
+  async deleteMulti(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key);
+  }
+
+  /** Lists stored keys, for inspection. Optional. */
+  keys?(): AsyncIterable<string> | Promise<string[]>;
+
+  /**
+   * A region calls this when it is configured with the backend and no
+   * invalidation strategy of its own. Shared backends return a strategy that
+   * persists and broadcasts invalidation; others return nothing.
+   */
+  createInvalidationStrategy?(region: { readonly name: string | undefined }): RegionInvalidationStrategy | undefined;
+
+  /** Subscribes to the backend's notices. Returns the unsubscribe function. */
+  onNotice(listener: (notice: BackendNotice) => void): () => void {
+    (this.#noticeListeners ??= new Set()).add(listener);
+    return () => this.#noticeListeners?.delete(listener);
+  }
+
+  /** Tells subscribers (the regions using this backend) about a fallback, eviction or fault. */
+  protected notify(notice: BackendNotice): void {
+    this.#noticeListeners?.forEach((listener) => listener(notice));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * dogpile-cache: dogpile.cache's regions for the browser and Node.
+ * Everything here runs anywhere; browser storage lives in `dogpile-cache/browser`.
+ *
+ * @module
+ */
+export {
+  NO_VALUE,
+  VALUE_VERSION,
+  CachedValue,
+  CacheBackend,
+  type NoValue,
+  type CachedValueMetadata,
+  type CacheMutex,
+  type StoredValue,
+  type SerializedValue,
+  type Serializer,
+  type Deserializer,
+  type KeyMangler,
+  type BackendArguments,
+  type BackendNotice,
+  type InvalidationNotice,
+  type RegionInvalidationStrategy,
+} from './api.js';
+export {
+  DogpileCacheException,
+  RegionAlreadyConfigured,
+  RegionNotConfigured,
+  ValidationError,
+  PluginNotFound,
+  CantDeserializeException,
+  QuotaExceededError,
+  StorageUnavailableError,
+} from './errors.js';
+export {
+  CacheRegion,
+  makeRegion,
+  coerceConfigValue,
+  type RegionOptions,
+  type ConfigureOptions,
+  type GetOptions,
+  type GetOrCreateOptions,
+  type GetOrCreateMultiOptions,
+  type AsyncCreationRunner,
+  type MaybePromise,
+} from './region.js';
+export type {
+  CacheOnArgumentsOptions,
+  CacheMultiOnArgumentsOptions,
+  CachedFunction,
+  CachedMultiFunction,
+  ExpirationOption,
+} from './decorators.js';
+export {
+  defaultToStr,
+  functionKeyGenerator,
+  kwargFunctionKeyGenerator,
+  functionMultiKeyGenerator,
+  sha1MangleKey,
+  lengthConditionalMangler,
+  type ToStr,
+  type KeyGenerator,
+  type MultiKeyGenerator,
+  type KeyGeneratorOptions,
+} from './keys.js';
+export { runLock, type LockEntry, type LockOptions, type LockObserver } from './lock.js';
+export { ProcessMutex, MutexRegistry, LayeredMutex } from './mutex.js';
+export { DefaultInvalidationStrategy } from './invalidation.js';
+export { ProxyBackend } from './proxy.js';
+export { registerBackend, getBackendFactory, registeredBackends, type BackendFactory } from './registry.js';
+export { MemoryBackend, type MemoryBackendArguments } from './backends/memory.js';
+export { NullBackend } from './backends/null.js';
+export { emptyStats, Subscribable, type RegionEvent, type RegionEventType, type RegionListener, type RegionStats } from './events.js';
+export { monotonicNow } from './clock.js';

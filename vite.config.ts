@@ -1,0 +1,38 @@
+/// <reference types="vitest/config" />
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Public entry points: `dogpile-cache`, `dogpile-cache/browser`, ... (see package.json `exports`). */
+const entries = {
+  index: 'src/index.ts',
+  browser: 'src/browser/index.ts',
+  devtools: 'src/devtools/index.ts',
+  worker: 'src/worker/index.ts',
+  preact: 'src/preact/index.ts',
+};
+
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    target: 'es2022',
+    lib: {
+      entry: Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(root + file))),
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      // Dependencies stay imports, so the user's bundler dedupes and tree-shakes them.
+      external: [/^@noble\/hashes/, /^idb($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/],
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+    environment: 'node',
+    testTimeout: 20_000,
+  },
+});
