@@ -31,6 +31,11 @@ export default defineConfig({
     },
   },
   test: {
+    // Tests import the package by name, as users do, but run against the sources.
+    alias: [
+      { find: /^dogpile-cache$/, replacement: root + 'src/index.ts' },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: root + 'src/$1/index.ts' },
+    ],
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     testTimeout: 20_000,
