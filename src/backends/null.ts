@@ -24,13 +24,13 @@ export class NullBackend extends CacheBackend {
   override getMutex(): CacheMutex {
     return nullMutex;
   }
-  get(): Promise<StoredValue | NoValue> {
+  get(_key: string): Promise<StoredValue | NoValue> {
     return Promise.resolve(NO_VALUE);
   }
-  set(): Promise<void> {
+  set(_key: string, _value: StoredValue): Promise<void> {
     return Promise.resolve();
   }
-  delete(): Promise<void> {
+  delete(_key: string): Promise<void> {
     return Promise.resolve();
   }
   override keys(): Promise<string[]> {

@@ -208,7 +208,7 @@ export const backendChecks: ConformanceCheck[] = [
         await b.set('listed-2', value(2));
         await b.delete('listed-2');
         const listed: string[] = [];
-        const keys = await b.keys();
+        const keys = await b.keys!();
         for await (const key of (keys ?? []) as AsyncIterable<string> | string[]) listed.push(key);
         if (!listed.includes('listed-1')) fail(`keys() should list "listed-1", got ${show(listed)}`);
         if (listed.includes('listed-2')) fail('keys() should not list a deleted key');
