@@ -607,11 +607,48 @@ export class CacheRegion {
    * or, for shared backends, in any tab.
    */
   async keyIsLocked(key: string): Promise<boolean> {
+    this.#requireBackend();
+    return this.storedKeyIsLocked(this.#mangle(key));
+  }
+
+  // ---------------------------------------------------------------- inspection
+  // By stored key (as the backend stores it, i.e. mangled, as `keys()` lists
+  // it): inspection tools see stored keys and cannot unmangle them.
+
+  /**
+   * Reads the entry stored under `storedKey` without counting a hit or miss
+   * and without emitting events, for inspection tools (the devtools
+   * inspector). `raw` is what the backend returned; `value` the decoded entry,
+   * or `undefined` when absent or unreadable (another format version, data
+   * the deserializer refused).
+   */
+  async peekStored(storedKey: string): Promise<{ raw: StoredValue | NoValue; value: CachedValue | undefined }> {
     const backend = this.#requireBackend();
-    const mangled = this.#mangle(key);
-    const shared = backend.getMutex(mangled);
+    await this.#ready();
+    const raw = await backend.get(storedKey);
+    const value = this.#decode(raw, storedKey, 'inspect', false);
+    return { raw, value: value === NO_VALUE ? undefined : value };
+  }
+
+  /** {@link keyIsLocked} for a stored (mangled) key. */
+  async storedKeyIsLocked(storedKey: string): Promise<boolean> {
+    const backend = this.#requireBackend();
+    const shared = backend.getMutex(storedKey);
     if (shared) return shared.locked();
-    return this.#locks.peek(mangled)?.isLocked ?? false;
+    return this.#locks.peek(storedKey)?.isLocked ?? false;
+  }
+
+  /**
+   * Removes the entry stored under `storedKey`, as {@link delete} does for a
+   * caller's key (counted, and reported with a `delete` event whose `key` is
+   * the stored key).
+   */
+  async deleteStored(storedKey: string): Promise<void> {
+    const backend = this.#requireBackend();
+    await this.#ready();
+    await backend.delete(storedKey);
+    this.#stats.deletes++;
+    if (this.#events.size) this.#emitKey('delete', storedKey);
   }
 
   // ---------------------------------------------------------------- decorators
@@ -717,7 +754,7 @@ export class CacheRegion {
     return raw.map((value, i) => this.#decode(value, keys[i]!, operation));
   }
 
-  #decode(raw: StoredValue | NoValue, key: string, operation: string): CachedValue | NoValue {
+  #decode(raw: StoredValue | NoValue, key: string, operation: string, record = true): CachedValue | NoValue {
     if (raw === NO_VALUE) return NO_VALUE;
     let value: unknown = raw;
     const deserializer = this.#deserializer;
@@ -725,7 +762,7 @@ export class CacheRegion {
       try {
         value = deserializer(raw);
       } catch (error) {
-        if (!(error instanceof CantDeserializeException)) this.#recordError(operation, error, key);
+        if (record && !(error instanceof CantDeserializeException)) this.#recordError(operation, error, key);
         return NO_VALUE;
       }
     }
