@@ -91,16 +91,21 @@ export function cacheOnArguments<F extends AnyFunction>(region: CacheRegion, fn:
   const { shouldCacheFn } = options;
 
   const cached = function (this: unknown, ...args: Parameters<F>): Promise<Result<F>> {
-    const key = keyFor(...args);
-    return region.getOrCreate<Result<F>>(key, () => fn.apply(this, args), {
-      expirationTime: expirationOf(options.expirationTime),
-      shouldCacheFn,
-    });
+    let key: string;
+    let expirationTime: number | undefined;
+    try {
+      key = keyFor(...args);
+      expirationTime = expirationOf(options.expirationTime);
+    } catch (error) {
+      // Callers await the wrapper: a bad argument rejects rather than throws.
+      return Promise.reject(error);
+    }
+    return region.getOrCreate<Result<F>>(key, () => fn.apply(this, args), { expirationTime, shouldCacheFn });
   } as CachedFunction<F>;
 
-  cached.invalidate = (...args) => region.delete(keyFor(...args));
-  cached.set = (value, ...args) => region.set(keyFor(...args), value);
-  cached.get = (...args) => region.get<Result<F>>(keyFor(...args));
+  cached.invalidate = async (...args) => region.delete(keyFor(...args));
+  cached.set = async (value, ...args) => region.set(keyFor(...args), value);
+  cached.get = async (...args) => region.get<Result<F>>(keyFor(...args));
   cached.refresh = async function (this: unknown, ...args: Parameters<F>): Promise<Result<F>> {
     const key = keyFor(...args);
     const value = (await fn.apply(this, args)) as Result<F>;
@@ -154,13 +159,13 @@ export function cacheMultiOnArguments<F extends AnyFunction>(
     return result as Result<F>;
   } as CachedMultiFunction<F>;
 
-  cached.invalidate = (...args) => region.deleteMulti(keysFor(...args));
-  cached.set = (mapping) => {
+  cached.invalidate = async (...args) => region.deleteMulti(keysFor(...args));
+  cached.set = async (mapping) => {
     const args = Object.keys(toRecord(mapping, 'set'));
     const keys = keysFor(...args);
     return region.setMulti(new Map(keys.map((key, i) => [key, mapping[args[i]!]])));
   };
-  cached.get = (...args) => region.getMulti(keysFor(...args));
+  cached.get = async (...args) => region.getMulti(keysFor(...args));
   cached.refresh = async function (this: unknown, ...args: Parameters<F>): Promise<Result<F>> {
     const keys = keysFor(...args);
     const values = (await fn.apply(this, args)) as Result<F>;
