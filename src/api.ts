@@ -183,6 +183,14 @@ export abstract class CacheBackend {
    */
   createInvalidationStrategy?(region: { readonly name: string | undefined }): RegionInvalidationStrategy | undefined;
 
+  /**
+   * A region calls this when it is configured with the backend, before any
+   * other call: its name and expiration time (ms; `undefined`: never). Shared
+   * backends use it to keep each region's entries apart and to know which
+   * entries are expired when they must make room. Optional.
+   */
+  bindRegion?(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void;
+
   /** Subscribes to the backend's notices. Returns the unsubscribe function. */
   onNotice(listener: (notice: BackendNotice) => void): () => void {
     (this.#noticeListeners ??= new Set()).add(listener);

@@ -215,6 +215,7 @@ export class CacheRegion {
       if (!(proxy instanceof ProxyBackend)) throw new TypeError('dogpile-cache: wrap expects ProxyBackend instances or classes');
       instance = proxy.wrap(instance);
     }
+    actual.bindRegion?.({ name: this.name, expirationTime: expiration });
     const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? actual.createInvalidationStrategy?.({ name: this.name }) ?? new DefaultInvalidationStrategy(this.#now);
     checkStrategy(invalidator);
 
