@@ -19,5 +19,10 @@ await cachedLoadUser(2);
 console.log(`cacheOnArguments: two calls -> creator ran ${calls - 1} more time(s); key "loadUser|v1|2"`);
 
 await region.invalidate(false);
-console.log('soft invalidation -> stale value served while one caller regenerates:', (await region.getOrCreate('user:1', () => loadUser(1))).name);
+const before = calls;
+const [regenerated, stale] = await Promise.all([
+  region.getOrCreate('user:1', async () => ({ ...(await loadUser(1)), name: 'user 1 (regenerated)' })),
+  region.getOrCreate('user:1', () => loadUser(1)),
+]);
+console.log(`soft invalidation -> one caller regenerated ("${regenerated.name}"), the other got the stale value ("${stale.name}"); creator calls: ${calls - before}`);
 console.log('stats:', region.stats);
