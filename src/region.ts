@@ -336,7 +336,7 @@ export class CacheRegion {
     checkKeys(keys);
     const backend = this.#requireBackend();
     const isUsable = this.#usableTest(options);
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     if (keys.length === 0) return [];
     const mangled = keys.map((key) => this.#mangle(key));
     const loaded = await this.#loadMulti(backend, mangled, keys, 'getMulti');
@@ -354,7 +354,7 @@ export class CacheRegion {
   async getValueMetadata<V = unknown>(key: string, options: GetOptions = {}): Promise<CachedValue<V> | undefined> {
     const backend = this.#requireBackend();
     const isUsable = this.#usableTest(options);
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
     const value = isUsable(await this.#load(backend, mangled, key, 'get'));
     this.#countRead(key, value !== undefined);
@@ -372,7 +372,7 @@ export class CacheRegion {
     const expiration = this.#callExpiration(options.expirationTime);
     const shouldCacheFn = options.shouldCacheFn;
     checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
 
     // Fast path: a fresh value costs one backend read and no lock.
@@ -422,7 +422,7 @@ export class CacheRegion {
     const expiration = this.#callExpiration(options.expirationTime);
     const shouldCacheFn = options.shouldCacheFn;
     checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     if (keys.length === 0) return [];
 
     const unique = [...new Set(keys)].sort();
@@ -546,7 +546,7 @@ export class CacheRegion {
   /** Stores `value` under `key`, created now. */
   async set<V>(key: string, value: V): Promise<void> {
     const backend = this.#requireBackend();
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
     await backend.set(mangled, this.#serialize(this.#wrapValue(value)));
     this.#stats.sets++;
@@ -557,7 +557,7 @@ export class CacheRegion {
   async setMulti<V>(mapping: Record<string, V> | ReadonlyMap<string, V>): Promise<void> {
     const backend = this.#requireBackend();
     if (mapping === null || typeof mapping !== 'object') throw new TypeError('dogpile-cache: setMulti expects an object or a Map');
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     const entries = mapping instanceof Map ? [...mapping.entries()] : Object.entries(mapping);
     if (entries.length === 0) return;
     const ct = this.#now();
@@ -573,7 +573,7 @@ export class CacheRegion {
   /** Removes `key`. Removing a missing key is not an error. */
   async delete(key: string): Promise<void> {
     const backend = this.#requireBackend();
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     await backend.delete(this.#mangle(key));
     this.#stats.deletes++;
     if (this.#events.size) this.#emitKey('delete', key);
@@ -583,7 +583,7 @@ export class CacheRegion {
   async deleteMulti(keys: readonly string[]): Promise<void> {
     checkKeys(keys);
     const backend = this.#requireBackend();
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     if (keys.length === 0) return;
     await backend.deleteMulti(keys.map((key) => this.#mangle(key)));
     this.#stats.deletes += keys.length;
@@ -625,7 +625,7 @@ export class CacheRegion {
    */
   async peekStored(storedKey: string): Promise<{ raw: StoredValue | NoValue; value: CachedValue | undefined }> {
     const backend = this.#requireBackend();
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     const raw = await backend.get(storedKey);
     const value = this.#decode(raw, storedKey, 'inspect', false);
     return { raw, value: value === NO_VALUE ? undefined : value };
@@ -646,7 +646,7 @@ export class CacheRegion {
    */
   async deleteStored(storedKey: string): Promise<void> {
     const backend = this.#requireBackend();
-    await this.#ready();
+    if (this.#invalidatorReady) await this.#ready();
     await backend.delete(storedKey);
     this.#stats.deletes++;
     if (this.#events.size) this.#emitKey('delete', storedKey);
