@@ -1,0 +1,103 @@
+/**
+ * Bundle size as a user's bundler ships it: each bench/size/*.js entry (a few
+ * named imports, as an app would write them) is bundled by Vite (rolldown)
+ * with tree-shaking and minification, dependencies included, then gzipped
+ * (level 9) and brotli-compressed with node:zlib.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build, type Rolldown } from 'vite';
+import { benchDir, browserAliases, root } from './paths.js';
+
+/** One measured bundle. */
+export interface SizeResult {
+  /** Entry file name in bench/size, without `.js`. */
+  id: string;
+  /** What the bundle contains. */
+  label: string;
+  /** Package the bytes belong to. */
+  library: string;
+  minified: number;
+  gzip: number;
+  brotli: number;
+  /** Why it was not measured, when it was not. */
+  skipped?: string;
+}
+
+interface SizeEntry {
+  id: string;
+  label: string;
+  library: string;
+  /** Source entry of dogpile-cache it needs (`browser`, `worker`, ...), if any. */
+  needs?: string;
+  /** Imports left out of the bundle (peer dependencies the app ships anyway). */
+  external?: RegExp[];
+}
+
+/** The bundles measured: this library's entries, then the peers. */
+export const SIZE_ENTRIES: SizeEntry[] = [
+  { id: 'core', label: 'core: makeRegion (region + lock + memory backend)', library: 'dogpile-cache' },
+  { id: 'core-all', label: 'core: every export of `dogpile-cache`', library: 'dogpile-cache' },
+  { id: 'browser', label: 'browser: makeRegion + every export of `dogpile-cache/browser`', library: 'dogpile-cache', needs: 'browser' },
+  { id: 'worker', label: 'worker: makeRegion + every export of `dogpile-cache/worker`', library: 'dogpile-cache', needs: 'worker' },
+  { id: 'devtools', label: 'devtools: every export of `dogpile-cache/devtools`', library: 'dogpile-cache', needs: 'devtools' },
+  { id: 'preact', label: 'preact: every export of `dogpile-cache/preact` (preact excluded)', library: 'dogpile-cache', needs: 'preact', external: [/^preact($|\/)/] },
+  { id: 'peer-lru-cache', label: 'LRUCache', library: 'lru-cache' },
+  { id: 'peer-idb-keyval', label: 'get, set, del, getMany, setMany', library: 'idb-keyval' },
+  { id: 'peer-localforage', label: 'localforage (default export)', library: 'localforage' },
+  { id: 'peer-query-core', label: 'QueryClient', library: '@tanstack/query-core' },
+  { id: 'peer-cache-manager', label: 'createCache (with keyv)', library: 'cache-manager' },
+  { id: 'peer-idb', label: 'openDB', library: 'idb' },
+];
+
+/** Bundles one entry and measures it. */
+async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
+  const file = resolve(benchDir, 'size', `${entry.id}.js`);
+  const output = (await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    resolve: { alias: browserAliases },
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      reportCompressedSize: false,
+      lib: { entry: file, formats: ['es'], fileName: entry.id },
+      rolldownOptions: { external: entry.external ?? [] },
+    },
+  })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+  const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) => result.output).filter((item) => item.type === 'chunk');
+  // Everything the entry needs, dynamic chunks included.
+  const code = chunks.map((chunk) => chunk.code).join('\n');
+  const bytes = Buffer.from(code);
+  return {
+    id: entry.id,
+    label: entry.label,
+    library: entry.library,
+    minified: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+/** Measures every bundle whose sources exist; the others are listed as skipped. */
+export async function measureSizes(): Promise<SizeResult[]> {
+  const results: SizeResult[] = [];
+  for (const entry of SIZE_ENTRIES) {
+    if (entry.needs && !existsSync(resolve(root, 'src', entry.needs, 'index.ts'))) {
+      results.push({ id: entry.id, label: entry.label, library: entry.library, minified: 0, gzip: 0, brotli: 0, skipped: `src/${entry.needs}/index.ts does not exist yet` });
+      continue;
+    }
+    try {
+      results.push(await measureEntry(entry));
+    } catch (error) {
+      results.push({ id: entry.id, label: entry.label, library: entry.library, minified: 0, gzip: 0, brotli: 0, skipped: `build failed: ${(error as Error).message.split('\n')[0]}` });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,171 @@
+/**
+ * The project's performance targets, checked against one run's figures.
+ * A target whose figures were not measured says so; none is assumed met.
+ *
+ * @module
+ */
+import { formatMs, formatNs } from './format.js';
+import type { SizeResult } from './size.js';
+import { findCase, type SuiteSummary } from './summary.js';
+
+/** One target and what the run measured for it. */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  /** `met`, `missed: ...` or `not measured: ...`. */
+  verdict: string;
+  met: boolean | undefined;
+}
+
+/** Suites by `id/env`. */
+type SuiteIndex = (id: string, env: string) => SuiteSummary | undefined;
+
+const NOT_MEASURED = (why: string): Pick<TargetCheck, 'verdict' | 'met'> => ({ verdict: `not measured: ${why}`, met: undefined });
+
+function median(suite: SuiteSummary | undefined, name: string, metric = suite?.metric ?? ''): number | undefined {
+  return findCase(suite, name)?.metrics[metric]?.median;
+}
+
+function maxOf(suite: SuiteSummary | undefined, name: string, metric: string): number | undefined {
+  return findCase(suite, name)?.metrics[metric]?.max;
+}
+
+/** Memory hit: getOrCreate vs lru-cache fetch (>= as fast), cache-manager wrap and query-core ensureQueryData (>= 10x). */
+function memoryTargets(suiteOf: SuiteIndex, env: string): TargetCheck[] {
+  const suite = suiteOf('memory-hit', env);
+  const ours = median(suite, 'dogpile getOrCreate');
+  const checks: TargetCheck[] = [];
+  const lru = median(suite, 'lru-cache fetch');
+  const target1 = `[${env}] memory hit: getOrCreate at least as fast as lru-cache fetch`;
+  if (ours === undefined || lru === undefined) checks.push({ target: target1, measured: '', ...NOT_MEASURED('suite memory-hit not run') });
+  else {
+    const ratio = lru / ours;
+    checks.push({
+      target: target1,
+      measured: `${formatNs(ours)} vs ${formatNs(lru)} (${ratio.toFixed(2)}x lru-cache's speed)`,
+      verdict: ratio >= 1 ? 'met' : `missed: ${((1 / ratio - 1) * 100).toFixed(0)}% slower`,
+      met: ratio >= 1,
+    });
+  }
+  for (const peer of ['cache-manager wrap', 'query-core ensureQueryData']) {
+    const theirs = median(suite, peer);
+    const target = `[${env}] memory hit: getOrCreate at least 10x ${peer}`;
+    if (ours === undefined || theirs === undefined) {
+      checks.push({ target, measured: '', ...NOT_MEASURED('suite memory-hit not run') });
+      continue;
+    }
+    const ratio = theirs / ours;
+    checks.push({
+      target,
+      measured: `${ratio.toFixed(1)}x faster (${formatNs(ours)} vs ${formatNs(theirs)})`,
+      verdict: ratio >= 10 ? 'met' : `missed: ${ratio.toFixed(1)}x, needs 10x`,
+      met: ratio >= 10,
+    });
+  }
+  return checks;
+}
+
+/** Stampede: one creator call, overhead no more than lru-cache's. */
+function stampedeTargets(suiteOf: SuiteIndex, env: string): TargetCheck[] {
+  const suite = suiteOf('stampede', env);
+  const calls = maxOf(suite, 'dogpile getOrCreate', 'creatorCalls');
+  const ours = median(suite, 'dogpile getOrCreate', 'overheadMs');
+  const lru = median(suite, 'lru-cache fetch', 'overheadMs');
+  const target1 = `[${env}] stampede: 1 creator call per round`;
+  const target2 = `[${env}] stampede: overhead no more than lru-cache fetch's`;
+  if (calls === undefined || ours === undefined || lru === undefined) {
+    return [target1, target2].map((target) => ({ target, measured: '', ...NOT_MEASURED('suite stampede not run') }));
+  }
+  return [
+    { target: target1, measured: `${calls} (highest mean of any repetition)`, verdict: calls === 1 ? 'met' : `missed: ${calls}`, met: calls === 1 },
+    {
+      target: target2,
+      measured: `${formatMs(ours)} vs ${formatMs(lru)}`,
+      verdict: ours <= lru ? 'met' : `missed by ${formatMs(ours - lru)} (${(ours / lru).toFixed(2)}x)`,
+      met: ours <= lru,
+    },
+  ];
+}
+
+/** IndexedDB: a hit costs at most one transaction; getMulti(100) >= 5x the per-key throughput of 100 single gets. */
+function indexedDbTargets(suiteOf: SuiteIndex): TargetCheck[] {
+  const suite = suiteOf('storage', 'chromium');
+  const target1 = '[chromium] IndexedDB: a hit costs at most one transaction';
+  const target2 = '[chromium] IndexedDB: getMulti of 100 keys at least 5x the per-key throughput of 100 single gets';
+  if (!suite) return [target1, target2].map((target) => ({ target, measured: '', ...NOT_MEASURED('suite storage not run (needs dogpile-cache/browser)') }));
+  const checks: TargetCheck[] = [];
+  const notes = suite.notes ?? {};
+  const perGet = notes['idb transactions per get hit'];
+  const perGetOrCreate = notes['idb transactions per getOrCreate hit'];
+  if (typeof perGet !== 'number' || typeof perGetOrCreate !== 'number') checks.push({ target: target1, measured: '', ...NOT_MEASURED('transactions not counted') });
+  else {
+    const worst = Math.max(perGet, perGetOrCreate);
+    checks.push({ target: target1, measured: `get: ${perGet}, getOrCreate: ${perGetOrCreate}`, verdict: worst <= 1 ? 'met' : `missed: ${worst}`, met: worst <= 1 });
+  }
+  const multi = median(suite, 'dogpile idb getMulti(100), per key');
+  const singles = median(suite, 'dogpile idb 100 x get (concurrent), per key');
+  if (multi === undefined || singles === undefined) checks.push({ target: target2, measured: '', ...NOT_MEASURED('getMulti cases not run') });
+  else {
+    const ratio = singles / multi;
+    checks.push({
+      target: target2,
+      measured: `${ratio.toFixed(1)}x (${formatNs(multi)} vs ${formatNs(singles)} per key)`,
+      verdict: ratio >= 5 ? 'met' : `missed: ${ratio.toFixed(1)}x, needs 5x`,
+      met: ratio >= 5,
+    });
+  }
+  return checks;
+}
+
+/** Cross-tab: one creator call in every round, the last waiting tab has the value within 2 ms. */
+function crossTabTargets(suiteOf: SuiteIndex): TargetCheck[] {
+  const suite = suiteOf('cross-tab', 'chromium');
+  const target1 = '[chromium] cross-tab: 1 creator call in every round (4 tabs x 50 callers)';
+  const target2 = '[chromium] cross-tab: last waiting tab has the value within 2 ms of the creator finishing';
+  const name = suite?.cases.find((benchCase) => benchCase.library === 'dogpile-cache')?.name;
+  if (!suite || !name) return [target1, target2].map((target) => ({ target, measured: '', ...NOT_MEASURED('suite cross-tab not run (needs dogpile-cache/browser)') }));
+  const calls = maxOf(suite, name, 'maxCreatorCalls') ?? maxOf(suite, name, 'creatorCalls');
+  const latency = median(suite, name, 'valueLatencyMs');
+  const worst = maxOf(suite, name, 'valueLatencyMs');
+  return [
+    calls === undefined
+      ? { target: target1, measured: '', ...NOT_MEASURED('creator calls not counted') }
+      : { target: target1, measured: `at most ${calls} in any round`, verdict: calls === 1 ? 'met' : `missed: ${calls}`, met: calls === 1 },
+    latency === undefined
+      ? { target: target2, measured: '', ...NOT_MEASURED('latency not measured') }
+      : {
+          target: target2,
+          measured: `${formatMs(latency)} (median; slowest repetition ${formatMs(worst ?? latency)})`,
+          verdict: latency <= 2 ? 'met' : `missed by ${formatMs(latency - 2)}`,
+          met: latency <= 2,
+        },
+  ];
+}
+
+/** Core entry (region + lock + memory backend): at most 4 KB min+gzip. */
+function sizeTargets(sizes: readonly SizeResult[]): TargetCheck[] {
+  const target = 'core (region + lock + memory backend) at most 4 KB min+gzip';
+  const core = sizes.find((size) => size.id === 'core');
+  if (!core || core.skipped) return [{ target, measured: '', ...NOT_MEASURED(core?.skipped ?? 'size not run') }];
+  const limit = 4096;
+  return [
+    {
+      target,
+      measured: `${(core.gzip / 1024).toFixed(2)} KB (${core.gzip} bytes)`,
+      verdict: core.gzip <= limit ? 'met' : `missed by ${core.gzip - limit} bytes (${((core.gzip / limit - 1) * 100).toFixed(0)}%)`,
+      met: core.gzip <= limit,
+    },
+  ];
+}
+
+/** Checks every target against the run's suites and sizes. */
+export function checkTargets(suites: readonly SuiteSummary[], sizes: readonly SizeResult[], envs: readonly string[]): TargetCheck[] {
+  const suiteOf: SuiteIndex = (id, env) => suites.find((suite) => suite.id === id && suite.env === env);
+  return [
+    ...envs.flatMap((env) => memoryTargets(suiteOf, env)),
+    ...envs.flatMap((env) => stampedeTargets(suiteOf, env)),
+    ...indexedDbTargets(suiteOf),
+    ...crossTabTargets(suiteOf),
+    ...sizeTargets(sizes),
+  ];
+}

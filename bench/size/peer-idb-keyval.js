@@ -1,0 +1,1 @@
+export { get, set, del, getMany, setMany } from 'idb-keyval';

@@ -1,0 +1,1 @@
+export { QueryClient } from '@tanstack/query-core';

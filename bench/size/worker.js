@@ -1,0 +1,3 @@
+// The whole `dogpile-cache/worker` entry with the region it hosts.
+export { makeRegion } from 'dogpile-cache';
+export * from 'dogpile-cache/worker';
