@@ -1,0 +1,481 @@
+/**
+ * The page-side inspector: answers the panel's requests about registered
+ * regions and, while a panel is attached, streams their events in throttled
+ * batches. While no panel is attached it holds no region subscription, so
+ * regions build no events and the cache runs as if it were absent.
+ *
+ * @module
+ */
+import { CachedValue, NO_VALUE } from '../api.js';
+import type { RegionEvent } from '../events.js';
+import type { CacheRegion } from '../region.js';
+import { devtoolsHook, type DevtoolsHook } from './hook.js';
+import { approximateSize, makePreview, type PreviewLimits } from './preview.js';
+import {
+  MAX_EVENTS_PER_BATCH,
+  MAX_PAGE_SIZE,
+  MAX_REGIONS,
+  MAX_TEXT,
+  pageMessage,
+  type EntryInfo,
+  type EventInfo,
+  type PageMessageBody,
+  type PanelCommand,
+  type RegionInfo,
+} from './protocol.js';
+import { windowTransport, type InspectorTransport } from './transport.js';
+
+/** Options of {@link Inspector} and {@link installInspector}. */
+export interface InspectorOptions {
+  /** Where to talk to the panel. Default: the page's window ({@link windowTransport}). */
+  transport?: InspectorTransport;
+  /** The registration queue to read. Default: the global one. */
+  hook?: DevtoolsHook;
+  /** Milliseconds between event batches while a panel is attached. Default 250. */
+  eventInterval?: number;
+  /** How much of a value the panel gets when it asks for one. */
+  previewLimits?: Partial<PreviewLimits>;
+  /** The clock used to judge freshness, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+const TEXT_LIMIT = 500;
+
+/** Serves registered regions to a devtools panel. */
+export class Inspector {
+  /** Random id of this inspector; a new one means the page was reloaded. */
+  readonly id: string;
+  readonly #transport: InspectorTransport;
+  readonly #hook: DevtoolsHook;
+  readonly #interval: number;
+  readonly #previewLimits: Partial<PreviewLimits>;
+  readonly #now: () => number;
+  readonly #ids = new Map<CacheRegion, string>();
+  readonly #regions = new Map<string, CacheRegion>();
+  readonly #subscriptions = new Map<CacheRegion, () => void>();
+  readonly #stop: Array<() => void> = [];
+  #nextRegion = 0;
+  #attached = false;
+  #disposed = false;
+  #seq = 0;
+  #pending: EventInfo[] = [];
+  #dropped = 0;
+  #touched = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #snapshotQueued = false;
+
+  constructor(options: InspectorOptions = {}) {
+    this.id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    this.#transport = options.transport ?? windowTransport();
+    this.#hook = options.hook ?? devtoolsHook();
+    const interval = options.eventInterval ?? 250;
+    if (!(typeof interval === 'number' && interval >= 0 && interval < Infinity)) {
+      throw new TypeError(`dogpile-cache: eventInterval must be a finite number of ms >= 0, got ${String(interval)}`);
+    }
+    this.#interval = interval;
+    this.#previewLimits = options.previewLimits ?? {};
+    this.#now = options.now ?? Date.now;
+    for (const region of this.#hook.regions) this.#add(region);
+    this.#stop.push(
+      this.#hook.listen((change, region) => {
+        if (change === 'add') this.#add(region);
+        else this.#remove(region);
+        if (this.#attached) this.#queueSnapshot();
+      }),
+      this.#transport.listen((command) => void this.#handle(command)),
+    );
+    this.#post({ type: 'hello', inspectorId: this.id, regionCount: this.#regions.size });
+  }
+
+  /** Whether a panel is attached (events are being collected). */
+  get attached(): boolean {
+    return this.#attached;
+  }
+
+  /** Number of regions the inspector serves. */
+  get regionCount(): number {
+    return this.#regions.size;
+  }
+
+  /** Sends the events collected so far now instead of at the next interval. */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0 && this.#dropped === 0) return;
+    const events = this.#pending;
+    const dropped = this.#dropped;
+    const touched = [...this.#touched];
+    this.#pending = [];
+    this.#dropped = 0;
+    this.#touched.clear();
+    const regions: RegionInfo[] = [];
+    for (const id of touched) {
+      const region = this.#regions.get(id);
+      if (region) regions.push(await this.#summary(id, region));
+    }
+    if (this.#attached) this.#post({ type: 'events', events, dropped, regions });
+  }
+
+  /** Stops listening, detaches from every region and forgets them. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#detach();
+    this.#stop.forEach((stop) => stop());
+    this.#stop.length = 0;
+    this.#ids.clear();
+    this.#regions.clear();
+    const scope = globalThis as unknown as Record<symbol, unknown>;
+    if (scope[INSTALLED] === this) delete scope[INSTALLED];
+  }
+
+  // ---------------------------------------------------------------- regions
+
+  #add(region: CacheRegion): void {
+    if (this.#ids.has(region) || this.#ids.size >= MAX_REGIONS) return;
+    const id = `r${++this.#nextRegion}`;
+    this.#ids.set(region, id);
+    this.#regions.set(id, region);
+    if (this.#attached) this.#subscribe(id, region);
+  }
+
+  #remove(region: CacheRegion): void {
+    const id = this.#ids.get(region);
+    if (id === undefined) return;
+    this.#subscriptions.get(region)?.();
+    this.#subscriptions.delete(region);
+    this.#ids.delete(region);
+    this.#regions.delete(id);
+  }
+
+  #subscribe(id: string, region: CacheRegion): void {
+    if (this.#subscriptions.has(region)) return;
+    this.#subscriptions.set(
+      region,
+      region.subscribe((event) => this.#onEvent(id, event)),
+    );
+  }
+
+  #attach(): void {
+    this.#attached = true;
+    for (const [id, region] of this.#regions) this.#subscribe(id, region);
+  }
+
+  #detach(): void {
+    this.#attached = false;
+    this.#subscriptions.forEach((unsubscribe) => unsubscribe());
+    this.#subscriptions.clear();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = [];
+    this.#dropped = 0;
+    this.#touched.clear();
+  }
+
+  #queueSnapshot(): void {
+    if (this.#snapshotQueued) return;
+    this.#snapshotQueued = true;
+    queueMicrotask(() => {
+      this.#snapshotQueued = false;
+      void this.#sendSnapshot(null);
+    });
+  }
+
+  // ---------------------------------------------------------------- events
+
+  #onEvent(regionId: string, event: RegionEvent): void {
+    if (!this.#attached) return;
+    this.#pending.push(eventInfo(++this.#seq, regionId, event));
+    if (this.#pending.length > MAX_EVENTS_PER_BATCH) {
+      // Keep the newest: a burst is summarized by its count, the log stays current.
+      this.#pending.shift();
+      this.#dropped++;
+    }
+    this.#touched.add(regionId);
+    this.#timer ??= setTimeout(() => void this.flush(), this.#interval);
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  async #handle(command: PanelCommand): Promise<void> {
+    if (this.#disposed) return;
+    switch (command.type) {
+      case 'connect':
+        this.#attach();
+        await this.#sendSnapshot(null);
+        return;
+      case 'disconnect':
+        this.#detach();
+        return;
+      case 'getSnapshot':
+        await this.#sendSnapshot(command.requestId);
+        return;
+      case 'getEntries':
+        await this.#sendEntries(command);
+        return;
+      case 'getValue':
+        await this.#sendValue(command);
+        return;
+      case 'invalidate':
+      case 'deleteEntry':
+        await this.#act(command);
+        return;
+    }
+  }
+
+  async #sendSnapshot(requestId: string | null): Promise<void> {
+    const regions: RegionInfo[] = [];
+    for (const [id, region] of this.#regions) regions.push(await this.#summary(id, region));
+    this.#post({ type: 'snapshot', inspectorId: this.id, requestId, regions });
+  }
+
+  async #sendEntries(command: Extract<PanelCommand, { type: 'getEntries' }>): Promise<void> {
+    const { requestId, regionId, offset, filter } = command;
+    const limit = Math.min(command.limit, MAX_PAGE_SIZE);
+    const reply = (body: { total: number; listable: boolean; reason: string | null; entries: EntryInfo[] }) =>
+      this.#post({ type: 'entries', requestId, regionId, offset, ...body });
+    const region = this.#regions.get(regionId);
+    if (!region) return reply({ total: 0, listable: false, reason: unknownRegion(regionId), entries: [] });
+    if (!region.isConfigured) return reply({ total: 0, listable: false, reason: 'The region is not configured yet.', entries: [] });
+    let keys: string[] | undefined;
+    try {
+      keys = await listKeys(region);
+    } catch (error) {
+      return reply({ total: 0, listable: false, reason: `Listing keys failed: ${errorText(error)}`, entries: [] });
+    }
+    if (!keys) {
+      return reply({ total: 0, listable: false, reason: `The ${backendName(region.actualBackend)} backend cannot list its keys (it has no keys() method).`, entries: [] });
+    }
+    const needle = filter.toLowerCase();
+    const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareKeys);
+    const page = matching.slice(offset, offset + limit);
+    const now = this.#now();
+    const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
+    reply({ total: matching.length, listable: true, reason: null, entries });
+  }
+
+  async #entry(region: CacheRegion, key: string, now: number): Promise<EntryInfo> {
+    const keyTruncated = key.length > MAX_TEXT;
+    const entry: EntryInfo = {
+      key: keyTruncated ? key.slice(0, MAX_TEXT) : key,
+      keyTruncated,
+      size: null,
+      sizeCapped: false,
+      created: null,
+      expiresAt: null,
+      status: 'unreadable',
+      locked: false,
+    };
+    try {
+      entry.locked = await region.storedKeyIsLocked(key);
+    } catch {
+      // A lock that cannot be queried shows as free.
+    }
+    let found: Awaited<ReturnType<CacheRegion['peekStored']>>;
+    try {
+      found = await region.peekStored(key);
+    } catch {
+      return entry;
+    }
+    if (found.raw === NO_VALUE) {
+      entry.status = 'absent';
+      return entry;
+    }
+    const measured = approximateSize(found.raw instanceof CachedValue ? found.raw.payload : found.raw);
+    entry.size = measured.size;
+    entry.sizeCapped = measured.capped;
+    const value = found.value;
+    if (!value) return entry;
+    const ct = value.metadata.ct;
+    const expiration = expirationOf(region);
+    const invalidator = region.regionInvalidator;
+    entry.created = ct;
+    entry.expiresAt = expiration === null ? null : ct + expiration;
+    if (invalidator.isHardInvalidated(ct)) entry.status = 'hard-invalidated';
+    else if (invalidator.isSoftInvalidated(ct)) entry.status = 'soft-invalidated';
+    else if (expiration !== null && now - ct > expiration) entry.status = 'expired';
+    else entry.status = 'fresh';
+    return entry;
+  }
+
+  async #sendValue(command: Extract<PanelCommand, { type: 'getValue' }>): Promise<void> {
+    const { requestId, regionId, key } = command;
+    const region = this.#regions.get(regionId);
+    let body: Extract<PageMessageBody, { type: 'value' }> = { type: 'value', requestId, regionId, key, found: false, created: null, preview: null };
+    if (region?.isConfigured) {
+      try {
+        const { value } = await region.peekStored(key);
+        if (value) body = { ...body, found: true, created: value.metadata.ct, preview: makePreview(value.payload, this.#previewLimits) };
+      } catch (error) {
+        body = { ...body, preview: { t: 'unreadable', reason: errorText(error) } };
+      }
+    }
+    this.#post(body);
+  }
+
+  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' }>): Promise<void> {
+    const region = this.#regions.get(command.regionId);
+    let error: string | null = null;
+    try {
+      if (!region) throw new Error(unknownRegion(command.regionId));
+      if (command.type === 'invalidate') await region.invalidate(command.hard);
+      else await region.deleteStored(command.key);
+    } catch (caught) {
+      error = errorText(caught);
+    }
+    this.#post({ type: 'result', requestId: command.requestId, ok: error === null, error });
+    // The panel sees the effect at once rather than at the next event batch.
+    if (this.#attached) await this.flush();
+  }
+
+  async #summary(id: string, region: CacheRegion): Promise<RegionInfo> {
+    const invalidator = region.regionInvalidator;
+    const hard = invalidator.wasHardInvalidated();
+    const soft = invalidator.wasSoftInvalidated();
+    let at: number | null = null;
+    try {
+      at = invalidator.invalidatedAt?.() ?? null;
+    } catch {
+      // Inspection is optional for strategies.
+    }
+    let entryCount: number | null = null;
+    const configured = region.isConfigured;
+    if (configured) {
+      try {
+        entryCount = (await listKeys(region))?.length ?? null;
+      } catch {
+        entryCount = null;
+      }
+    }
+    return {
+      id,
+      name: region.name === undefined ? null : truncate(region.name, MAX_TEXT),
+      configured,
+      backend: configured ? backendChain(region) : [],
+      expirationTime: expirationOf(region),
+      entryCount,
+      invalidation: { state: hard ? 'hard' : soft ? 'soft' : 'none', at: typeof at === 'number' && Number.isFinite(at) ? at : null },
+      stats: region.stats,
+    };
+  }
+
+  #post(body: PageMessageBody): void {
+    if (this.#disposed) return;
+    try {
+      this.#transport.post(pageMessage(body));
+    } catch {
+      // No one to tell: the page keeps working without its panel.
+    }
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function unknownRegion(id: string): string {
+  return `No region "${id}" on this page (it may have been reloaded).`;
+}
+
+async function listKeys(region: CacheRegion): Promise<string[] | undefined> {
+  const backend = region.actualBackend;
+  if (typeof backend.keys !== 'function') return undefined;
+  const listed = backend.keys();
+  if (Array.isArray(listed) || (listed && typeof (listed as Promise<string[]>).then === 'function')) {
+    return [...(await (listed as Promise<string[]>))];
+  }
+  const keys: string[] = [];
+  for await (const key of listed as AsyncIterable<string>) keys.push(key);
+  return keys;
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function expirationOf(region: CacheRegion): number | null {
+  const expiration = region.expirationTime;
+  return typeof expiration === 'number' && expiration >= 0 && Number.isFinite(expiration) ? expiration : null;
+}
+
+function backendName(backend: object): string {
+  const name = (backend as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name ? truncate(name, 100) : 'unknown';
+}
+
+function backendChain(region: CacheRegion): string[] {
+  const chain: string[] = [];
+  let backend: object | undefined = region.backend;
+  while (backend && chain.length < 15) {
+    chain.push(backendName(backend));
+    if (backend === region.actualBackend) break;
+    try {
+      backend = (backend as { proxied?: object }).proxied;
+    } catch {
+      break;
+    }
+  }
+  const actual = backendName(region.actualBackend);
+  if (chain[chain.length - 1] !== actual || chain.length === 15) chain.push(actual);
+  return chain;
+}
+
+function truncate(text: string, max = TEXT_LIMIT): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return truncate(`${error.name}: ${error.message}`);
+  return truncate(String(error));
+}
+
+function eventInfo(seq: number, regionId: string, event: RegionEvent): EventInfo {
+  const info: EventInfo = { seq, regionId, type: event.type, time: event.time };
+  if ('key' in event && typeof event.key === 'string') info.key = truncate(event.key, MAX_TEXT);
+  switch (event.type) {
+    case 'created':
+      info.durationMs = event.durationMs;
+      info.cached = event.cached;
+      break;
+    case 'waited':
+      info.durationMs = event.durationMs;
+      break;
+    case 'lockTimeout':
+      info.durationMs = event.waitedMs;
+      break;
+    case 'invalidated':
+      info.hard = event.hard;
+      info.remote = event.remote;
+      break;
+    case 'error':
+      info.operation = truncate(event.operation, 100);
+      info.message = errorText(event.error);
+      break;
+    case 'notice':
+      info.kind = truncate(event.kind, 100);
+      info.message = truncate(event.message);
+      break;
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------- installation
+
+const INSTALLED = Symbol.for('dogpile-cache.devtools.inspector');
+
+/**
+ * Starts the page-side inspector (once per page when talking to the window;
+ * later calls return the same one). Regions registered before or after are
+ * all served. Throws a `TypeError` where there is no window and no
+ * `transport` is given.
+ */
+export function installInspector(options: InspectorOptions = {}): Inspector {
+  if (options.transport) return new Inspector(options);
+  if (typeof window === 'undefined') {
+    throw new TypeError('dogpile-cache: installInspector needs a window (or a transport); in Node, pass options.transport');
+  }
+  const scope = globalThis as unknown as Record<symbol, Inspector | undefined>;
+  const existing = scope[INSTALLED];
+  if (existing instanceof Inspector) return existing;
+  const inspector = new Inspector(options);
+  Object.defineProperty(scope, INSTALLED, { value: inspector, configurable: true, writable: true, enumerable: false });
+  return inspector;
+}

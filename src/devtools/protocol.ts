@@ -1,0 +1,444 @@
+/**
+ * The devtools protocol: the messages the page-side inspector and the
+ * extension panel exchange, and the validators both ends (and the relay in
+ * between) run on everything they receive. Everything arriving is untrusted:
+ * a validator returns a fresh object holding only known, well-typed,
+ * size-capped fields, or `undefined` for anything else.
+ *
+ * @module
+ */
+import type { ValuePreview } from './preview.js';
+import { parsePreview } from './preview.js';
+
+/** Tag on every message, so the relay ignores the page's other `postMessage` traffic. */
+export const PROTOCOL_SOURCE = 'dogpile-cache-devtools';
+/** Protocol version; both ends drop messages of another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** Most entries one `entries` answer carries. */
+export const MAX_PAGE_SIZE = 500;
+/** Most events one `events` batch carries. */
+export const MAX_EVENTS_PER_BATCH = 200;
+/** Longest string kept in names, keys, messages (keys longer than this are marked truncated). */
+export const MAX_TEXT = 4096;
+/** Most regions a snapshot carries. */
+export const MAX_REGIONS = 500;
+
+/** Region counters, as in `RegionStats`. */
+export interface StatsInfo {
+  hits: number;
+  misses: number;
+  creations: number;
+  waits: number;
+  staleServed: number;
+  sets: number;
+  deletes: number;
+  invalidations: number;
+  lockTimeouts: number;
+  errors: number;
+}
+
+const STAT_NAMES: ReadonlyArray<keyof StatsInfo> = [
+  'hits',
+  'misses',
+  'creations',
+  'waits',
+  'staleServed',
+  'sets',
+  'deletes',
+  'invalidations',
+  'lockTimeouts',
+  'errors',
+];
+
+/** Invalidation state of a region: none, or the kind and time of the last one. */
+export interface InvalidationInfo {
+  state: 'none' | 'soft' | 'hard';
+  /** Epoch ms of the last invalidation, when the strategy reports it. */
+  at: number | null;
+}
+
+/** What the panel shows of a region. */
+export interface RegionInfo {
+  /** Inspector-assigned id, unique within one page load. */
+  id: string;
+  name: string | null;
+  configured: boolean;
+  /** Backend chain, outermost first: proxies, then the actual backend. */
+  backend: string[];
+  /** Expiration time in ms; `null`: never. */
+  expirationTime: number | null;
+  /** Stored entries; `null` when the backend cannot list its keys. */
+  entryCount: number | null;
+  invalidation: InvalidationInfo;
+  stats: StatsInfo;
+}
+
+/** Freshness of an entry, as `getOrCreate` would see it now. */
+export type EntryStatus = 'fresh' | 'expired' | 'soft-invalidated' | 'hard-invalidated' | 'unreadable' | 'absent';
+
+const ENTRY_STATUSES: readonly EntryStatus[] = ['fresh', 'expired', 'soft-invalidated', 'hard-invalidated', 'unreadable', 'absent'];
+
+/** One row of a region's entry list. */
+export interface EntryInfo {
+  /** The key as stored (mangled when the region mangles keys). */
+  key: string;
+  /** True when `key` was cut to {@link MAX_TEXT}; such an entry cannot be acted on. */
+  keyTruncated: boolean;
+  /** Approximate size in bytes (JSON length of objects, byte length of serialized data). */
+  size: number | null;
+  /** True when sizing stopped at its budget: the entry is at least `size`. */
+  sizeCapped: boolean;
+  /** Creation time, epoch ms. */
+  created: number | null;
+  /** When it expires, epoch ms; `null`: never (or unknown). */
+  expiresAt: number | null;
+  status: EntryStatus;
+  /** Whether a creator holds the key's lock now. */
+  locked: boolean;
+}
+
+/** One region event as the panel's log shows it. */
+export interface EventInfo {
+  seq: number;
+  regionId: string;
+  type: string;
+  time: number;
+  key?: string;
+  hard?: boolean;
+  remote?: boolean;
+  durationMs?: number;
+  cached?: boolean;
+  operation?: string;
+  kind?: string;
+  message?: string;
+}
+
+/** Fields every message carries. */
+interface Envelope {
+  source: typeof PROTOCOL_SOURCE;
+  version: typeof PROTOCOL_VERSION;
+}
+
+/** Messages the page sends (inspector to panel). */
+export type PageMessage = Envelope & { direction: 'from-page' } & (
+    | { type: 'hello'; inspectorId: string; regionCount: number }
+    | { type: 'snapshot'; inspectorId: string; requestId: string | null; regions: RegionInfo[] }
+    | { type: 'entries'; requestId: string; regionId: string; offset: number; total: number; listable: boolean; reason: string | null; entries: EntryInfo[] }
+    | { type: 'value'; requestId: string; regionId: string; key: string; found: boolean; created: number | null; preview: ValuePreview | null }
+    | { type: 'events'; events: EventInfo[]; dropped: number; regions: RegionInfo[] }
+    | { type: 'result'; requestId: string; ok: boolean; error: string | null }
+  );
+
+/** Commands the panel sends (panel to inspector). */
+export type PanelCommand = Envelope & { direction: 'to-page' } & (
+    | { type: 'connect' }
+    | { type: 'disconnect' }
+    | { type: 'getSnapshot'; requestId: string }
+    | { type: 'getEntries'; requestId: string; regionId: string; offset: number; limit: number; filter: string }
+    | { type: 'getValue'; requestId: string; regionId: string; key: string }
+    | { type: 'invalidate'; requestId: string; regionId: string; hard: boolean }
+    | { type: 'deleteEntry'; requestId: string; regionId: string; key: string }
+  );
+
+/** Distributes `Omit` over a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A page message without its envelope, as the inspector writes it. */
+export type PageMessageBody = DistributiveOmit<PageMessage, 'source' | 'version' | 'direction'>;
+/** A panel command without its envelope, as the panel writes it. */
+export type PanelCommandBody = DistributiveOmit<PanelCommand, 'source' | 'version' | 'direction'>;
+
+/** Wraps a page message body in the protocol envelope. */
+export function pageMessage(body: PageMessageBody): PageMessage {
+  return { source: PROTOCOL_SOURCE, version: PROTOCOL_VERSION, direction: 'from-page', ...body } as PageMessage;
+}
+
+/** Wraps a panel command body in the protocol envelope. */
+export function panelCommand(body: PanelCommandBody): PanelCommand {
+  return { source: PROTOCOL_SOURCE, version: PROTOCOL_VERSION, direction: 'to-page', ...body } as PanelCommand;
+}
+
+// ---------------------------------------------------------------- validation helpers
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Own data property only: never a getter, never the prototype chain. */
+function field(obj: Obj, name: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(obj, name);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+function str(obj: Obj, name: string, max = MAX_TEXT): string | undefined {
+  const value = field(obj, name);
+  return typeof value === 'string' && value.length <= max ? value : undefined;
+}
+
+function num(obj: Obj, name: string): number | undefined {
+  const value = field(obj, name);
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function count(obj: Obj, name: string): number | undefined {
+  const value = num(obj, name);
+  return value !== undefined && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function bool(obj: Obj, name: string): boolean | undefined {
+  const value = field(obj, name);
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function nullable<T>(obj: Obj, name: string, read: (obj: Obj, name: string) => T | undefined): T | null | undefined {
+  return field(obj, name) === null ? null : read(obj, name);
+}
+
+function list<T>(obj: Obj, name: string, max: number, parse: (item: unknown) => T | undefined): T[] | undefined {
+  const value = field(obj, name);
+  if (!Array.isArray(value) || value.length > max) return undefined;
+  const out: T[] = [];
+  for (const item of value) {
+    const parsed = parse(item);
+    if (parsed === undefined) return undefined;
+    out.push(parsed);
+  }
+  return out;
+}
+
+function hasEnvelope(value: unknown, direction: 'from-page' | 'to-page'): value is Obj {
+  return (
+    isObject(value) &&
+    field(value, 'source') === PROTOCOL_SOURCE &&
+    field(value, 'version') === PROTOCOL_VERSION &&
+    field(value, 'direction') === direction &&
+    typeof field(value, 'type') === 'string'
+  );
+}
+
+/** Whether `value` is tagged as a page message of this protocol version (a cheap check for the relay). */
+export function isPageEnvelope(value: unknown): boolean {
+  return hasEnvelope(value, 'from-page');
+}
+
+/** Whether `value` is tagged as a panel command of this protocol version. */
+export function isPanelEnvelope(value: unknown): boolean {
+  return hasEnvelope(value, 'to-page');
+}
+
+// ---------------------------------------------------------------- parts
+
+function parseStats(value: unknown): StatsInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const out = {} as StatsInfo;
+  for (const name of STAT_NAMES) {
+    const n = count(value, name);
+    if (n === undefined) return undefined;
+    out[name] = n;
+  }
+  return out;
+}
+
+function parseInvalidation(value: unknown): InvalidationInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const state = field(value, 'state');
+  const at = nullable(value, 'at', num);
+  if ((state !== 'none' && state !== 'soft' && state !== 'hard') || at === undefined) return undefined;
+  return { state, at };
+}
+
+/** Validates a {@link RegionInfo}. */
+export function parseRegionInfo(value: unknown): RegionInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const id = str(value, 'id', 64);
+  const name = nullable(value, 'name', str);
+  const configured = bool(value, 'configured');
+  const backend = list(value, 'backend', 16, (item) => (typeof item === 'string' && item.length <= 200 ? item : undefined));
+  const expirationTime = nullable(value, 'expirationTime', num);
+  const entryCount = nullable(value, 'entryCount', count);
+  const invalidation = parseInvalidation(field(value, 'invalidation'));
+  const stats = parseStats(field(value, 'stats'));
+  if (
+    id === undefined ||
+    name === undefined ||
+    configured === undefined ||
+    backend === undefined ||
+    expirationTime === undefined ||
+    entryCount === undefined ||
+    invalidation === undefined ||
+    stats === undefined
+  ) {
+    return undefined;
+  }
+  return { id, name, configured, backend, expirationTime, entryCount, invalidation, stats };
+}
+
+function parseEntryInfo(value: unknown): EntryInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const key = str(value, 'key');
+  const keyTruncated = bool(value, 'keyTruncated');
+  const size = nullable(value, 'size', count);
+  const sizeCapped = bool(value, 'sizeCapped');
+  const created = nullable(value, 'created', num);
+  const expiresAt = nullable(value, 'expiresAt', num);
+  const status = field(value, 'status') as EntryStatus;
+  const locked = bool(value, 'locked');
+  if (
+    key === undefined ||
+    keyTruncated === undefined ||
+    size === undefined ||
+    sizeCapped === undefined ||
+    created === undefined ||
+    expiresAt === undefined ||
+    !ENTRY_STATUSES.includes(status) ||
+    locked === undefined
+  ) {
+    return undefined;
+  }
+  return { key, keyTruncated, size, sizeCapped, created, expiresAt, status, locked };
+}
+
+function parseEventInfo(value: unknown): EventInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const seq = count(value, 'seq');
+  const regionId = str(value, 'regionId', 64);
+  const type = str(value, 'type', 32);
+  const time = num(value, 'time');
+  if (seq === undefined || regionId === undefined || type === undefined || time === undefined) return undefined;
+  const out: EventInfo = { seq, regionId, type, time };
+  // Optional fields: kept when well-typed, dropped otherwise.
+  const key = str(value, 'key');
+  if (key !== undefined) out.key = key;
+  for (const name of ['hard', 'remote', 'cached'] as const) {
+    const b = bool(value, name);
+    if (b !== undefined) out[name] = b;
+  }
+  const durationMs = num(value, 'durationMs');
+  if (durationMs !== undefined) out.durationMs = durationMs;
+  for (const name of ['operation', 'kind', 'message'] as const) {
+    const s = str(value, name);
+    if (s !== undefined) out[name] = s;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- messages
+
+/**
+ * Validates a message from the page. Returns a clean copy, or `undefined`
+ * for anything that is not a well-formed page message of this version.
+ */
+export function parsePageMessage(value: unknown): PageMessage | undefined {
+  if (!hasEnvelope(value, 'from-page')) return undefined;
+  const body = parsePageBody(value);
+  return body && pageMessage(body);
+}
+
+function parsePageBody(value: Obj): PageMessageBody | undefined {
+  switch (field(value, 'type')) {
+    case 'hello': {
+      const inspectorId = str(value, 'inspectorId', 64);
+      const regionCount = count(value, 'regionCount');
+      return inspectorId !== undefined && regionCount !== undefined ? { type: 'hello', inspectorId, regionCount } : undefined;
+    }
+    case 'snapshot': {
+      const inspectorId = str(value, 'inspectorId', 64);
+      const requestId = nullable(value, 'requestId', (obj, name) => str(obj, name, 64));
+      const regions = list(value, 'regions', MAX_REGIONS, parseRegionInfo);
+      if (inspectorId === undefined || requestId === undefined || regions === undefined) return undefined;
+      return { type: 'snapshot', inspectorId, requestId, regions };
+    }
+    case 'entries': {
+      const requestId = str(value, 'requestId', 64);
+      const regionId = str(value, 'regionId', 64);
+      const offset = count(value, 'offset');
+      const total = count(value, 'total');
+      const listable = bool(value, 'listable');
+      const reason = nullable(value, 'reason', str);
+      const entries = list(value, 'entries', MAX_PAGE_SIZE, parseEntryInfo);
+      if (
+        requestId === undefined ||
+        regionId === undefined ||
+        offset === undefined ||
+        total === undefined ||
+        listable === undefined ||
+        reason === undefined ||
+        entries === undefined
+      ) {
+        return undefined;
+      }
+      return { type: 'entries', requestId, regionId, offset, total, listable, reason, entries };
+    }
+    case 'value': {
+      const requestId = str(value, 'requestId', 64);
+      const regionId = str(value, 'regionId', 64);
+      const key = str(value, 'key');
+      const found = bool(value, 'found');
+      const created = nullable(value, 'created', num);
+      const rawPreview = field(value, 'preview');
+      const preview = rawPreview === null ? null : parsePreview(rawPreview);
+      if (requestId === undefined || regionId === undefined || key === undefined || found === undefined || created === undefined || preview === undefined) {
+        return undefined;
+      }
+      return { type: 'value', requestId, regionId, key, found, created, preview };
+    }
+    case 'events': {
+      const events = list(value, 'events', MAX_EVENTS_PER_BATCH, parseEventInfo);
+      const dropped = count(value, 'dropped');
+      const regions = list(value, 'regions', MAX_REGIONS, parseRegionInfo);
+      if (events === undefined || dropped === undefined || regions === undefined) return undefined;
+      return { type: 'events', events, dropped, regions };
+    }
+    case 'result': {
+      const requestId = str(value, 'requestId', 64);
+      const ok = bool(value, 'ok');
+      const error = nullable(value, 'error', str);
+      if (requestId === undefined || ok === undefined || error === undefined) return undefined;
+      return { type: 'result', requestId, ok, error };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Validates a command from the panel. Returns a clean copy, or `undefined`
+ * for anything that is not a well-formed command of this version.
+ */
+export function parsePanelCommand(value: unknown): PanelCommand | undefined {
+  if (!hasEnvelope(value, 'to-page')) return undefined;
+  const body = parsePanelBody(value);
+  return body && panelCommand(body);
+}
+
+function parsePanelBody(value: Obj): PanelCommandBody | undefined {
+  const type = field(value, 'type');
+  if (type === 'connect' || type === 'disconnect') return { type };
+  const requestId = str(value, 'requestId', 64);
+  if (requestId === undefined) return undefined;
+  if (type === 'getSnapshot') return { type, requestId };
+  const regionId = str(value, 'regionId', 64);
+  if (regionId === undefined) return undefined;
+  switch (type) {
+    case 'getEntries': {
+      const offset = count(value, 'offset');
+      const limit = count(value, 'limit');
+      const filter = str(value, 'filter', 1000);
+      if (offset === undefined || limit === undefined || filter === undefined) return undefined;
+      return { type, requestId, regionId, offset, limit: Math.min(limit, MAX_PAGE_SIZE), filter };
+    }
+    case 'getValue':
+    case 'deleteEntry': {
+      const key = str(value, 'key');
+      return key === undefined ? undefined : { type, requestId, regionId, key };
+    }
+    case 'invalidate': {
+      const hard = bool(value, 'hard');
+      return hard === undefined ? undefined : { type, requestId, regionId, hard };
+    }
+    default:
+      return undefined;
+  }
+}
