@@ -1,0 +1,350 @@
+/**
+ * The state machine behind `useCachedValue`, free of any UI framework: it
+ * shows what a region holds for one key, regenerates it through dogpile's
+ * lock when it is missing or stale, and follows every change to the entry.
+ *
+ * @module
+ */
+import type { CacheRegion, MaybePromise, RegionEvent } from '../index.js';
+import { peekEntry, sharedMutex, storedKey, type PeekedEntry } from './peek-entry.js';
+
+/**
+ * Where an entry stands for the UI:
+ * - `idle`: no key to look up;
+ * - `loading`: no usable value yet, one is being created (here or elsewhere);
+ * - `fresh`: the value is current;
+ * - `stale`: an expired or soft-invalidated value is shown while it is regenerated;
+ * - `error`: the creator failed; `value` keeps the last value shown, if any.
+ */
+export type CachedValueStatus = 'idle' | 'loading' | 'fresh' | 'stale' | 'error';
+
+/** What is known about an entry at one moment. */
+export interface CachedEntrySnapshot<V> {
+  /** The key this snapshot is about (`undefined` when idle). */
+  key: string | undefined;
+  status: CachedValueStatus;
+  /** The value shown: fresh, stale while regenerating, or the last one before an error. */
+  value: V | undefined;
+  /** The creator's error when `status` is `error`; a failed write of a refreshed value otherwise. */
+  error: unknown;
+  /** When the value was created, epoch ms, when known. */
+  createdAt: number | undefined;
+  /** When the value expires, epoch ms; `undefined` when it never does or is unknown. */
+  expiresAt: number | undefined;
+  /** `creator`: this caller's creator made the value; `cache`: it was read (made earlier, or by another caller or tab). */
+  source: 'cache' | 'creator' | undefined;
+}
+
+/** Options of {@link CachedEntry} (and `useCachedValue`). */
+export interface CachedEntryOptions<V> {
+  /** Overrides the region's expiration time for this entry (ms; -1 or `Infinity`: never). */
+  expirationTime?: number;
+  /** Decides whether a created value is stored, as in `getOrCreate`. */
+  shouldCacheFn?: (value: V) => MaybePromise<boolean>;
+  /** Regenerate as soon as the value expires, rather than on the next read. Default `true`. */
+  revalidateOnExpire?: boolean;
+}
+
+/** The snapshot of a key nothing is known about yet. */
+export function initialSnapshot<V>(key: string | null | undefined): CachedEntrySnapshot<V> {
+  return {
+    key: key ?? undefined,
+    status: key == null ? 'idle' : 'loading',
+    value: undefined,
+    error: undefined,
+    createdAt: undefined,
+    expiresAt: undefined,
+    source: undefined,
+  };
+}
+
+// setTimeout fires at once for delays beyond 2^31-1 ms.
+const MAX_DELAY = 2 ** 31 - 1;
+// Rounds of "served a stale value, wait for the other creator, look again".
+const MAX_ROUNDS = 3;
+
+/**
+ * Follows one key of one region. `start()` loads it and subscribes to the
+ * region's events; `dispose()` unsubscribes, stops timers and drops the
+ * results of anything still pending (a creator that is running still stores
+ * its value: it is never lost, only no longer shown here).
+ */
+export class CachedEntry<V> {
+  readonly region: CacheRegion;
+  readonly key: string;
+  readonly #creator: () => () => MaybePromise<V>;
+  readonly #options: CachedEntryOptions<V>;
+  readonly #onChange: (snapshot: CachedEntrySnapshot<V>) => void;
+  #snapshot: CachedEntrySnapshot<V>;
+  #generation = 0;
+  #inFlight = 0;
+  #dirty = false;
+  #disposed = false;
+  #started = false;
+  // Set while this entry's own creator or refresh writes, so the region's
+  // `created`/`set` event for that write does not trigger a reload.
+  #expectOwnWrite = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  /**
+   * @param getCreator Returns the creator to use now (so a UI can pass a new closure on every render).
+   * @param onChange Receives every new snapshot.
+   */
+  constructor(
+    region: CacheRegion,
+    key: string,
+    getCreator: () => () => MaybePromise<V>,
+    options: CachedEntryOptions<V>,
+    onChange: (snapshot: CachedEntrySnapshot<V>) => void,
+  ) {
+    if (typeof key !== 'string') throw new TypeError(`dogpile-cache: the key must be a string, got ${typeof key}`);
+    if (typeof getCreator !== 'function') throw new TypeError('dogpile-cache: getCreator must be a function');
+    this.region = region;
+    this.key = key;
+    this.#creator = getCreator;
+    this.#options = options;
+    this.#onChange = onChange;
+    this.#snapshot = initialSnapshot(key);
+  }
+
+  /** The latest snapshot. */
+  get snapshot(): CachedEntrySnapshot<V> {
+    return this.#snapshot;
+  }
+
+  /** Subscribes to the region and loads the entry. Calling it twice does nothing. */
+  start(): void {
+    if (this.#started || this.#disposed) return;
+    this.#started = true;
+    this.#unsubscribe = this.region.subscribe(this.#onEvent);
+    void this.#load();
+  }
+
+  /** Stops following the entry. Pending work completes, unseen. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#generation++;
+    this.#clearTimer();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  /** Looks again: shows the stored value, regenerating it if it is missing or stale. */
+  reload(): Promise<void> {
+    if (this.#disposed) return Promise.resolve();
+    return this.#load();
+  }
+
+  /**
+   * Runs the creator now and stores its value, whatever is cached (as
+   * dogpile.cache's `refresh`). The current value stays visible as `stale`
+   * meanwhile. A failed write still shows the new value, with `error` set.
+   */
+  async refresh(): Promise<void> {
+    if (this.#disposed) return;
+    const generation = this.#begin();
+    const current = () => generation === this.#generation;
+    const previous = this.#snapshot;
+    this.#show({ ...previous, status: previous.value === undefined ? 'loading' : 'stale', error: undefined });
+    try {
+      let value: V;
+      try {
+        value = await this.#creator()();
+      } catch (error) {
+        if (current()) this.#show({ ...this.#snapshot, status: 'error', error });
+        return;
+      }
+      let writeError: unknown;
+      const { shouldCacheFn } = this.#options;
+      let stored = false;
+      try {
+        if (!shouldCacheFn || (await shouldCacheFn(value))) {
+          this.#expectOwnWrite = true;
+          try {
+            await this.region.set(this.key, value);
+          } finally {
+            this.#expectOwnWrite = false;
+          }
+          stored = true;
+        }
+      } catch (error) {
+        writeError = error;
+      }
+      if (current()) this.#showCreated(value, stored, writeError);
+    } finally {
+      this.#end();
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #onEvent = (event: RegionEvent): void => {
+    if (this.#disposed) return;
+    if (event.type === 'invalidated') {
+      this.#changed();
+      return;
+    }
+    if (!('key' in event) || (event.key !== this.key && event.key !== storedKey(this.region, this.key))) return;
+    switch (event.type) {
+      case 'created':
+        // A value that was not stored changes nothing here (and reloading on
+        // it would make two such callers regenerate each other forever).
+        if (!event.cached || this.#expectOwnWrite) return;
+        break;
+      case 'set':
+        if (this.#expectOwnWrite) return;
+        break;
+      case 'delete':
+        break;
+      default:
+        return;
+    }
+    this.#changed();
+  };
+
+  /** The entry changed elsewhere: look again, after the current load if one runs. */
+  #changed(): void {
+    if (this.#inFlight > 0) this.#dirty = true;
+    else void this.#load();
+  }
+
+  #begin(): number {
+    this.#clearTimer();
+    this.#inFlight++;
+    return ++this.#generation;
+  }
+
+  #end(): void {
+    this.#inFlight--;
+    if (this.#inFlight === 0 && this.#dirty && !this.#disposed) {
+      this.#dirty = false;
+      void this.#load();
+    }
+  }
+
+  async #load(): Promise<void> {
+    const generation = this.#begin();
+    try {
+      await this.#run(() => generation === this.#generation);
+    } finally {
+      this.#end();
+    }
+  }
+
+  async #run(current: () => boolean): Promise<void> {
+    const { region, key } = this;
+    const { expirationTime, shouldCacheFn } = this.#options;
+    const entry = await peekEntry<V>(region, key, expirationTime);
+    if (!current()) return;
+    if (entry?.state === 'fresh') {
+      this.#showEntry(entry);
+      return;
+    }
+    if (entry && entry.state !== 'hard-invalidated') this.#showStale(entry);
+    else this.#show({ ...initialSnapshot<V>(key), status: 'loading' });
+
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      let ran = false;
+      let pending = true;
+      const getCreator = this.#creator;
+      const creator = async (): Promise<V> => {
+        ran = true;
+        const value = await getCreator()();
+        if (pending) this.#expectOwnWrite = true;
+        return value;
+      };
+      let value: V;
+      try {
+        value = await region.getOrCreate<V>(key, creator, { expirationTime, shouldCacheFn });
+      } catch (error) {
+        if (current()) this.#show({ ...this.#snapshot, status: 'error', error });
+        return;
+      } finally {
+        pending = false;
+        this.#expectOwnWrite = false;
+      }
+      if (!current()) return;
+      if (ran) {
+        this.#showCreated(value, true, undefined);
+        return;
+      }
+      // Served by someone else's creator, or a stale value while another
+      // caller (maybe in another tab) regenerates: look at what is stored.
+      const after = await peekEntry<V>(region, key, expirationTime);
+      if (!current()) return;
+      if (after?.state === 'fresh') {
+        this.#showEntry(after);
+        return;
+      }
+      if (!after || after.state === 'hard-invalidated') {
+        // The value reached us but was not stored (shouldCacheFn said no, or the write failed).
+        this.#show({ key, status: 'fresh', value, error: undefined, createdAt: undefined, expiresAt: undefined, source: 'cache' });
+        return;
+      }
+      this.#showStale(after);
+      const mutex = sharedMutex(region, key);
+      // In-process lock: the creator's `created` event will bring us back.
+      if (!mutex) return;
+      // Shared lock: it is free once the other tab has stored its value.
+      if (await mutex.acquire(true)) mutex.release();
+      if (!current()) return;
+    }
+  }
+
+  #showEntry(entry: PeekedEntry<V>): void {
+    this.#show({ key: this.key, status: 'fresh', value: entry.value, error: undefined, createdAt: entry.createdAt, expiresAt: entry.expiresAt, source: 'cache' });
+    this.#scheduleExpiry(entry.expiresAt);
+  }
+
+  #showStale(entry: PeekedEntry<V>): void {
+    this.#show({ key: this.key, status: 'stale', value: entry.value, error: undefined, createdAt: entry.createdAt, expiresAt: entry.expiresAt, source: 'cache' });
+  }
+
+  #showCreated(value: V, stored: boolean, error: unknown): void {
+    const createdAt = Date.now();
+    const expiration = this.#expirationMs();
+    const expiresAt = stored && expiration !== undefined ? createdAt + expiration : undefined;
+    this.#show({ key: this.key, status: 'fresh', value, error, createdAt, expiresAt, source: 'creator' });
+    this.#scheduleExpiry(expiresAt);
+  }
+
+  #expirationMs(): number | undefined {
+    const ms = this.#options.expirationTime ?? this.region.expirationTime;
+    return ms === undefined || ms === -1 || ms === Infinity ? undefined : ms;
+  }
+
+  #scheduleExpiry(expiresAt: number | undefined): void {
+    this.#clearTimer();
+    if (expiresAt === undefined || this.#options.revalidateOnExpire === false || this.#disposed) return;
+    // +1: a value is expired only once its age exceeds the expiration time.
+    const delay = Math.min(Math.max(0, expiresAt - Date.now() + 1), MAX_DELAY);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#changed();
+    }, delay);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #show(next: CachedEntrySnapshot<V>): void {
+    if (this.#disposed || sameSnapshot(this.#snapshot, next)) return;
+    this.#snapshot = next;
+    this.#onChange(next);
+  }
+}
+
+function sameSnapshot<V>(a: CachedEntrySnapshot<V>, b: CachedEntrySnapshot<V>): boolean {
+  return (
+    a.key === b.key &&
+    a.status === b.status &&
+    Object.is(a.value, b.value) &&
+    Object.is(a.error, b.error) &&
+    a.createdAt === b.createdAt &&
+    a.expiresAt === b.expiresAt &&
+    a.source === b.source
+  );
+}
