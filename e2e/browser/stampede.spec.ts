@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+import { BACKENDS, openTabs, uniqueName } from './tabs.js';
+
+const TABS = 4;
+const CALLERS = 50;
+const ROUNDS = 20;
+
+for (const backend of BACKENDS) {
+  test(`${backend}: ${TABS} tabs x ${CALLERS} callers of a missing key run the creator exactly once, in each of ${ROUNDS} rounds`, async ({ context }) => {
+    const pages = await openTabs(context, TABS);
+    const name = uniqueName('stampede');
+    const args = backend === 'localstorage' ? { prefix: `${name}:` } : { dbName: name };
+    await Promise.all(pages.map((page) => page.evaluate(([backend, name, args]) => window.dc.setup('r', { backend, name, args, expirationTime: 600_000 }), [backend, name, args] as const)));
+
+    const perRound: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const startAt = Date.now() + 150;
+      const results = await Promise.all(
+        pages.map((page) =>
+          page.evaluate(([key, startAt]) => window.dc.stampede('r', key, { callers: 50, creatorMs: 50, startAt, value: { made: key } }), [`key-${round}`, startAt] as const),
+        ),
+      );
+      perRound.push(results.reduce((sum, r) => sum + r.calls, 0));
+      for (const r of results) expect(r.values).toEqual([JSON.stringify({ made: `key-${round}` })]);
+    }
+    expect(perRound).toEqual(Array(ROUNDS).fill(1));
+  });
+}

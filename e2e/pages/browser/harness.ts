@@ -1,0 +1,171 @@
+// One tab of the cross-tab tests: exposes the library and small helpers as
+// `window.dc`. Tests drive several of these pages in one browser context.
+import * as dogpile from 'dogpile-cache';
+import * as browser from 'dogpile-cache/browser';
+import { runConformance, type ConformanceResult, type ConformanceTarget } from '../../../test/conformance/backend-suite.js';
+
+type BackendName = 'localstorage' | 'indexeddb';
+
+/** What a test asks a tab to set up. */
+export interface TabRegionOptions {
+  backend: BackendName;
+  name?: string;
+  args?: Record<string, unknown>;
+  expirationTime?: number;
+  /** Regenerate expired values in the background (returns the stale value at once). */
+  asyncRunner?: boolean;
+}
+
+/** A summary of one region event, kept for the test to read. */
+export interface SeenEvent {
+  type: string;
+  key?: string;
+  kind?: string;
+  operation?: string;
+  hard?: boolean;
+  remote?: boolean;
+  error?: string;
+}
+
+const regions = new Map<string, dogpile.CacheRegion>();
+const events = new Map<string, SeenEvent[]>();
+/** Creator calls made in this tab, by region id. */
+const calls = new Map<string, number>();
+/** Creators that wait for the test to let them finish, by region id and key. */
+const gates = new Map<string, () => void>();
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function summarize(event: dogpile.RegionEvent): SeenEvent {
+  const seen: SeenEvent = { type: event.type };
+  if ('key' in event && event.key !== undefined) seen.key = event.key;
+  if (event.type === 'notice') seen.kind = event.kind;
+  if (event.type === 'error') {
+    seen.operation = event.operation;
+    seen.error = event.error instanceof Error ? event.error.name : String(event.error);
+  }
+  if (event.type === 'invalidated') {
+    seen.hard = event.hard;
+    seen.remote = event.remote;
+  }
+  return seen;
+}
+
+function setup(id: string, options: TabRegionOptions): void {
+  const region = dogpile.makeRegion({
+    name: options.name ?? id,
+    asyncCreationRunner: options.asyncRunner
+      ? (r, key, creator, mutex) => {
+          void (async () => {
+            try {
+              await r.set(key, await creator());
+            } finally {
+              mutex.release();
+            }
+          })();
+        }
+      : undefined,
+  });
+  const seen: SeenEvent[] = [];
+  events.set(id, seen);
+  region.subscribe((event) => seen.push(summarize(event)));
+  region.configure(options.backend, { expirationTime: options.expirationTime, arguments: options.args });
+  regions.set(id, region);
+  calls.set(id, 0);
+}
+
+function region(id: string): dogpile.CacheRegion {
+  const found = regions.get(id);
+  if (!found) throw new Error(`no region "${id}" in this tab`);
+  return found;
+}
+
+/** A creator that counts its calls and takes `ms` to make `value`. */
+function countingCreator(id: string, value: unknown, ms: number): () => Promise<unknown> {
+  return async () => {
+    calls.set(id, (calls.get(id) ?? 0) + 1);
+    await sleep(ms);
+    return value;
+  };
+}
+
+/** `callers` concurrent getOrCreate of `key`, all started at `startAt` (epoch ms). */
+async function stampede(id: string, key: string, options: { callers: number; creatorMs: number; startAt: number; value: unknown }): Promise<{ calls: number; values: unknown[] }> {
+  const r = region(id);
+  const before = calls.get(id) ?? 0;
+  while (Date.now() < options.startAt) await sleep(Math.min(5, options.startAt - Date.now()));
+  const creator = countingCreator(id, options.value, options.creatorMs);
+  const values = await Promise.all(Array.from({ length: options.callers }, () => r.getOrCreate(key, creator)));
+  return { calls: (calls.get(id) ?? 0) - before, values: [...new Set(values.map((v) => JSON.stringify(v)))] };
+}
+
+/**
+ * Starts a getOrCreate whose creator blocks until {@link openGate} (or forever).
+ * Resolves once the creator has started; the getOrCreate result is kept in `pending`.
+ */
+const pending = new Map<string, Promise<unknown>>();
+function startGatedCreate(id: string, key: string, value: unknown): Promise<void> {
+  return new Promise<void>((started) => {
+    const result = region(id).getOrCreate(key, async () => {
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+      started();
+      await new Promise<void>((open) => gates.set(`${id}|${key}`, open));
+      return value;
+    });
+    pending.set(`${id}|${key}`, result);
+    // If the value was found without creating, there is nothing to wait for.
+    void result.then(() => started());
+  });
+}
+
+function openGate(id: string, key: string): Promise<unknown> {
+  gates.get(`${id}|${key}`)?.();
+  return pending.get(`${id}|${key}`)!;
+}
+
+async function conformance(backend: BackendName): Promise<ConformanceResult[]> {
+  let n = 0;
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const target: ConformanceTarget = {
+    name: backend,
+    create: () => {
+      n++;
+      return backend === 'localstorage'
+        ? new browser.LocalStorageBackend({ prefix: `conf-${run}-${n}:` })
+        : new browser.IndexedDBBackend({ dbName: `conf-${run}`, namespace: `check-${n}` });
+    },
+    dispose: async (b) => {
+      if (b instanceof browser.LocalStorageBackend) {
+        for (const key of Object.keys(localStorage)) if (key.startsWith(b.prefix)) localStorage.removeItem(key);
+      } else if (b instanceof browser.IndexedDBBackend) {
+        await b.deleteMulti(await b.keys());
+        await b.close();
+      }
+    },
+  };
+  return runConformance(target);
+}
+
+const harness = {
+  dogpile,
+  browser,
+  regions,
+  setup,
+  region,
+  calls: (id: string) => calls.get(id) ?? 0,
+  events: (id: string) => events.get(id) ?? [],
+  countingCreator,
+  stampede,
+  startGatedCreate,
+  openGate,
+  conformance,
+  sleep,
+};
+
+declare global {
+  interface Window {
+    dc: typeof harness;
+  }
+}
+
+window.dc = harness;

@@ -1,0 +1,409 @@
+/**
+ * The `indexeddb` backend: entries as structured clones in one IndexedDB
+ * object store shared by every region and tab of the origin, with a Web Lock
+ * per key so one creator runs across all of them.
+ *
+ * @module
+ */
+import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
+import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
+import { KeyLocks } from '../browser/key-locks.js';
+import { isQuotaError } from '../browser/quota.js';
+import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
+import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
+
+/** Arguments of the `indexeddb` backend. */
+export interface IndexedDBBackendArguments {
+  /** Database name. Default `'dogpile-cache'`. */
+  dbName?: string;
+  /** Object store holding every region's entries. Default `'entries'`. */
+  storeName?: string;
+  /**
+   * The namespace of the entries inside the store. Default: the name of the
+   * first region configured with the backend (`''` for unnamed regions).
+   */
+  namespace?: string;
+  /**
+   * How long (ms) to wait when opening is blocked by another connection that
+   * does not close (a schema upgrade held up by an old tab of another app)
+   * before failing with `StorageUnavailableError`. Default 5000.
+   */
+  blockedTimeout?: number;
+}
+
+/** Index over the namespace field: lists one region's entries. */
+export const NAMESPACE_INDEX = 'ns';
+/** Index over (namespace, write time): finds one region's oldest entries. */
+export const AGE_INDEX = 'ns-at';
+/** The record key of a region's invalidation (entry keys are always strings). */
+const INVALIDATION_KEY = 0;
+
+type EntryKey = [string, string | number];
+// Typed as read-write; read-only transactions only call the read methods.
+type Store = IDBPObjectStore<unknown, ArrayLike<string>, string, 'readwrite'>;
+
+/** A stored record: namespace, key, write time, and either a value (`ct`, `v`, `p`) or serialized data `s`. */
+interface EntryRecord {
+  ns: string;
+  key: string | number;
+  at?: number;
+  ct?: number;
+  v?: number;
+  p?: unknown;
+  s?: string | Uint8Array;
+  inv?: unknown;
+}
+
+/**
+ * Stores `{ ns, key, at, ct, v, p }` records (or `{ ns, key, at, s }` for a
+ * region serializer's output) under the compound key `[namespace, key]`, in
+ * one object store for all regions. The schema is the same for every region,
+ * so a new region never needs a version upgrade (upgrades block while other
+ * tabs hold the database open); only a new `storeName` does, once.
+ *
+ * `getMulti`, `setMulti` and `deleteMulti` use one transaction each. Writes
+ * resolve once committed, before the creation lock is released, so the next
+ * holder in any tab reads the value. A connection the browser closes
+ * (`close` event, or another tab's upgrade) is reopened on next use.
+ * Where IndexedDB cannot be opened (opaque origins, some private modes,
+ * blocked upgrades) every operation rejects with {@link StorageUnavailableError}.
+ */
+export class IndexedDBBackend extends CacheBackend {
+  readonly dbName: string;
+  readonly storeName: string;
+  readonly #bindings: RegionBindings;
+  readonly #locks: KeyLocks;
+  readonly #blockedTimeout: number;
+  #db: Promise<IDBPDatabase> | undefined;
+  #generation = 0;
+
+  constructor(args: IndexedDBBackendArguments = {}) {
+    super();
+    if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
+    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000 } = args;
+    if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
+    if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
+    if (typeof blockedTimeout !== 'number' || !(blockedTimeout >= 0)) throw new TypeError('dogpile-cache: indexeddb blockedTimeout must be a number of ms >= 0');
+    this.dbName = dbName;
+    this.storeName = storeName;
+    this.#blockedTimeout = blockedTimeout;
+    this.#bindings = new RegionBindings(namespace);
+    this.#locks = new KeyLocks({
+      scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
+      onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
+    });
+  }
+
+  /** The namespace of this backend's entries. */
+  get namespace(): string {
+    return this.#bindings.namespace;
+  }
+
+  /** How creation is locked: across tabs (`'web-locks'`) or in this tab only (`'in-process'`). */
+  get lockMode(): 'web-locks' | 'in-process' {
+    return this.#locks.mode;
+  }
+
+  override bindRegion(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
+    this.#bindings.bind(region);
+  }
+
+  override getMutex(key: string): CacheMutex | null {
+    return this.#locks.mutexFor(key);
+  }
+
+  override createInvalidationStrategy(region: { readonly name: string | undefined }): RegionInvalidationStrategy {
+    const name = region.name ?? '';
+    const strategy = new SharedInvalidationStrategy({
+      channel: `dogpile-cache:invalidate:idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(name)}`,
+      store: {
+        load: async () => {
+          const record = (await this.#run('readonly', (store) => store.get([name, INVALIDATION_KEY]))) as EntryRecord | undefined;
+          return asInvalidationRecord(record?.inv);
+        },
+        save: async (record) => {
+          await this.#write((store) => store.put({ ns: name, key: INVALIDATION_KEY, inv: record } satisfies EntryRecord).then(() => {}));
+        },
+      },
+      onFault: (kind, error) => this.notify({ kind, message: `The region's invalidation could not be ${kind === 'invalidation-not-saved' ? 'saved' : 'read'}`, error }),
+    });
+    this.#bindings.addStrategy(strategy);
+    return strategy;
+  }
+
+  async get(key: string): Promise<StoredValue | NoValue> {
+    const record = await this.#run('readonly', (store) => store.get(this.#id(key)));
+    return this.#decode(record, key);
+  }
+
+  /** One read-only transaction for all keys. */
+  override async getMulti(keys: readonly string[]): Promise<Array<StoredValue | NoValue>> {
+    if (keys.length === 0) return [];
+    const records = await this.#run('readonly', (store) => Promise.all(keys.map((key) => store.get(this.#id(key)))));
+    return records.map((record, i) => this.#decode(record, keys[i]!));
+  }
+
+  async set(key: string, value: StoredValue): Promise<void> {
+    const record = this.#record(key, value, Date.now());
+    await this.#write((store) => store.put(record).then(() => {}));
+  }
+
+  /** One read-write transaction for all keys. */
+  override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
+    if (mapping.size === 0) return;
+    const at = Date.now();
+    const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
+    await this.#write((store) => Promise.all(records.map((record) => store.put(record))).then(() => {}));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#run('readwrite', (store) => store.delete(this.#id(key)));
+  }
+
+  /** One read-write transaction for all keys. */
+  override async deleteMulti(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#run('readwrite', (store) => Promise.all(keys.map((key) => store.delete(this.#id(key)))));
+  }
+
+  /** The keys stored in this backend's namespace, read through the namespace index. */
+  override async keys(): Promise<string[]> {
+    const ids = (await this.#run('readonly', (store) => store.index(NAMESPACE_INDEX).getAllKeys(IDBKeyRange.only(this.namespace)))) as unknown as EntryKey[];
+    return ids.map((id) => id[1]).filter((key): key is string => typeof key === 'string');
+  }
+
+  /** Closes the connection; the next operation opens a new one. */
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    this.#generation++;
+    if (db) (await db.catch(() => undefined))?.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #id(key: string): EntryKey {
+    return [this.namespace, key];
+  }
+
+  #record(key: string, value: StoredValue, at: number): EntryRecord {
+    const ns = this.namespace;
+    if (value instanceof CachedValue) return { ns, key, at, ct: value.metadata.ct, v: value.metadata.v, p: value.payload };
+    if (typeof value === 'string' || value instanceof Uint8Array) return { ns, key, at, s: value };
+    throw new TypeError('dogpile-cache: indexeddb can store a CachedValue, a string or a Uint8Array');
+  }
+
+  #decode(record: unknown, key: string): StoredValue | NoValue {
+    if (record === undefined) return NO_VALUE;
+    if (record !== null && typeof record === 'object') {
+      const r = record as EntryRecord;
+      if (typeof r.ct === 'number' && typeof r.v === 'number') return new CachedValue(r.p, { ct: r.ct, v: r.v });
+      if (typeof r.s === 'string' || r.s instanceof Uint8Array) return r.s;
+    }
+    this.notify({ kind: 'corrupt-entry', message: 'A record that is not an entry of this library was read as a miss; it will be overwritten.', key });
+    return NO_VALUE;
+  }
+
+  #open(): Promise<IDBPDatabase> {
+    if (!this.#db) {
+      const opening = this.#connect();
+      this.#db = opening;
+      opening.catch(() => {
+        // Not cached: the next operation tries again (the user may have freed space or closed a blocking tab).
+        if (this.#db === opening) this.#db = undefined;
+      });
+    }
+    return this.#db;
+  }
+
+  /** The connection went away (closed by the browser or for another tab's upgrade): reopen on next use. */
+  #forget(): void {
+    this.#db = undefined;
+    this.#generation++;
+  }
+
+  async #connect(): Promise<IDBPDatabase> {
+    let factory: IDBFactory | undefined;
+    try {
+      factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (!factory) throw new StorageUnavailableError('IndexedDB is not available here (no indexedDB global)');
+    const storeName = this.storeName;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const db = await this.#openVersion(undefined);
+      if (db.objectStoreNames.contains(storeName)) return db;
+      // First use of this store: one upgrade creates it with its indexes.
+      const version = db.version + 1;
+      db.close();
+      try {
+        return await this.#openVersion(version, (upgraded) => {
+          if (upgraded.objectStoreNames.contains(storeName)) return;
+          const store = upgraded.createObjectStore(storeName, { keyPath: ['ns', 'key'] });
+          store.createIndex(NAMESPACE_INDEX, 'ns');
+          store.createIndex(AGE_INDEX, ['ns', 'at']);
+        });
+      } catch (error) {
+        // Another tab upgraded first: open again at its version.
+        if ((error as { name?: string })?.name !== 'VersionError') throw error;
+      }
+    }
+    throw new StorageUnavailableError(`IndexedDB database "${this.dbName}" kept changing version while opening`);
+  }
+
+  #openVersion(version: number | undefined, upgrade?: (db: IDBPDatabase) => void): Promise<IDBPDatabase> {
+    return new Promise<IDBPDatabase>((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let opening: Promise<IDBPDatabase>;
+      try {
+        opening = openDB(this.dbName, version, {
+          upgrade: upgrade && ((db) => upgrade(db)),
+          blocked: () => {
+            timer ??= setTimeout(() => {
+              if (settled) return;
+              settled = true;
+              reject(new StorageUnavailableError(`IndexedDB database "${this.dbName}" is blocked: another connection did not close for an upgrade within ${this.#blockedTimeout} ms`));
+            }, this.#blockedTimeout);
+          },
+          // Another tab needs an upgrade: let it proceed, reopen on next use.
+          blocking: (_current, _blocked, event) => {
+            (event.target as IDBDatabase).close();
+            this.#forget();
+          },
+          terminated: () => this.#forget(),
+        });
+      } catch (error) {
+        reject(unavailable(error));
+        return;
+      }
+      opening.then(
+        (db) => {
+          clearTimeout(timer);
+          if (settled) db.close();
+          else {
+            settled = true;
+            resolve(db);
+          }
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
+          reject((error as { name?: string })?.name === 'VersionError' ? error : unavailable(error));
+        },
+      );
+    });
+  }
+
+  /** Runs `body` in one transaction and resolves once it has committed; retries once on a lost connection. */
+  async #run<T>(mode: IDBTransactionMode, body: (store: Store) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const db = await this.#open();
+      const generation = this.#generation;
+      try {
+        const tx = db.transaction(this.storeName, mode);
+        const [result] = await Promise.all([body(tx.store as unknown as Store), tx.done]);
+        return result;
+      } catch (error) {
+        const lost = generation !== this.#generation || (error as { name?: string })?.name === 'InvalidStateError';
+        if (attempt === 0 && lost) {
+          if (generation === this.#generation) this.#forget();
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** A read-write transaction that makes room in this namespace when the quota is hit. */
+  async #write(body: (store: Store) => Promise<void>): Promise<void> {
+    let lastError: unknown;
+    try {
+      return await this.#run('readwrite', body);
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      lastError = error;
+    }
+    let evicted = await this.#evictDead();
+    if (evicted > 0) {
+      try {
+        await this.#run('readwrite', body);
+        this.#reportEviction(evicted);
+        return;
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+        lastError = error;
+      }
+    }
+    for (let batch = 1; ; batch *= 2) {
+      const removed = await this.#evictOldest(batch);
+      if (removed === 0) break;
+      evicted += removed;
+      try {
+        await this.#run('readwrite', body);
+        this.#reportEviction(evicted);
+        return;
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+        lastError = error;
+      }
+    }
+    if (evicted > 0) this.#reportEviction(evicted);
+    throw new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`, {
+      cause: lastError,
+    });
+  }
+
+  /** Deletes this namespace's expired, hard-invalidated and unreadable entries. */
+  #evictDead(): Promise<number> {
+    const now = Date.now();
+    return this.#run('readwrite', async (store) => {
+      let removed = 0;
+      let cursor = await store.index(NAMESPACE_INDEX).openCursor(IDBKeyRange.only(this.namespace));
+      while (cursor) {
+        const record = cursor.value as EntryRecord;
+        if (typeof record?.key === 'string') {
+          const readable = typeof record.ct === 'number' && typeof record.v === 'number';
+          const serialized = typeof record.s === 'string' || record.s instanceof Uint8Array;
+          if ((!readable && !serialized) || (readable && this.#bindings.isDead(record.ct!, now))) {
+            await cursor.delete();
+            removed++;
+          }
+        }
+        cursor = await cursor.continue();
+      }
+      return removed;
+    });
+  }
+
+  /** Deletes this namespace's `count` least recently written entries. */
+  #evictOldest(count: number): Promise<number> {
+    return this.#run('readwrite', async (store) => {
+      let removed = 0;
+      const ns = this.namespace;
+      let cursor = await store.index(AGE_INDEX).openCursor(IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]));
+      while (cursor && removed < count) {
+        await cursor.delete();
+        removed++;
+        cursor = await cursor.continue();
+      }
+      return removed;
+    });
+  }
+
+  #reportEviction(count: number): void {
+    this.notify({ kind: 'quota-evicted', message: `IndexedDB quota exceeded: evicted ${count} entries of namespace "${this.namespace}" to make room` });
+  }
+}
+
+function unavailable(error: unknown): StorageUnavailableError {
+  if (error instanceof StorageUnavailableError) return error;
+  const detail = error instanceof Error || error instanceof DOMException ? `${error.name}: ${error.message}` : String(error);
+  return new StorageUnavailableError(`IndexedDB cannot be opened here (${detail})`, { cause: error });
+}
+
+/** Factory registered as `indexeddb`. */
+export const indexedDBBackendFactory = (args: BackendArguments): IndexedDBBackend => new IndexedDBBackend(args as IndexedDBBackendArguments);

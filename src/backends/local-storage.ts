@@ -1,0 +1,341 @@
+/**
+ * The `localstorage` backend: entries as JSON in `window.localStorage` (or
+ * any `Storage`), shared by every tab of the origin, with a Web Lock per key
+ * so one creator runs across all of them.
+ *
+ * @module
+ */
+import { CacheBackend, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { monotonicNow } from '../clock.js';
+import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
+import { KeyLocks } from '../browser/key-locks.js';
+import { decodeEntry, encodeEntry } from '../browser/local-storage-entry.js';
+import { isQuotaError } from '../browser/quota.js';
+import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
+import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
+import { latestWriteMarker, newWriteToken, placeWriteMarker, writeTokenTime } from '../browser/write-markers.js';
+
+/** Arguments of the `localstorage` backend. */
+export interface LocalStorageBackendArguments {
+  /** Prefix of every storage key the backend writes. Default `'dogpile-cache:'`. */
+  prefix?: string;
+  /** The storage to use. Default `window.localStorage`, looked up at first use. */
+  storage?: Storage;
+  /**
+   * The namespace of the entries inside the prefix. Default: the name of the
+   * first region configured with the backend (`''` for unnamed regions).
+   */
+  namespace?: string;
+  /**
+   * How long (ms) a tab that takes a key's lock waits for a value that the
+   * previous holder wrote to reach this tab's copy of localStorage. Default
+   * 2000; `0` turns the barrier off (no markers, no wait): then, in
+   * Chromium, about one round in ten of a cross-tab stampede creates twice.
+   */
+  syncTimeout?: number;
+}
+
+const DEFAULT_PREFIX = 'dogpile-cache:';
+/** How long a write marker is held: far longer than localStorage takes to reach other tabs. */
+const MARKER_HOLD_MS = 1_500;
+const POLL_MS = 20;
+
+/**
+ * Stores entries under `<prefix><namespace>|<key>` as JSON (`{ct, v, p}`, or
+ * the region serializer's output); the region's invalidation under
+ * `<prefix><region name>#invalidated`, broadcast to open tabs.
+ *
+ * Creation is locked across tabs with the Web Lock
+ * `dogpile-cache:ls:<prefix><namespace>:<key>`; because a tab's view of
+ * localStorage lags behind writes made in other tabs, the holder of a lock
+ * leaves a write marker for the next holder, which waits until the write is
+ * visible before it reads (see `browser/write-markers.ts`).
+ *
+ * A write that does not fit evicts this namespace's dead (expired,
+ * hard-invalidated, unreadable) entries, then its oldest, and retries; if it
+ * still does not fit it rejects with {@link QuotaExceededError}. Keys outside
+ * the namespace are never touched. Unreadable or foreign entries read as misses.
+ */
+export class LocalStorageBackend extends CacheBackend {
+  /** Prefix of every storage key the backend writes. */
+  readonly prefix: string;
+  readonly #givenStorage: Storage | undefined;
+  readonly #bindings: RegionBindings;
+  readonly #locks: KeyLocks;
+  readonly #syncTimeout: number;
+  /** Keys whose Web Lock this tab holds, with the token of a write made meanwhile. */
+  readonly #held = new Map<string, string | undefined>();
+
+  constructor(args: LocalStorageBackendArguments = {}) {
+    super();
+    if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: localstorage arguments must be an object');
+    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000 } = args;
+    if (typeof prefix !== 'string') throw new TypeError('dogpile-cache: localstorage prefix must be a string');
+    if (storage !== undefined && (storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
+      throw new TypeError('dogpile-cache: localstorage storage must implement the Storage interface');
+    }
+    if (typeof syncTimeout !== 'number' || !(syncTimeout >= 0)) throw new TypeError('dogpile-cache: localstorage syncTimeout must be a number of ms >= 0');
+    this.prefix = prefix;
+    this.#givenStorage = storage;
+    this.#bindings = new RegionBindings(namespace);
+    this.#syncTimeout = syncTimeout;
+    this.#locks = new KeyLocks({
+      scope: () => `ls:${this.#entryPrefix()}`,
+      onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
+      hooks: (key, lockName, locks) => ({
+        afterAcquire: async () => {
+          this.#held.set(key, undefined);
+          await this.#awaitPreviousWrite(key, lockName, locks);
+        },
+        beforeRelease: async () => {
+          const token = this.#held.get(key);
+          this.#held.delete(key);
+          if (token !== undefined && this.#syncTimeout !== 0) await placeWriteMarker(locks, lockName, token, MARKER_HOLD_MS);
+        },
+      }),
+    });
+  }
+
+  /** The namespace of this backend's entries. */
+  get namespace(): string {
+    return this.#bindings.namespace;
+  }
+
+  /** How creation is locked: across tabs (`'web-locks'`) or in this tab only (`'in-process'`). */
+  get lockMode(): 'web-locks' | 'in-process' {
+    return this.#locks.mode;
+  }
+
+  /** The storage key holding `key`. */
+  storageKey(key: string): string {
+    return this.#entryPrefix() + key;
+  }
+
+  override bindRegion(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
+    this.#bindings.bind(region);
+  }
+
+  override getMutex(key: string): CacheMutex | null {
+    return this.#locks.mutexFor(key);
+  }
+
+  override createInvalidationStrategy(region: { readonly name: string | undefined }): RegionInvalidationStrategy {
+    const name = escapeNamespace(region.name ?? '');
+    const recordKey = `${this.prefix}${name}#invalidated`;
+    const strategy = new SharedInvalidationStrategy({
+      channel: `dogpile-cache:invalidate:ls:${this.prefix}${name}`,
+      store: {
+        load: async () => {
+          const text = this.#storage().getItem(recordKey);
+          if (text === null) return undefined;
+          try {
+            return asInvalidationRecord(JSON.parse(text));
+          } catch {
+            return undefined;
+          }
+        },
+        save: async (record) => this.#write(recordKey, JSON.stringify(record)),
+      },
+      onFault: (kind, error) => this.notify({ kind, message: `The region's invalidation could not be ${kind === 'invalidation-not-saved' ? 'saved' : 'read'}`, error }),
+    });
+    this.#bindings.addStrategy(strategy);
+    return strategy;
+  }
+
+  async get(key: string): Promise<StoredValue | NoValue> {
+    return this.#read(this.#storage(), key);
+  }
+
+  override async getMulti(keys: readonly string[]): Promise<Array<StoredValue | NoValue>> {
+    const storage = this.#storage();
+    return keys.map((key) => this.#read(storage, key));
+  }
+
+  async set(key: string, value: StoredValue): Promise<void> {
+    const token = newWriteToken();
+    this.#write(this.storageKey(key), encodeEntry(value, token));
+    if (this.#held.has(key)) this.#held.set(key, token);
+  }
+
+  override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
+    // Encode everything first: a payload JSON cannot hold fails before anything is written.
+    const token = newWriteToken();
+    const encoded = [...mapping].map(([key, value]) => [key, encodeEntry(value, token)] as const);
+    for (const [key, text] of encoded) {
+      this.#write(this.storageKey(key), text);
+      if (this.#held.has(key)) this.#held.set(key, token);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#storage().removeItem(this.storageKey(key));
+  }
+
+  override async deleteMulti(keys: readonly string[]): Promise<void> {
+    const storage = this.#storage();
+    for (const key of keys) storage.removeItem(this.storageKey(key));
+  }
+
+  /** The keys stored in this backend's namespace (as stored, i.e. mangled). */
+  override async keys(): Promise<string[]> {
+    const prefix = this.#entryPrefix();
+    return this.#storageKeys().filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #entryPrefix(): string {
+    return `${this.prefix}${escapeNamespace(this.#bindings.namespace)}|`;
+  }
+
+  #storage(): Storage {
+    if (this.#givenStorage) return this.#givenStorage;
+    let storage: Storage | undefined;
+    try {
+      storage = (globalThis as { localStorage?: Storage }).localStorage;
+    } catch (error) {
+      // Chromium throws SecurityError in opaque origins and when site data is blocked.
+      throw new StorageUnavailableError(`localStorage is not available here: ${describe(error)}`, { cause: error });
+    }
+    if (!storage) throw new StorageUnavailableError('localStorage is not available here (no window.localStorage); pass a Storage as the `storage` argument');
+    return storage;
+  }
+
+  #storageKeys(): string[] {
+    const storage = this.#storage();
+    const keys: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key !== null) keys.push(key);
+    }
+    return keys;
+  }
+
+  #read(storage: Storage, key: string): StoredValue | NoValue {
+    const decoded = decodeEntry(storage.getItem(this.storageKey(key)));
+    if (decoded === undefined) return NO_VALUE;
+    if (decoded === 'corrupt') {
+      this.notify({ kind: 'corrupt-entry', message: 'An entry that is not valid JSON of this library was read as a miss; it will be overwritten.', key });
+      return NO_VALUE;
+    }
+    return decoded.value;
+  }
+
+  /** `setItem`, making room in this namespace when storage is full. */
+  #write(storageKey: string, text: string): void {
+    const storage = this.#storage();
+    let lastError: unknown;
+    try {
+      storage.setItem(storageKey, text);
+      return;
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      lastError = error;
+    }
+    let evicted = this.#evict(storage, 'dead', 0);
+    if (evicted > 0) {
+      try {
+        storage.setItem(storageKey, text);
+        this.#reportEviction(evicted, storageKey);
+        return;
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+        lastError = error;
+      }
+    }
+    for (let batch = 1; ; batch *= 2) {
+      const removed = this.#evict(storage, 'oldest', batch);
+      if (removed === 0) break;
+      evicted += removed;
+      try {
+        storage.setItem(storageKey, text);
+        this.#reportEviction(evicted, storageKey);
+        return;
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+        lastError = error;
+      }
+    }
+    if (evicted > 0) this.#reportEviction(evicted, storageKey);
+    throw new QuotaExceededError(
+      `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
+      { cause: lastError },
+    );
+  }
+
+  /** Removes this namespace's dead entries, or its `count` oldest ones. Returns how many. */
+  #evict(storage: Storage, what: 'dead' | 'oldest', count: number): number {
+    const prefix = this.#entryPrefix();
+    const now = Date.now();
+    const entries: Array<{ key: string; time: number; dead: boolean }> = [];
+    for (const key of this.#storageKeys()) {
+      if (!key.startsWith(prefix)) continue;
+      const decoded = decodeEntry(storage.getItem(key));
+      if (decoded === undefined) continue;
+      if (decoded === 'corrupt') {
+        entries.push({ key, time: -Infinity, dead: true });
+        continue;
+      }
+      const time = decoded.ct ?? (decoded.token ? writeTokenTime(decoded.token) : Number.NaN);
+      const dead = (decoded.ct !== undefined && this.#bindings.isDead(decoded.ct, now)) || Number.isNaN(time);
+      entries.push({ key, time: Number.isNaN(time) ? -Infinity : time, dead });
+    }
+    const victims = what === 'dead' ? entries.filter((e) => e.dead) : entries.sort((a, b) => a.time - b.time).slice(0, count);
+    for (const victim of victims) storage.removeItem(victim.key);
+    return victims.length;
+  }
+
+  #reportEviction(count: number, storageKey: string): void {
+    this.notify({ kind: 'quota-evicted', message: `localStorage was full: evicted ${count} entries of namespace "${this.namespace}" to make room`, key: storageKey.slice(this.#entryPrefix().length) });
+  }
+
+  /**
+   * Runs when this tab is granted `key`'s lock: if the previous holder left a
+   * write marker, wait (bounded) until that write is visible here, so the
+   * region's re-read finds it instead of creating the value again.
+   */
+  async #awaitPreviousWrite(key: string, lockName: string, locks: LockManager): Promise<void> {
+    if (this.#syncTimeout === 0) return;
+    const token = await latestWriteMarker(locks, lockName);
+    if (token === undefined) return;
+    const storage = this.#storage();
+    const storageKey = this.storageKey(key);
+    const wanted = writeTokenTime(token);
+    const visible = () => {
+      const decoded = decodeEntry(storage.getItem(storageKey));
+      if (decoded === undefined || decoded === 'corrupt' || decoded.token === undefined) return false;
+      return decoded.token === token || writeTokenTime(decoded.token) >= wanted;
+    };
+    if (visible()) return;
+    const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+    await new Promise<void>((resolve) => {
+      const deadline = monotonicNow() + this.#syncTimeout;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        target.removeEventListener?.('storage', onStorage);
+        resolve();
+      };
+      const onStorage = (event: Event) => {
+        const { key: changed, storageArea } = event as StorageEvent;
+        if (changed !== storageKey || storageArea !== storage) return;
+        // A removal is newer than the marker's write: nothing more will arrive.
+        if ((event as StorageEvent).newValue === null || visible()) done();
+      };
+      const poll = () => {
+        if (visible() || monotonicNow() >= deadline) done();
+        else timer = setTimeout(poll, POLL_MS);
+      };
+      target.addEventListener?.('storage', onStorage);
+      timer = setTimeout(poll, POLL_MS);
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Factory registered as `localstorage`. */
+export const localStorageBackendFactory = (args: BackendArguments): LocalStorageBackend =>
+  new LocalStorageBackend(args as LocalStorageBackendArguments);

@@ -1,0 +1,29 @@
+/**
+ * `dogpile-cache/browser`: the `localstorage` and `indexeddb` backends, the
+ * Web Locks mutex and cross-tab invalidation. Importing this entry registers
+ * both backends, so `region.configure('indexeddb')` works afterwards.
+ *
+ * Every browser global is read when first used, never at import, so this
+ * entry also imports cleanly in Node and workers.
+ *
+ * @module
+ */
+import { registerBackend } from '../registry.js';
+import { localStorageBackendFactory } from '../backends/local-storage.js';
+import { indexedDBBackendFactory } from '../backends/indexeddb.js';
+
+registerBackend('localstorage', localStorageBackendFactory);
+registerBackend('indexeddb', indexedDBBackendFactory);
+
+export { LocalStorageBackend, localStorageBackendFactory, type LocalStorageBackendArguments } from '../backends/local-storage.js';
+export { IndexedDBBackend, indexedDBBackendFactory, type IndexedDBBackendArguments } from '../backends/indexeddb.js';
+export { WebLockMutex, webLockManager, type WebLockHooks } from './web-locks.js';
+export { RegistryMutex } from './registry-mutex.js';
+export { KeyLocks, LOCK_PREFIX, type KeyLocksOptions } from './key-locks.js';
+export {
+  SharedInvalidationStrategy,
+  type InvalidationRecord,
+  type InvalidationStore,
+  type SharedInvalidationOptions,
+} from './shared-invalidation.js';
+export { isQuotaError } from './quota.js';

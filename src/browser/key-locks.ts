@@ -1,0 +1,66 @@
+/**
+ * Per-key creation locks for a shared backend: an in-process layer in front
+ * of a Web Lock, or the in-process lock alone where Web Locks are missing.
+ *
+ * @module
+ */
+import type { CacheMutex } from '../api.js';
+import { LayeredMutex, MutexRegistry } from '../mutex.js';
+import { RegistryMutex } from './registry-mutex.js';
+import { WebLockMutex, webLockManager, type WebLockHooks } from './web-locks.js';
+
+/** Prefix of every Web Lock name the library takes. */
+export const LOCK_PREFIX = 'dogpile-cache:';
+
+/** Options of {@link KeyLocks}. */
+export interface KeyLocksOptions {
+  /** The storage namespace the locks guard (database or prefix, and region); read at each call. */
+  scope: () => string;
+  /** Hooks around each key's Web Lock (e.g. the localStorage visibility barrier). */
+  hooks?: (key: string, lockName: string, locks: LockManager) => WebLockHooks;
+  /** Told once, the first time a lock is asked for where Web Locks are missing. */
+  onFallback: (message: string) => void;
+}
+
+/**
+ * Hands out the creation lock of each stored key. With `navigator.locks`:
+ * `LayeredMutex(in-process, Web Lock "dogpile-cache:<scope>:<key>")`, so one
+ * caller per tab asks the browser and one creator runs across all tabs.
+ * Without it: `null`, which makes the region use its in-process lock; the
+ * fallback is reported once through `onFallback`.
+ */
+export class KeyLocks {
+  readonly #registry = new MutexRegistry();
+  readonly #options: KeyLocksOptions;
+  #fallbackReported = false;
+
+  constructor(options: KeyLocksOptions) {
+    this.#options = options;
+  }
+
+  /** The Web Lock name guarding `key`. */
+  lockName(key: string): string {
+    return `${LOCK_PREFIX}${this.#options.scope()}:${key}`;
+  }
+
+  /** `'web-locks'` when `navigator.locks` is there, else `'in-process'`. */
+  get mode(): 'web-locks' | 'in-process' {
+    return webLockManager() ? 'web-locks' : 'in-process';
+  }
+
+  /** The mutex for `key`, or `null` for the region's in-process one. */
+  mutexFor(key: string): CacheMutex | null {
+    const locks = webLockManager();
+    if (!locks) {
+      if (!this.#fallbackReported) {
+        this.#fallbackReported = true;
+        this.#options.onFallback(
+          'navigator.locks is not available here (not a secure context, or an old browser): creation is locked per tab only, so several tabs may each create the same value.',
+        );
+      }
+      return null;
+    }
+    const name = this.lockName(key);
+    return new LayeredMutex(new RegistryMutex(this.#registry, key), new WebLockMutex(name, locks, this.#options.hooks?.(key, name, locks)));
+  }
+}

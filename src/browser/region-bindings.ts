@@ -1,0 +1,70 @@
+/**
+ * What a shared backend knows of the regions that use it: the namespace its
+ * entries live in, their expiration times and invalidation, so it can tell
+ * dead entries (expired, hard-invalidated) from live ones when it must make room.
+ *
+ * @module
+ */
+import type { RegionInvalidationStrategy } from '../api.js';
+
+/**
+ * Escapes a namespace so that it never contains the separators `|` and `#`
+ * used in storage keys, keeping namespaces and keys apart.
+ */
+export function escapeNamespace(namespace: string): string {
+  return namespace.replace(/[%|#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The regions bound to one backend. The namespace is the backend's
+ * `namespace` argument if given, else the name of the first region
+ * configured with it, else `''` (every unnamed region of the same storage
+ * shares it).
+ */
+export class RegionBindings {
+  readonly #explicit: string | undefined;
+  #first: string | undefined;
+  #bound = false;
+  #expirations: Array<number | undefined> = [];
+  readonly #strategies = new Set<RegionInvalidationStrategy>();
+
+  constructor(explicitNamespace?: string) {
+    if (explicitNamespace !== undefined && typeof explicitNamespace !== 'string') {
+      throw new TypeError('dogpile-cache: namespace must be a string');
+    }
+    this.#explicit = explicitNamespace;
+  }
+
+  /** The namespace the backend's entries live in. */
+  get namespace(): string {
+    return this.#explicit ?? this.#first ?? '';
+  }
+
+  /** Records a region configured with the backend. */
+  bind(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
+    if (!this.#bound) {
+      this.#bound = true;
+      this.#first = region.name;
+    }
+    this.#expirations.push(region.expirationTime);
+  }
+
+  /** Records a strategy the backend made for one of its regions. */
+  addStrategy(strategy: RegionInvalidationStrategy): void {
+    this.#strategies.add(strategy);
+  }
+
+  /**
+   * Whether no region using the backend could serve a value created at `ct`:
+   * older than every region's expiration time, or hard-invalidated for all.
+   */
+  isDead(ct: number, now: number): boolean {
+    const expirations = this.#expirations;
+    if (expirations.length > 0 && expirations.every((e) => e !== undefined)) {
+      const longest = Math.max(...(expirations as number[]));
+      if (now - ct > longest) return true;
+    }
+    const strategies = [...this.#strategies];
+    return strategies.length > 0 && strategies.every((s) => s.isHardInvalidated(ct));
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Invalidation shared by every tab of an origin: persisted with the backend
+ * (so tabs opened later see it) and pushed to open tabs through a
+ * `BroadcastChannel` (so they see it at once).
+ *
+ * @module
+ */
+import type { InvalidationNotice } from '../api.js';
+import { monotonicNow } from '../clock.js';
+import { DefaultInvalidationStrategy } from '../invalidation.js';
+
+/** The persisted form of a region's last invalidation. */
+export interface InvalidationRecord {
+  hard: boolean;
+  /** Epoch ms. */
+  at: number;
+}
+
+
+/** Where a {@link SharedInvalidationStrategy} keeps its record: the backend's own storage. */
+export interface InvalidationStore {
+  load(): Promise<InvalidationRecord | undefined>;
+  save(record: InvalidationRecord): Promise<void>;
+}
+
+/** Options of {@link SharedInvalidationStrategy}. */
+export interface SharedInvalidationOptions {
+  /** `BroadcastChannel` name; one per storage namespace and region name. */
+  channel: string;
+  store: InvalidationStore;
+  /** Told about faults the strategy absorbs (a record it could not save or read). */
+  onFault?: (kind: 'invalidation-not-saved' | 'invalidation-not-loaded', error: unknown) => void;
+  now?: () => number;
+}
+
+/** Checks a record read from storage or a message; anything else is ignored. */
+export function asInvalidationRecord(value: unknown): InvalidationRecord | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { hard, at } = value as Record<string, unknown>;
+  if (typeof hard !== 'boolean' || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
+  return { hard, at };
+}
+
+/**
+ * dogpile's invalidation, shared across tabs. `invalidate(hard)` applies here
+ * at once, saves `{ hard, at }` with the backend, then broadcasts it; other
+ * tabs apply it on receipt (reported as `remote`), and a tab opened later
+ * loads it in {@link ready}, which the region awaits before its first read.
+ * The newest invalidation wins, wherever it came from.
+ */
+export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
+  readonly #store: InvalidationStore;
+  readonly #onFault: SharedInvalidationOptions['onFault'];
+  readonly #now: () => number;
+  readonly #channel: BroadcastChannel | undefined;
+  #ready: Promise<void> | undefined;
+
+  constructor(options: SharedInvalidationOptions) {
+    // The region's default clock: an invalidation is ordered after every value this tab created before it.
+    const now = options.now ?? monotonicNow;
+    super(now);
+    this.#now = now;
+    this.#store = options.store;
+    this.#onFault = options.onFault;
+    const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
+    if (Channel) {
+      this.#channel = new Channel(options.channel);
+      this.#channel.onmessage = (event: MessageEvent) => {
+        const record = asInvalidationRecord(event.data);
+        if (record) this.#applyRemote(record);
+      };
+    }
+  }
+
+  /** Loads the persisted invalidation once; later calls return the same promise. */
+  ready(): Promise<void> {
+    this.#ready ??= this.#store.load().then(
+      (record) => {
+        if (record) this.#applyRemote(record);
+      },
+      (error: unknown) => this.#onFault?.('invalidation-not-loaded', error),
+    );
+    return this.#ready;
+  }
+
+  override async invalidate(hard = true): Promise<void> {
+    const record: InvalidationRecord = { hard: Boolean(hard), at: this.#now() };
+    this.apply({ ...record, remote: false });
+    try {
+      await this.#store.save(record);
+    } catch (error) {
+      // Open tabs still hear of it below; only tabs opened later miss it.
+      this.#onFault?.('invalidation-not-saved', error);
+    }
+    this.#channel?.postMessage(record);
+  }
+
+  /** Stops listening to other tabs. */
+  close(): void {
+    this.#channel?.close();
+  }
+
+  #applyRemote(record: InvalidationRecord): void {
+    // The same invalidation may arrive twice (message and storage); report it once.
+    if (this.invalidatedAt() === record.at && this.wasHardInvalidated() === record.hard) return;
+    const notice: InvalidationNotice = { ...record, remote: true };
+    this.apply(notice);
+  }
+}

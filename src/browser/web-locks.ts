@@ -1,0 +1,122 @@
+/**
+ * The Web Locks mutex: dogpile's creation lock held across every tab (and
+ * worker) of an origin through `navigator.locks`.
+ *
+ * @module
+ */
+import type { CacheMutex } from '../api.js';
+
+/**
+ * The origin's `LockManager`, or `undefined` where there is none (Node,
+ * insecure contexts, old browsers). Read on each call, never at import, so
+ * this module loads anywhere.
+ */
+export function webLockManager(): LockManager | undefined {
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
+  const locks = nav?.locks;
+  return locks && typeof locks.request === 'function' ? locks : undefined;
+}
+
+/**
+ * Releases this tab has started and the browser may not have processed yet,
+ * by lock name: `locked()` waits for them, so a caller that has just
+ * released never sees its own lock as still held.
+ */
+const releasing = new Map<string, Promise<unknown>>();
+
+/** Hooks a backend runs around the lock it guards (see {@link WebLockMutex}). */
+export interface WebLockHooks {
+  /**
+   * Runs once the browser has granted the lock, before `acquire` resolves:
+   * e.g. waiting until a value written by the previous holder is visible here.
+   */
+  afterAcquire?(): Promise<void> | void;
+  /**
+   * Runs when the holder releases, before the browser lock is given up:
+   * e.g. leaving a marker for the next holder.
+   */
+  beforeRelease?(): Promise<void> | void;
+}
+
+/**
+ * A {@link CacheMutex} over one Web Lock. `acquire(false)` maps to
+ * `{ ifAvailable: true }`; the lock is held by a pending promise in the
+ * request callback, which `release()` resolves. The browser releases it by
+ * itself when the holding tab closes or crashes, so a dead holder never
+ * blocks the others.
+ *
+ * One instance serves one caller at a time; put a per-process layer in front
+ * (`LayeredMutex`) so callers of one tab queue locally.
+ */
+export class WebLockMutex implements CacheMutex {
+  /** The Web Lock's name. */
+  readonly name: string;
+  readonly #locks: LockManager;
+  readonly #hooks: WebLockHooks;
+  #release: (() => void) | undefined;
+  #request: Promise<unknown> | undefined;
+
+  constructor(name: string, locks: LockManager, hooks: WebLockHooks = {}) {
+    this.name = name;
+    this.#locks = locks;
+    this.#hooks = hooks;
+  }
+
+  acquire(wait = true): Promise<boolean> {
+    if (this.#release) return Promise.reject(new Error(`dogpile-cache: Web Lock "${this.name}" is already held by this mutex`));
+    return new Promise<boolean>((resolve, reject) => {
+      const request = this.#locks.request(this.name, { ifAvailable: !wait }, async (lock) => {
+          if (!lock) {
+            resolve(false);
+            return;
+          }
+          const held = new Promise<void>((release) => {
+            this.#release = release;
+          });
+          try {
+            await this.#hooks.afterAcquire?.();
+          } catch {
+            // A failed hook only loses an optimisation; the lock is still ours.
+          }
+          this.#request = request;
+          resolve(true);
+          await held;
+        });
+      request.catch(reject);
+    });
+  }
+
+  release(): void {
+    const release = this.#release;
+    if (!release) return;
+    this.#release = undefined;
+    const request = this.#request;
+    this.#request = undefined;
+    if (request) {
+      const settled = request.then(
+        () => {},
+        () => {},
+      );
+      releasing.set(this.name, settled);
+      void settled.then(() => {
+        if (releasing.get(this.name) === settled) releasing.delete(this.name);
+      });
+    }
+    const before = this.#hooks.beforeRelease;
+    if (!before) {
+      release();
+      return;
+    }
+    // The browser lock is given up only once the hook is done, whatever it does.
+    void Promise.resolve()
+      .then(() => before())
+      .catch(() => {})
+      .finally(release);
+  }
+
+  async locked(): Promise<boolean> {
+    await releasing.get(this.name);
+    const state = await this.#locks.query();
+    return (state.held ?? []).some((lock) => lock.name === this.name);
+  }
+}
