@@ -235,13 +235,13 @@ export class CachedEntry<V> {
   async #run(current: () => boolean): Promise<void> {
     const { region, key } = this;
     const { expirationTime, shouldCacheFn } = this.#options;
+    // Look first (uncounted), so a stale value shows as such while getOrCreate
+    // regenerates it, and a fresh one shows without waiting for the lock.
     const entry = await peekEntry<V>(region, key, expirationTime);
     if (!current()) return;
-    if (entry?.state === 'fresh') {
-      this.#showEntry(entry);
-      return;
-    }
-    if (entry && entry.state !== 'hard-invalidated') this.#showStale(entry);
+    const seenFresh = entry?.state === 'fresh' ? entry : undefined;
+    if (seenFresh) this.#showEntry(seenFresh);
+    else if (entry && entry.state !== 'hard-invalidated') this.#showStale(entry);
     else this.#show({ ...initialSnapshot<V>(key), status: 'loading' });
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -267,6 +267,11 @@ export class CachedEntry<V> {
       if (!current()) return;
       if (ran) {
         this.#showCreated(value, true, undefined);
+        return;
+      }
+      // The read the region counted (a hit) of the fresh value we saw.
+      if (seenFresh && round === 0) {
+        this.#showEntry({ ...seenFresh, value });
         return;
       }
       // Served by someone else's creator, or a stale value while another

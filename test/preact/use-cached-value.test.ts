@@ -35,8 +35,8 @@ describe('useCachedValue', () => {
     expect(a.latest().expiresAt! - a.latest().createdAt!).toBe(60_000);
     expect(a.statuses()).toEqual(['loading', 'fresh']);
     expect(a.container.textContent).toBe('v1');
-    // The hook looks before it asks without counting that look: one miss, one creation, one wait.
-    expect(region.stats).toMatchObject({ misses: 2, creations: 1, waits: 1, hits: 0 });
+    // The hook looks before it asks without counting that look: the region counts what getOrCreate did.
+    expect(region.stats).toMatchObject({ misses: 2, creations: 1, waits: 1 });
     await a.unmount();
     await b.unmount();
   });
@@ -49,6 +49,7 @@ describe('useCachedValue', () => {
     await vi.waitFor(() => expect(view.latest().status).toBe('fresh'));
     expect(view.latest()).toMatchObject({ value: 'cached', source: 'cache', expiresAt: undefined });
     expect(creator).not.toHaveBeenCalled();
+    expect(region.stats).toMatchObject({ hits: 1, misses: 0 });
     await view.unmount();
   });
 
