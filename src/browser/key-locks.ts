@@ -33,6 +33,8 @@ export class KeyLocks {
   readonly #registry = new MutexRegistry();
   readonly #options: KeyLocksOptions;
   #fallbackReported = false;
+  /** Set when the browser refused Web Locks here: from then on, in-process locks only. */
+  #refused = false;
 
   constructor(options: KeyLocksOptions) {
     this.#options = options;
@@ -45,22 +47,32 @@ export class KeyLocks {
 
   /** `'web-locks'` when `navigator.locks` is there, else `'in-process'`. */
   get mode(): 'web-locks' | 'in-process' {
-    return webLockManager() ? 'web-locks' : 'in-process';
+    return webLockManager() && !this.#refused ? 'web-locks' : 'in-process';
   }
 
   /** The mutex for `key`, or `null` for the region's in-process one. */
   mutexFor(key: string): CacheMutex | null {
     const locks = webLockManager();
-    if (!locks) {
-      if (!this.#fallbackReported) {
-        this.#fallbackReported = true;
-        this.#options.onFallback(
-          'navigator.locks is not available here (not a secure context, or an old browser): creation is locked per tab only, so several tabs may each create the same value.',
-        );
-      }
+    if (!locks || this.#refused) {
+      this.#reportFallback(
+        'navigator.locks is not available here (not a secure context, or an old browser): creation is locked per tab only, so several tabs may each create the same value.',
+      );
       return null;
     }
     const name = this.lockName(key);
-    return new LayeredMutex(new RegistryMutex(this.#registry, key), new WebLockMutex(name, locks, this.#options.hooks?.(key, name, locks)));
+    const hooks: WebLockHooks = {
+      ...this.#options.hooks?.(key, name, locks),
+      onUnavailable: (error) => {
+        this.#refused = true;
+        this.#reportFallback(`The browser refused Web Locks here (${(error as Error)?.name ?? String(error)}): creation is locked per tab only.`);
+      },
+    };
+    return new LayeredMutex(new RegistryMutex(this.#registry, key), new WebLockMutex(name, locks, hooks));
+  }
+
+  #reportFallback(message: string): void {
+    if (this.#fallbackReported) return;
+    this.#fallbackReported = true;
+    this.#options.onFallback(message);
   }
 }

@@ -36,6 +36,18 @@ export interface WebLockHooks {
    * e.g. leaving a marker for the next holder.
    */
   beforeRelease?(): Promise<void> | void;
+  /**
+   * Called when the browser refuses Web Locks here (`SecurityError` in opaque
+   * origins such as sandboxed iframes). `acquire` then resolves `true`: the
+   * in-process layer in front of this mutex still excludes callers of this tab.
+   */
+  onUnavailable?(error: unknown): void;
+}
+
+/** Whether a rejected lock request means Web Locks cannot be used in this context at all. */
+function isUnusable(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'SecurityError' || name === 'NotSupportedError';
 }
 
 /**
@@ -82,7 +94,14 @@ export class WebLockMutex implements CacheMutex {
           resolve(true);
           await held;
         });
-      request.catch(reject);
+      request.catch((error: unknown) => {
+        if (!isUnusable(error) || !this.#hooks.onUnavailable) {
+          reject(error);
+          return;
+        }
+        this.#hooks.onUnavailable(error);
+        resolve(true);
+      });
     });
   }
 
@@ -116,7 +135,12 @@ export class WebLockMutex implements CacheMutex {
 
   async locked(): Promise<boolean> {
     await releasing.get(this.name);
-    const state = await this.#locks.query();
-    return (state.held ?? []).some((lock) => lock.name === this.name);
+    try {
+      const state = await this.#locks.query();
+      return (state.held ?? []).some((lock) => lock.name === this.name);
+    } catch (error) {
+      if (isUnusable(error)) return false;
+      throw error;
+    }
   }
 }
