@@ -1,0 +1,75 @@
+// Test page: connects to the worker-hosted region and exposes helpers as
+// `window.workerTest`. Creators given here run in this page; `gate` lets a
+// test hold them until every caller is in flight.
+import * as dogpile from 'dogpile-cache';
+import * as worker from 'dogpile-cache/worker';
+import type { RegionClient } from 'dogpile-cache/worker';
+
+const startShared = () => new SharedWorker(new URL('./host.ts', import.meta.url), { type: 'module', name: 'e2e-region' });
+const startWorker = () => new Worker(new URL('./host.ts', import.meta.url), { type: 'module' });
+
+let release!: () => void;
+let gate = new Promise<void>((resolve) => (release = resolve));
+
+const workerTest = {
+  dogpile,
+  worker,
+  client: undefined as RegionClient | undefined,
+  /** Workers this page started, so a test can terminate one. */
+  started: [] as Worker[],
+  /** How many times this page's creators ran. */
+  calls: 0,
+  pending: [] as Array<Promise<unknown>>,
+  async connect(kind: 'auto' | 'worker' | 'worker-no-reconnect' = 'auto') {
+    const trackedWorker = () => {
+      const started = startWorker();
+      workerTest.started.push(started);
+      return started;
+    };
+    if (kind === 'worker-no-reconnect') workerTest.client = worker.wrapRegion(trackedWorker(), { mode: 'worker' });
+    else if (kind === 'worker') workerTest.client = worker.wrapRegion(trackedWorker, { mode: 'worker' });
+    else {
+      workerTest.client = await worker.connectRegion({
+        sharedWorker: startShared,
+        worker: trackedWorker,
+        inPage: () => dogpile.makeRegion({ name: 'e2e-worker' }).configure('memory', { expirationTime: 60_000 }),
+      });
+    }
+    await workerTest.client.ready;
+    return { mode: workerTest.client.mode, modeReason: workerTest.client.modeReason, name: workerTest.client.name };
+  },
+  /** A creator that counts its calls and waits for `open()`. */
+  gatedCreator(value: unknown) {
+    return async () => {
+      workerTest.calls++;
+      await gate;
+      return value;
+    };
+  },
+  open() {
+    release();
+  },
+  reset() {
+    workerTest.calls = 0;
+    workerTest.pending = [];
+    gate = new Promise<void>((resolve) => (release = resolve));
+  },
+  /** Settles what `pending` holds: values, or errors as `{ error: name, message, key }`. */
+  async settle() {
+    return Promise.all(
+      workerTest.pending.map((promise) =>
+        promise.then(
+          (value) => ({ value }),
+          (error: { name?: string; message?: string; key?: string }) => ({ error: error?.name, message: error?.message, key: error?.key }),
+        ),
+      ),
+    );
+  },
+};
+
+declare global {
+  interface Window {
+    workerTest: typeof workerTest;
+  }
+}
+window.workerTest = workerTest;
