@@ -40,7 +40,9 @@ const METRICS: Record<string, { label: string; format: (value: number) => string
   overheadMs: { label: 'overhead', format: formatMs },
   totalMs: { label: 'round', format: formatMs },
   creatorCalls: { label: 'creator calls/round', format: count },
-  valueLatencyMs: { label: 'creator done → last tab has value', format: formatMs },
+  valueLatencyMs: { label: 'creator done → last caller has value', format: formatMs },
+  worstLatencyMs: { label: 'worst round', format: formatMs },
+  maxCreatorCalls: { label: 'most creator calls in a round', format: count },
   transactions: { label: 'transactions/op', format: count },
 };
 
