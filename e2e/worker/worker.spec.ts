@@ -190,3 +190,15 @@ test('without SharedWorker the page falls back to a dedicated Worker, without wo
     await context.close();
   }
 });
+
+test('the devtools inspector of one tab sees the SharedWorker region that another tab filled', async ({ context }) => {
+  const [a, b] = await Promise.all([context.newPage(), context.newPage()]);
+  for (const tab of [a!, b!]) await openTab(tab);
+  await a!.evaluate(() => window.workerTest.client!.setMulti({ 'user:1': { name: 'Ada' }, 'user:2': { name: 'Grace' } }));
+  const seen = await b!.evaluate(() => window.workerTest.inspectThroughPanel());
+  expect(seen.snapshot.regions[0]).toMatchObject({ name: 'e2e-worker', configured: true, backend: ['SharedWorker', 'MemoryBackend'], entryCount: 2 });
+  expect(seen.entries.entries.map((entry) => [entry.key, entry.status])).toEqual([
+    ['user:1', 'fresh'],
+    ['user:2', 'fresh'],
+  ]);
+});

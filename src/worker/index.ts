@@ -14,6 +14,7 @@ export { exposeRegion, RegionHost, type ExposeRegionOptions, type NamedCreator, 
 export { wrapRegion, WorkerRegionClient, type WrapRegionOptions } from './client.js';
 export { connectRegion, type ConnectRegionOptions } from './connect.js';
 export { InPageRegionClient, type InPageRegionClientOptions } from './in-page-client.js';
+export { WorkerRegionView, registerClientWithDevtools } from './devtools-view.js';
 export type { WorkerSource } from './connection.js';
 export type { ClientCreator, ClientMultiCreator, InvalidationState, PeekedEntry, RegionClient, RegionClientMode } from './region-client.js';
 export { CreatorGoneError, UnknownCreatorError, ValueNotCloneableError, WorkerUnavailableError } from './errors.js';

@@ -3,6 +3,7 @@
 // test hold them until every caller is in flight.
 import * as dogpile from 'dogpile-cache';
 import * as worker from 'dogpile-cache/worker';
+import type { PageMessage, PanelCommandBody } from 'dogpile-cache/devtools';
 import type { RegionClient } from 'dogpile-cache/worker';
 
 const startShared = () => new SharedWorker(new URL('./host.ts', import.meta.url), { type: 'module', name: 'e2e-region' });
@@ -10,6 +11,36 @@ const startWorker = () => new Worker(new URL('./host.ts', import.meta.url), { ty
 
 let release!: () => void;
 let gate = new Promise<void>((resolve) => (release = resolve));
+
+/**
+ * Starts the devtools inspector on an in-memory channel and registers this
+ * page's client with it; resolves with what a panel is shown.
+ */
+async function inspectThroughPanel() {
+  const devtools = await import('dogpile-cache/devtools');
+  const { transport, panel } = devtools.createMemoryChannel();
+  const received: PageMessage[] = [];
+  panel.onMessage((data) => {
+    const message = devtools.parsePageMessage(data);
+    if (message) received.push(message);
+  });
+  worker.registerClientWithDevtools(workerTest.client!);
+  devtools.inspect({ transport });
+  let n = 0;
+  const ask = async <T extends PageMessage['type']>(body: PanelCommandBody, type: T): Promise<Extract<PageMessage, { type: T }>> => {
+    const requestId = `q${++n}`;
+    panel.send(devtools.panelCommand({ ...body, requestId } as PanelCommandBody));
+    for (;;) {
+      const found = received.find((m) => m.type === type && 'requestId' in m && m.requestId === requestId);
+      if (found) return found as Extract<PageMessage, { type: T }>;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const snapshot = await ask({ type: 'getSnapshot', requestId: '' }, 'snapshot');
+  const regionId = snapshot.regions[0]!.id;
+  const entries = await ask({ type: 'getEntries', requestId: '', regionId, offset: 0, limit: 50, filter: '' }, 'entries');
+  return { snapshot, entries };
+}
 
 const workerTest = {
   dogpile,
@@ -54,6 +85,7 @@ const workerTest = {
     workerTest.pending = [];
     gate = new Promise<void>((resolve) => (release = resolve));
   },
+  inspectThroughPanel,
   /** Settles what `pending` holds: values, or errors as `{ error: name, message, key }`. */
   async settle() {
     return Promise.all(
@@ -73,3 +105,4 @@ declare global {
   }
 }
 window.workerTest = workerTest;
+
