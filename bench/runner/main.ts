@@ -33,6 +33,7 @@ const PAGE_SUITES: Array<{ id: string; page: string; needs?: string }> = [
   { id: 'storage-write', page: 'storage', needs: 'browser' },
   { id: 'storage-bulk', page: 'storage', needs: 'browser' },
   { id: 'cross-tab', page: 'tab', needs: 'browser' },
+  { id: 'worker', page: 'worker', needs: 'worker' },
 ];
 
 const log = (line: string) => console.log(line);
