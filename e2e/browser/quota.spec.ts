@@ -76,7 +76,7 @@ test('indexeddb: over quota, this region\'s expired then oldest entries are evic
     setup('q', { backend: 'indexeddb', name: 'q', args: { dbName }, expirationTime: 60_000 });
     setup('o', { backend: 'indexeddb', name: 'other', args: { dbName }, expirationTime: 60_000 });
     const q = region('q');
-    const backend = q.actualBackend;
+    const backend = q.actualBackend as InstanceType<typeof window.dc.browser.IndexedDBBackend>;
     for (let i = 0; i < 3; i++) await region('o').set(`a${i}`, 'x'.repeat(1_000));
     for (let i = 0; i < 5; i++) await backend.set(`old${i}`, new CachedValue('e'.repeat(10_000), { ct: Date.now() - 120_000, v: VALUE_VERSION }));
     for (let i = 0; i < 3; i++) await q.set(`fresh${i}`, 'f'.repeat(10_000));

@@ -25,9 +25,10 @@ export interface IndexedDBBackendArguments {
    */
   namespace?: string;
   /**
-   * How long (ms) to wait when opening is blocked by another connection that
-   * does not close (a schema upgrade held up by an old tab of another app)
-   * before failing with `StorageUnavailableError`. Default 5000.
+   * How long (ms) opening the database may take before failing with
+   * `StorageUnavailableError`: opening stalls when a schema upgrade is
+   * blocked by another connection that does not close (an old tab of another
+   * app). Default 5000.
    */
   blockedTimeout?: number;
 }
@@ -256,18 +257,20 @@ export class IndexedDBBackend extends CacheBackend {
   #openVersion(version: number | undefined, upgrade?: (db: IDBPDatabase) => void): Promise<IDBPDatabase> {
     return new Promise<IDBPDatabase>((resolve, reject) => {
       let settled = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Opens queue behind a blocked upgrade (and never see 'blocked' themselves), so every open is bounded.
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        reject(
+          new StorageUnavailableError(
+            `IndexedDB database "${this.dbName}" is blocked: it did not open within ${this.#blockedTimeout} ms, because another connection did not close for an upgrade`,
+          ),
+        );
+      }, this.#blockedTimeout);
       let opening: Promise<IDBPDatabase>;
       try {
         opening = openDB(this.dbName, version, {
           upgrade: upgrade && ((db) => upgrade(db)),
-          blocked: () => {
-            timer ??= setTimeout(() => {
-              if (settled) return;
-              settled = true;
-              reject(new StorageUnavailableError(`IndexedDB database "${this.dbName}" is blocked: another connection did not close for an upgrade within ${this.#blockedTimeout} ms`));
-            }, this.#blockedTimeout);
-          },
           // Another tab needs an upgrade: let it proceed, reopen on next use.
           blocking: (_current, _blocked, event) => {
             (event.target as IDBDatabase).close();
@@ -276,6 +279,8 @@ export class IndexedDBBackend extends CacheBackend {
           terminated: () => this.#forget(),
         });
       } catch (error) {
+        clearTimeout(timer);
+        settled = true;
         reject(unavailable(error));
         return;
       }
