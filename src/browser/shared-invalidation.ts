@@ -65,6 +65,8 @@ export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
     const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
     if (Channel) {
       this.#channel = new Channel(options.channel);
+      // In Node an open channel keeps the process alive; listening must not.
+      (this.#channel as { unref?: () => void }).unref?.();
       this.#channel.onmessage = (event: MessageEvent) => {
         const record = asInvalidationRecord(event.data);
         if (record) this.#applyRemote(record);

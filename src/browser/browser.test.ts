@@ -1,0 +1,231 @@
+// The browser entry in Node: it imports cleanly, and without navigator.locks,
+// localStorage or indexedDB every backend has a defined outcome.
+import { describe, expect, it } from 'vitest';
+import { CachedValue, NO_VALUE, QuotaExceededError, StorageUnavailableError, VALUE_VERSION, makeRegion, type RegionEvent } from 'dogpile-cache';
+import { IndexedDBBackend, LocalStorageBackend, SharedInvalidationStrategy, isQuotaError } from 'dogpile-cache/browser';
+import { applicableChecks, type ConformanceTarget } from '../../test/conformance/backend-suite.js';
+import { decodeEntry, encodeEntry } from './local-storage-entry.js';
+import { newWriteToken, writeTokenTime } from './write-markers.js';
+
+/**
+ * A `Storage` in memory, with an optional quota in characters (key + value,
+ * as browsers count) that throws the browser's `QuotaExceededError`.
+ */
+class MemoryStorage implements Storage {
+  readonly #items = new Map<string, string>();
+  readonly #quota: number;
+
+  constructor(quota = Infinity) {
+    this.#quota = quota;
+  }
+
+  get length(): number {
+    return this.#items.size;
+  }
+
+  get used(): number {
+    let total = 0;
+    for (const [key, value] of this.#items) total += key.length + value.length;
+    return total;
+  }
+
+  key(index: number): string | null {
+    return [...this.#items.keys()][index] ?? null;
+  }
+
+  getItem(key: string): string | null {
+    return this.#items.get(key) ?? null;
+  }
+
+  setItem(key: string, value: string): void {
+    const previous = this.#items.get(key);
+    const after = this.used - (previous === undefined ? 0 : key.length + previous.length) + key.length + value.length;
+    if (after > this.#quota) throw new DOMException(`Setting the value of '${key}' exceeded the quota.`, 'QuotaExceededError');
+    this.#items.set(key, String(value));
+  }
+
+  removeItem(key: string): void {
+    this.#items.delete(key);
+  }
+
+  clear(): void {
+    this.#items.clear();
+  }
+
+  [name: string]: unknown;
+}
+
+const value = (payload: unknown, ct = Date.now()) => new CachedValue(payload, { ct, v: VALUE_VERSION });
+
+describe('the browser entry in Node', () => {
+  it('registers localstorage and indexeddb by name', () => {
+    const region = makeRegion({ name: 'n' }).configure('localstorage', { arguments: { storage: new MemoryStorage(), prefix: 'p:' } });
+    expect(region.actualBackend).toBeInstanceOf(LocalStorageBackend);
+    expect(makeRegion().configure('indexeddb', { arguments: { dbName: 'x' } }).actualBackend).toBeInstanceOf(IndexedDBBackend);
+  });
+
+  const target: ConformanceTarget = { name: 'localstorage over a Storage in memory', create: () => new LocalStorageBackend({ storage: new MemoryStorage() }) };
+  describe(`backend conformance: ${target.name}`, () => {
+    for (const check of applicableChecks(target.create() as LocalStorageBackend)) {
+      it(check.name, () => check.run(target));
+    }
+  });
+
+  it('without navigator.locks, localstorage locks in-process, says so once, and still creates once per process', async () => {
+    const region = makeRegion({ name: 'fallback' }).configure('localstorage', { arguments: { storage: new MemoryStorage() }, expirationTime: 60_000 });
+    const events: RegionEvent[] = [];
+    region.subscribe((event) => events.push(event));
+    let calls = 0;
+    const values = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        region.getOrCreate('k', async () => {
+          calls++;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          return 'v';
+        }),
+      ),
+    );
+    expect(values).toEqual(Array(20).fill('v'));
+    expect(calls).toBe(1);
+    expect((region.actualBackend as LocalStorageBackend).lockMode).toBe('in-process');
+    expect(events.filter((e) => e.type === 'notice' && e.kind === 'mutex-fallback')).toHaveLength(1);
+  });
+
+  it('without indexedDB, operations reject with StorageUnavailableError and getOrCreate still returns its value', async () => {
+    const region = makeRegion({ name: 'no-idb' }).configure('indexeddb', { expirationTime: 60_000 });
+    const errors: unknown[] = [];
+    region.subscribe((event) => {
+      if (event.type === 'error') errors.push(event.error);
+    });
+    await expect(region.actualBackend.get('k')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(region.set('k', 1)).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(await region.getOrCreate('k', () => 'made')).toBe('made');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e instanceof StorageUnavailableError)).toBe(true);
+  });
+
+  it('without localStorage (and no storage argument), operations reject with StorageUnavailableError', async () => {
+    const backend = new LocalStorageBackend();
+    await expect(backend.get('k')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(backend.set('k', value(1))).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+});
+
+describe('localstorage entries', () => {
+  it('round-trip values, strings and bytes with their write token', () => {
+    const token = newWriteToken();
+    const cv = value({ a: [1, 'two'] }, 1_700_000_000_000.25);
+    const decoded = decodeEntry(encodeEntry(cv, token));
+    expect(decoded).toMatchObject({ token, ct: cv.metadata.ct });
+    expect((decoded as { value: CachedValue }).value).toEqual(cv);
+    expect(decodeEntry(encodeEntry('text', token))).toEqual({ value: 'text', token, ct: undefined });
+    const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
+    expect((decodeEntry(encodeEntry(bytes, token)) as { value: Uint8Array }).value).toEqual(bytes);
+  });
+
+  it('read bad JSON, wrong shapes and bad base64 as corrupt, never throwing', () => {
+    for (const text of ['{', '[1]', 'null', '42', '"s"', '{"foo":1}', '{"b":"***"}', '{"ct":"1","v":2}']) {
+      expect(decodeEntry(text)).toBe('corrupt');
+    }
+    expect(decodeEntry(null)).toBeUndefined();
+  });
+
+  it('write tokens carry their time and sort by it', () => {
+    const before = Date.now();
+    const token = newWriteToken();
+    expect(token).not.toContain(':');
+    expect(writeTokenTime(token)).toBeGreaterThanOrEqual(before);
+    expect(writeTokenTime(token)).toBeLessThanOrEqual(Date.now());
+    expect(Number.isNaN(writeTokenTime('garbage'))).toBe(true);
+  });
+});
+
+describe('localstorage quota', () => {
+  it('evicts expired and unreadable entries of its namespace first, then the oldest, never other keys; then rejects typed', async () => {
+    const storage = new MemoryStorage(20_000);
+    storage.setItem('other-app', 'o'.repeat(2_000));
+    const other = makeRegion({ name: 'other' }).configure('localstorage', { arguments: { storage }, expirationTime: 60_000 });
+    await other.set('x', 'x'.repeat(2_000));
+    const region = makeRegion({ name: 'mine' }).configure('localstorage', { arguments: { storage }, expirationTime: 60_000 });
+    const backend = region.actualBackend as LocalStorageBackend;
+    const notices: string[] = [];
+    region.subscribe((event) => {
+      if (event.type === 'notice') notices.push(event.kind);
+    });
+    await backend.set('expired', value('e'.repeat(3_000), Date.now() - 120_000));
+    storage.setItem(backend.storageKey('corrupt'), '{not json' + 'c'.repeat(2_000));
+    await region.set('older', 'a'.repeat(3_000));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await region.set('newer', 'b'.repeat(3_000));
+
+    await region.set('big', 'B'.repeat(6_000));
+    expect((await backend.keys()).sort()).toEqual(['big', 'newer', 'older']);
+    await region.set('big2', 'C'.repeat(4_000));
+    expect((await backend.keys()).sort()).toEqual(['big', 'big2', 'newer']);
+    expect(notices).toContain('quota-evicted');
+
+    await expect(region.set('huge', 'H'.repeat(19_000))).rejects.toBeInstanceOf(QuotaExceededError);
+    expect(storage.getItem('other-app')).toBe('o'.repeat(2_000));
+    expect(await other.get('x')).toBe('x'.repeat(2_000));
+    expect(await region.getOrCreate('huge2', () => 'made')).toBe('made');
+  });
+
+  it('recognises quota errors by name and legacy code', () => {
+    expect(isQuotaError(new DOMException('full', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError({ name: 'NS_ERROR_DOM_QUOTA_REACHED' })).toBe(true);
+    expect(isQuotaError(new TypeError('x'))).toBe(false);
+    expect(isQuotaError(undefined)).toBe(false);
+  });
+});
+
+describe('shared invalidation over BroadcastChannel (Node has one)', () => {
+  it('reaches the other strategy at once, persists, and is loaded by a later one', async () => {
+    let saved: { hard: boolean; at: number } | undefined;
+    const store = { load: async () => saved, save: async (record: { hard: boolean; at: number }) => void (saved = record) };
+    const channel = `test-${Math.random()}`;
+    const a = new SharedInvalidationStrategy({ channel, store });
+    const b = new SharedInvalidationStrategy({ channel, store });
+    await Promise.all([a.ready(), b.ready()]);
+    const heard = new Promise((resolve) => b.subscribe(resolve));
+    const before = Date.now() - 1;
+    await a.invalidate(false);
+    expect(await heard).toMatchObject({ hard: false, remote: true });
+    expect(b.isSoftInvalidated(before)).toBe(true);
+    expect(b.isHardInvalidated(before)).toBe(false);
+
+    const later = new SharedInvalidationStrategy({ channel: `${channel}-later`, store });
+    expect(later.isInvalidated(before)).toBe(false);
+    await later.ready();
+    expect(later.isSoftInvalidated(before)).toBe(true);
+    expect(later.invalidatedAt()).toBe(a.invalidatedAt());
+    for (const s of [a, b, later]) s.close();
+  });
+
+  it('keeps serving when the record cannot be saved, and reports it', async () => {
+    const faults: string[] = [];
+    const strategy = new SharedInvalidationStrategy({
+      channel: `test-${Math.random()}`,
+      store: { load: async () => undefined, save: async () => Promise.reject(new Error('disk full')) },
+      onFault: (kind) => faults.push(kind),
+    });
+    await strategy.invalidate(true);
+    expect(strategy.wasHardInvalidated()).toBe(true);
+    expect(faults).toEqual(['invalidation-not-saved']);
+    strategy.close();
+  });
+
+  it('localstorage: a garbage invalidation record is ignored, a valid one applies before the first read', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem('dogpile-cache:r#invalidated', '{garbage');
+    const region = makeRegion({ name: 'r' }).configure('localstorage', { arguments: { storage }, expirationTime: 60_000 });
+    await region.set('k', 1);
+    expect(await region.get('k')).toBe(1);
+    expect(region.regionInvalidator.invalidatedAt?.()).toBeUndefined();
+
+    storage.setItem('dogpile-cache:r#invalidated', JSON.stringify({ hard: true, at: Date.now() + 1 }));
+    const later = makeRegion({ name: 'r' }).configure('localstorage', { arguments: { storage }, expirationTime: 60_000 });
+    expect(await later.get('k')).toBe(NO_VALUE);
+    (region.regionInvalidator as SharedInvalidationStrategy).close();
+    (later.regionInvalidator as SharedInvalidationStrategy).close();
+  });
+});
