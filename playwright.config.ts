@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath, testServerOrigin, testServerPort } from './e2e/chromium.js';
+import { demoServerOrigin, demoServerPort } from './e2e/demo/server.js';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -18,10 +19,20 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     trace: 'off',
   },
-  webServer: {
-    command: `npx vite --config e2e/vite.config.ts --port ${testServerPort}`,
-    url: `${testServerOrigin}/index.html`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite --config e2e/vite.config.ts --port ${testServerPort}`,
+      url: `${testServerOrigin}/index.html`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // The demo app and its slow API (e2e/demo).
+      command: 'npx vite --config demo/vite.config.ts',
+      url: `${demoServerOrigin}/api/requests`,
+      env: { DEMO_PORT: String(demoServerPort), DEMO_API_DELAY_MS: '500' },
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
 });
