@@ -109,7 +109,7 @@ test('a terminated Worker gives clear errors to pending and later calls, and is 
 });
 
 test('a terminated Worker without a way to restart it fails later calls with the same typed error', async ({ page }) => {
-  await openTab(page, 'worker-no-reconnect');
+  expect((await openTab(page, 'worker-no-reconnect')).mode).toBe('worker');
   const outcome = await page.evaluate(async () => {
     const t = window.workerTest;
     const client = t.client!;

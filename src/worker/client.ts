@@ -51,8 +51,6 @@ const UNSERIALIZABLE = 'Unserializable return value';
  * {@link wrapRegion} or {@link connectRegion}.
  */
 export class WorkerRegionClient implements RegionClient {
-  readonly mode: RegionClientMode;
-  readonly modeReason: string;
   readonly ready: Promise<void>;
   readonly #source: WorkerSource | (() => WorkerSource);
   readonly #reconnect: boolean;
@@ -67,6 +65,8 @@ export class WorkerRegionClient implements RegionClient {
   #connecting: Promise<Connection> | undefined;
   #lastError: WorkerUnavailableError | undefined;
   #closed = false;
+  #mode: RegionClientMode | undefined;
+  #modeReason: string | undefined;
   #stats: RegionStats = emptyStats();
   #invalidation: InvalidationState = { hard: false, soft: false, at: undefined };
   #backendName: string | undefined;
@@ -85,10 +85,20 @@ export class WorkerRegionClient implements RegionClient {
     this.#reconnect = options.reconnect ?? typeof source === 'function';
     this.#connectTimeout = timeout;
     this.#callbacks = this.#makeCallbacks();
-    this.mode = options.mode ?? guessMode(source);
-    this.modeReason = options.modeReason ?? `connected through ${this.mode === 'endpoint' ? 'the given endpoint' : `a ${this.mode}`}`;
+    this.#mode = options.mode;
+    this.#modeReason = options.modeReason;
     this.ready = this.#connect().then(() => {});
     this.ready.catch(() => {});
+  }
+
+  /** Where the region lives: given in the options, else learnt from the first worker or port connected to. */
+  get mode(): RegionClientMode {
+    return this.#mode ?? (typeof this.#source === 'function' ? 'endpoint' : modeOf(this.#source));
+  }
+
+  /** Why this mode was chosen. */
+  get modeReason(): string {
+    return this.#modeReason ?? `connected through ${this.mode === 'endpoint' ? 'the given endpoint' : `a ${this.mode === 'worker' ? 'dedicated Worker' : 'SharedWorker'}`}`;
   }
 
   /** The region's name (known once connected). */
@@ -271,6 +281,7 @@ export class WorkerRegionClient implements RegionClient {
   #connect(): Promise<Connection> {
     const attempt = (async () => {
       const source = typeof this.#source === 'function' ? this.#source() : this.#source;
+      this.#mode ??= modeOf(source);
       const connection = await Connection.open(source, {
         clientId: `${this.#clientId}:${++this.#connectionCount}`,
         callbacks: this.#callbacks,
@@ -452,8 +463,7 @@ export function wrapRegion(source: WorkerSource | (() => WorkerSource), options?
   return new WorkerRegionClient(source, options);
 }
 
-function guessMode(source: WorkerSource | (() => WorkerSource)): RegionClientMode {
-  if (typeof source === 'function') return 'endpoint';
+function modeOf(source: WorkerSource): RegionClientMode {
   if (typeof SharedWorker === 'function' && source instanceof SharedWorker) return 'shared-worker';
   if (typeof Worker === 'function' && source instanceof Worker) return 'worker';
   return 'endpoint';

@@ -111,6 +111,7 @@ describe('region API over a MessageChannel', () => {
     await client.set('k', 'v');
     expect(await client.get('k')).toBe('v');
     expect(host.connections).toBe(1);
+    expect(client.mode).toBe('endpoint');
     expect(() => exposeRegion({} as never, port1)).toThrow(TypeError);
   });
 });

@@ -57,8 +57,8 @@ const workerTest = {
       workerTest.started.push(started);
       return started;
     };
-    if (kind === 'worker-no-reconnect') workerTest.client = worker.wrapRegion(trackedWorker(), { mode: 'worker' });
-    else if (kind === 'worker') workerTest.client = worker.wrapRegion(trackedWorker, { mode: 'worker' });
+    if (kind === 'worker-no-reconnect') workerTest.client = worker.wrapRegion(trackedWorker());
+    else if (kind === 'worker') workerTest.client = worker.wrapRegion(trackedWorker);
     else {
       workerTest.client = await worker.connectRegion({
         sharedWorker: startShared,
