@@ -78,22 +78,22 @@ export class WebLockMutex implements CacheMutex {
     if (this.#release) return Promise.reject(new Error(`dogpile-cache: Web Lock "${this.name}" is already held by this mutex`));
     return new Promise<boolean>((resolve, reject) => {
       const request = this.#locks.request(this.name, { ifAvailable: !wait }, async (lock) => {
-          if (!lock) {
-            resolve(false);
-            return;
-          }
-          const held = new Promise<void>((release) => {
-            this.#release = release;
-          });
-          try {
-            await this.#hooks.afterAcquire?.();
-          } catch {
-            // A failed hook only loses an optimisation; the lock is still ours.
-          }
-          this.#request = request;
-          resolve(true);
-          await held;
+        if (!lock) {
+          resolve(false);
+          return;
+        }
+        const held = new Promise<void>((release) => {
+          this.#release = release;
         });
+        try {
+          await this.#hooks.afterAcquire?.();
+        } catch {
+          // A failed hook only loses an optimisation; the lock is still ours.
+        }
+        this.#request = request;
+        resolve(true);
+        await held;
+      });
       request.catch((error: unknown) => {
         if (!isUnusable(error) || !this.#hooks.onUnavailable) {
           reject(error);
