@@ -1,0 +1,50 @@
+// A page that uses the library for real and opts into the devtools:
+// `users` in memory (behind a proxy), `posts` in IndexedDB.
+import { NO_VALUE, ProxyBackend, makeRegion, type CacheRegion } from 'dogpile-cache';
+import 'dogpile-cache/browser';
+import { inspect } from 'dogpile-cache/devtools';
+
+/** A pass-through proxy, so the panel has a backend chain to show. */
+class AuditProxy extends ProxyBackend {}
+
+const users = makeRegion({ name: 'users' }).configure('memory', { expirationTime: 60_000, wrap: [AuditProxy] });
+const posts = makeRegion({ name: 'posts' }).configure('indexeddb', {
+  expirationTime: 300_000,
+  arguments: { dbName: 'devtools-e2e', storeName: 'posts' },
+});
+
+const creations = { users: 0, posts: 0 };
+
+async function populate(): Promise<void> {
+  for (const id of ['ada', 'grace', 'linus']) {
+    await users.getOrCreate(`user:${id}`, () => {
+      creations.users++;
+      return { id, name: id[0]!.toUpperCase() + id.slice(1), roles: ['admin', 'dev'], bio: 'x'.repeat(3000) };
+    });
+  }
+  for (const id of [1, 2]) {
+    await posts.getOrCreate(`post:${id}`, () => {
+      creations.posts++;
+      return { id, title: `Post ${id}` };
+    });
+  }
+}
+
+declare global {
+  interface Window {
+    devtoolsDemo: {
+      users: CacheRegion;
+      posts: CacheRegion;
+      creations: typeof creations;
+      NO_VALUE: typeof NO_VALUE;
+      ready: Promise<void>;
+    };
+  }
+}
+
+// Register the regions first and start the inspector after populating, so
+// both orders (regions queued before / events after) are exercised.
+const ready = populate().then(() => {
+  inspect(users, posts);
+});
+window.devtoolsDemo = { users, posts, creations, NO_VALUE, ready };
