@@ -9,7 +9,6 @@
  */
 import { Fragment, h, options, type ComponentChildren, type VNode } from 'preact';
 import { jsxTemplate } from 'preact/jsx-runtime';
-import { renderToStringAsync } from 'preact-render-to-string';
 import { defaultToStr, type CacheRegion } from '../index.js';
 
 /** Props of {@link CachedFragment}. */
@@ -92,7 +91,7 @@ export function CachedFragment(props: CachedFragmentProps, context?: object): Co
   const key = cachedFragmentKey(props);
   const lookup: Lookup = { done: false, promise: Promise.resolve() };
   lookup.promise = region
-    .getOrCreate(key, () => renderToStringAsync(h(Fragment, null, children), context), { expirationTime })
+    .getOrCreate(key, () => renderChildren(children, context), { expirationTime })
     .then(
       (html) => {
         if (typeof html === 'string') lookup.html = html;
@@ -106,6 +105,15 @@ export function CachedFragment(props: CachedFragmentProps, context?: object): Co
       lookup.done = true;
     });
   return h(CachedHtml, { lookup });
+}
+
+/**
+ * Renders the children of a missed fragment. preact-render-to-string is
+ * loaded here, on first use, so pages that only use the hooks never load it.
+ */
+async function renderChildren(children: ComponentChildren, context: object | undefined): Promise<string> {
+  const { renderToStringAsync } = await import('preact-render-to-string');
+  return renderToStringAsync(h(Fragment, null, children), context);
 }
 
 /** Suspends until the lookup is done, then writes its HTML as it is. */
