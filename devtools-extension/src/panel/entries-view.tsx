@@ -107,7 +107,7 @@ export function EntriesView({ regionName, entries, now, onRows, onFilter, onView
             <span class="lock">Lock</span>
             <span class="actions" />
           </div>
-          <div class="viewport" ref={viewport} style={{ height: `${VIEWPORT_HEIGHT}px` }} onScroll={(event) => setScrollTop((event.target as HTMLDivElement).scrollTop)}>
+          <div class="viewport" ref={viewport} style={{ height: `${Math.min(VIEWPORT_HEIGHT, Math.max(2, total) * ROW_HEIGHT + 2)}px` }} onScroll={(event) => setScrollTop((event.target as HTMLDivElement).scrollTop)}>
             <div class="spacer" style={{ height: `${total * ROW_HEIGHT}px` }}>
               {rows}
             </div>

@@ -55,4 +55,11 @@ declare global {
 }
 
 window.forge = (label) => post(window, label);
-if (window.parent !== window) post(window.parent, 'framed');
+if (window.parent !== window) {
+  // Framed: forge towards the parent when it asks (after its panel attached).
+  addEventListener('message', (event) => {
+    const label = (event.data as { forge?: unknown })?.forge;
+    if (event.source === window.parent && typeof label === 'string') post(window.parent, label);
+  });
+  window.parent.postMessage({ forgerReady: true }, '*');
+}
