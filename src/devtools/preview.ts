@@ -229,7 +229,7 @@ export function approximateSize(value: unknown, budget = 1 << 20): { size: numbe
       // An exotic object that refuses to be read adds nothing more.
     }
   }
-  return { size, capped: false };
+  return { size, capped: size >= budget };
 }
 
 // ---------------------------------------------------------------- validation

@@ -63,3 +63,4 @@ if (window.parent !== window) {
   });
   window.parent.postMessage({ forgerReady: true }, '*');
 }
+export {};
