@@ -3,6 +3,7 @@
 import { mkdirSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { demoServerOrigin } from '../demo/server.js';
 import { expect, openPanel, openTab, stopServiceWorker, test } from './extension.js';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -171,6 +172,23 @@ test('the panel opened before the page, on pages without dogpile-cache, says so 
   await expect(panel.getByTestId('connection')).toHaveText('live');
   await expect(region(panel, 'users')).toBeVisible();
   await expect(region(panel, 'posts')).toBeVisible();
+  expect(errors).toEqual([]);
+  await panel.close();
+  await page.close();
+});
+
+test('inspects the demo app: its memory, localStorage and IndexedDB regions', async ({ extension, errors }) => {
+  const { page, tabId } = await openTab(extension, `${demoServerOrigin}/`);
+  const panel = await openPanel(extension, tabId, errors);
+  await expect(panel.getByTestId('connection')).toHaveText('live');
+  const backends = { 'demo.memory': 'MemoryBackend', 'demo.localstorage': 'LocalStorageBackend', 'demo.indexeddb': 'IndexedDBBackend' };
+  for (const [name, backend] of Object.entries(backends)) {
+    await expect(region(panel, name).locator('.backend')).toHaveText(backend);
+    // The demo loads its first query into every region.
+    await expect(region(panel, name).locator('[data-cell="entries"]')).toHaveText(/^[1-9]\d*$/);
+  }
+  await region(panel, 'demo.indexeddb').locator('.name').click();
+  await expect(panel.getByTestId('entries').locator('.viewport .row [data-cell="status"]').first()).toHaveText('fresh');
   expect(errors).toEqual([]);
   await panel.close();
   await page.close();
