@@ -9,7 +9,7 @@
  * @module
  */
 import { parsePageMessage, parsePanelCommand, panelCommand } from '../../src/devtools/protocol.js';
-import { PAGE_PORT, PANEL_PORT, POKE, type PageStatus, type WorkerToPanel } from './messages.js';
+import { PAGE_PORT, PANEL_PORT, POKE, type PageStatus, type WorkerToPanel, type WorkerToRelay } from './messages.js';
 
 type Port = chrome.runtime.Port;
 
@@ -24,11 +24,11 @@ interface PageConnection {
 const pages = new Map<number, PageConnection>();
 const panels = new Map<number, Set<Port>>();
 
-function send(port: Port, message: WorkerToPanel): void {
+function send(port: Port, message: WorkerToPanel | WorkerToRelay): void {
   try {
     port.postMessage(message);
   } catch {
-    // The panel closed meanwhile; its onDisconnect cleans up.
+    // The other end went away meanwhile; its onDisconnect cleans up.
   }
 }
 
@@ -120,7 +120,7 @@ function onPanelPort(port: Port): void {
       const command = parsePanelCommand((message as { command?: unknown }).command);
       if (!command) return;
       const page = pages.get(tabId);
-      if (page) page.port.postMessage({ kind: 'command', command });
+      if (page) send(page.port, { kind: 'command', command });
       else poke(tabId);
     }
   });
@@ -131,7 +131,8 @@ function onPanelPort(port: Port): void {
     if (set && set.size === 0) {
       panels.delete(tabId);
       // Last panel gone: the page stops collecting events.
-      pages.get(tabId)?.port.postMessage({ kind: 'command', command: panelCommand({ type: 'disconnect' }) });
+      const page = pages.get(tabId);
+      if (page) send(page.port, { kind: 'command', command: panelCommand({ type: 'disconnect' }) });
     }
   });
 }

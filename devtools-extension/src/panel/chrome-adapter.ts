@@ -34,7 +34,14 @@ export function chromeAdapter(tabId: number): PanelAdapter {
   const connect = () => {
     timer = undefined;
     if (stopped) return;
-    const opened = chrome.runtime.connect({ name: PANEL_PORT });
+    let opened: chrome.runtime.Port;
+    try {
+      opened = chrome.runtime.connect({ name: PANEL_PORT });
+    } catch {
+      // The extension was reloaded under this page: only reopening the panel helps.
+      listener?.({ kind: 'status', status: 'no-content-script', detail: 'The extension was reloaded or updated: close and reopen DevTools (or this panel page).' });
+      return;
+    }
     port = opened;
     opened.onMessage.addListener((message: unknown) => {
       retry = 0;

@@ -272,10 +272,8 @@ export class PanelClient {
   }
 
   #onPageMessage(message: PageMessage, origin: string | null): void {
-    if (origin !== null && this.#state.origin !== null && origin !== this.#state.origin) {
-      // The tab navigated to another origin: start over with what it sends.
-      this.#set({ origin });
-    }
+    // The service worker stamps each message with the origin Chrome gives for its tab.
+    if (origin !== null && origin !== this.#state.origin) this.#set({ origin });
     switch (message.type) {
       case 'hello':
         this.#clearReloadTimer();
