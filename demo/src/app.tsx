@@ -17,7 +17,7 @@ export function App({ regions, sync, initialQuery, expirationTime }: AppProps) {
   const [query, setQuery] = useState(initialQuery);
   const [draft, setDraft] = useState(initialQuery ?? '');
   const [failApi, setFailApi] = useState(false);
-  const counts = useRequestCounts();
+  const counts = useRequestCounts(regions);
 
   // Keep the query in the URL, so "Open another tab" opens the same view.
   useEffect(() => {

@@ -1,5 +1,5 @@
-import type { RegionEvent } from 'dogpile-cache';
-import { useCachedValue, useRegionStats, type CachedValueResult } from 'dogpile-cache/preact';
+import type { CacheRegion, RegionEvent } from 'dogpile-cache';
+import { peekEntry, useCachedValue, useRegionStats, type CachedValueResult } from 'dogpile-cache/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { searchPackages, type RequestCounts, type SearchResponse } from './api-client.js';
 import { searchKey, type DemoRegion } from './regions.js';
@@ -34,8 +34,9 @@ export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelP
       sync.subscribe((message) => {
         if (message.region !== id) return;
         if (message.type === 'delete' && message.key === key) {
-          // Shared storage: the entry is gone for us too, look again. Memory: mirror the delete here.
-          if (shared) void reload();
+          // Shared storage: the entry is gone for us too, look again (once this
+          // tab's view of the storage shows it). Memory: mirror the delete here.
+          if (shared) void untilDeletionVisible(region, message.key, message.at).then(reload);
           else void region.delete(message.key);
         } else if (message.type === 'invalidate' && !shared) {
           void region.invalidate(message.hard);
@@ -60,23 +61,29 @@ export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelP
   const deleteEntry = () =>
     act('delete', async () => {
       if (!key) return;
+      const at = Date.now();
       await region.delete(key);
-      sync.post({ type: 'delete', region: id, key });
+      sync.post({ type: 'delete', region: id, key, at });
     });
 
   const served = counts?.bySource[id] ?? 0;
   const servedForQuery = query === undefined ? 0 : (counts?.byQuery[`${id}|${query}`] ?? 0);
 
   return (
-    <article class={`panel status-${result.status}`} data-region={id} data-status={result.status} data-status-history={history.join(' ')}>
+    <article
+      class={`panel status-${result.status}`}
+      data-region={id}
+      data-status={result.status}
+      data-status-history={history.join(' ')}
+      data-created-at={result.createdAt}
+    >
       <header class="panel-head">
-        <div>
-          <h2>{demo.title}</h2>
-          <span class={shared ? 'scope shared' : 'scope'}>{shared ? 'shared by all tabs' : 'this tab only'}</span>
-        </div>
+        <h2>{demo.title}</h2>
         <StatusPill status={result.status} />
       </header>
-      <p class="blurb">{demo.blurb}</p>
+      <p class="blurb">
+        <span class={shared ? 'scope shared' : 'scope'}>{shared ? 'shared by all tabs' : 'this tab only'}</span> {demo.blurb}
+      </p>
 
       <dl class="metrics">
         <div>
@@ -135,6 +142,20 @@ export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelP
       </div>
     </article>
   );
+}
+
+/**
+ * Resolves once this tab reads `key` as deleted at `at` (absent, or written
+ * since): Chromium updates each tab's copy of localStorage asynchronously,
+ * and the BroadcastChannel message may arrive first. Bounded to one second.
+ */
+async function untilDeletionVisible(region: CacheRegion, key: string, at: number): Promise<void> {
+  const deadline = Date.now() + 1000;
+  while (Date.now() < deadline) {
+    const entry = await peekEntry(region, key);
+    if (!entry || entry.createdAt >= at) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function StatusPill({ status }: { status: string }) {

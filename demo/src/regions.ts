@@ -29,14 +29,14 @@ export function createRegions(expirationTime: number): DemoRegion[] {
       id: 'memory',
       title: 'Memory',
       shared: false,
-      blurb: 'A Map in this tab: every tab fetches for itself.',
+      blurb: 'Each tab keeps and fetches its own.',
       region: makeRegion({ name: 'demo.memory' }).configure('memory', { expirationTime }),
     },
     {
       id: 'localstorage',
       title: 'localStorage',
       shared: true,
-      blurb: 'Shared by all tabs; one tab fetches, under a Web Lock.',
+      blurb: 'One tab fetches, under a Web Lock.',
       region: makeRegion({ name: 'demo.localstorage' }).configure('localstorage', {
         expirationTime,
         arguments: { prefix: 'dogpile-demo:' },
@@ -46,7 +46,7 @@ export function createRegions(expirationTime: number): DemoRegion[] {
       id: 'indexeddb',
       title: 'IndexedDB',
       shared: true,
-      blurb: 'Shared by all tabs; one tab fetches, under a Web Lock.',
+      blurb: 'One tab fetches, under a Web Lock.',
       region: makeRegion({ name: 'demo.indexeddb' }).configure('indexeddb', {
         expirationTime,
         arguments: { dbName: 'dogpile-demo' },

@@ -7,7 +7,9 @@
 import type { RegionId } from './regions.js';
 
 /** What a tab tells the others. */
-export type TabAction = { type: 'delete'; region: RegionId; key: string } | { type: 'invalidate'; region: RegionId; hard: boolean };
+export type TabAction =
+  | { type: 'delete'; region: RegionId; key: string; /** When it was deleted, epoch ms. */ at: number }
+  | { type: 'invalidate'; region: RegionId; hard: boolean };
 /** A {@link TabAction} as received, with the sender's tab id. */
 export type TabMessage = TabAction & { from: string };
 

@@ -136,10 +136,17 @@ test('invalidation and deletion in one tab show in the other, for one request wi
 
   // Delete one entry from the second tab: the first tab reloads it, still one request.
   before = after;
+  const createdBefore = Number(await panel(page, 'localstorage').getAttribute('data-created-at'));
   await panel(second, 'localstorage').getByRole('button', { name: 'Delete entry' }).click();
-  for (const tab of [page, second]) {
-    await expect(panel(tab, 'localstorage')).toHaveAttribute('data-status-history', 'loading fresh stale fresh loading fresh');
-  }
+  await expect(panel(second, 'localstorage')).toHaveAttribute('data-status-history', 'loading fresh stale fresh loading fresh');
+  // Both tabs end on the same new entry.
+  await expect
+    .poll(async () => {
+      const created = await Promise.all([page, second].map((tab) => panel(tab, 'localstorage').getAttribute('data-created-at')));
+      return created[0] === created[1] && Number(created[0]) > createdBefore;
+    })
+    .toBe(true);
+  await expect(panel(page, 'localstorage')).toHaveAttribute('data-status', 'fresh');
   after = await counts(page);
   expect(served(after, before, 'localstorage', 'date')).toBe(1);
 

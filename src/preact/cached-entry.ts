@@ -266,7 +266,11 @@ export class CachedEntry<V> {
       }
       if (!current()) return;
       if (ran) {
-        this.#showCreated(value, true, undefined);
+        // The stored creation time, so every tab shows the same age for a shared entry.
+        const stored = await peekEntry<V>(region, key, expirationTime);
+        if (!current()) return;
+        if (stored?.state === 'fresh') this.#showEntry({ ...stored, value }, 'creator');
+        else this.#showCreated(value, true, undefined);
         return;
       }
       // The read the region counted (a hit) of the fresh value we saw.
@@ -297,8 +301,8 @@ export class CachedEntry<V> {
     }
   }
 
-  #showEntry(entry: PeekedEntry<V>): void {
-    this.#show({ key: this.key, status: 'fresh', value: entry.value, error: undefined, createdAt: entry.createdAt, expiresAt: entry.expiresAt, source: 'cache' });
+  #showEntry(entry: PeekedEntry<V>, source: 'cache' | 'creator' = 'cache'): void {
+    this.#show({ key: this.key, status: 'fresh', value: entry.value, error: undefined, createdAt: entry.createdAt, expiresAt: entry.expiresAt, source });
     this.#scheduleExpiry(entry.expiresAt);
   }
 
