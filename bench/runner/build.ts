@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'vite';
-import { aliases, benchDir, browserAliases, outDir, root } from './paths.js';
+import { aliases, benchDir, browserAliases, outDir, root, srcDir } from './paths.js';
 
 /** Builds bench/node/main.ts into bench/.out/node/main.mjs; returns its path. */
 export async function buildNodeSuite(): Promise<string> {
@@ -60,5 +60,5 @@ export async function buildPages(pages: readonly string[]): Promise<string> {
 
 /** Whether the source of entry `name` (`browser`, `worker`, ...) exists in this tree. */
 export function hasEntry(name: string): boolean {
-  return existsSync(resolve(root, 'src', name, 'index.ts'));
+  return existsSync(resolve(srcDir, name, 'index.ts'));
 }

@@ -12,7 +12,12 @@ export const root = process.cwd();
 export const benchDir = resolve(root, 'bench');
 export const outDir = resolve(benchDir, '.out');
 export const resultsDir = resolve(benchDir, 'results');
-export const src = (path: string): string => resolve(root, 'src', path);
+/**
+ * The sources measured: `src/`, or the directory named by `BENCH_SRC` (to
+ * compare a modified copy of the sources against the tree's).
+ */
+export const srcDir = process.env.BENCH_SRC ? resolve(process.env.BENCH_SRC) : resolve(root, 'src');
+export const src = (path: string): string => resolve(srcDir, path);
 
 /** Vite aliases mapping `dogpile-cache` and its subpath entries to the sources. */
 export const aliases = [

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
-import { benchDir, browserAliases, root } from './paths.js';
+import { benchDir, browserAliases, root, srcDir } from './paths.js';
 
 /** One measured bundle. */
 export interface SizeResult {
@@ -89,7 +89,7 @@ async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
 export async function measureSizes(): Promise<SizeResult[]> {
   const results: SizeResult[] = [];
   for (const entry of SIZE_ENTRIES) {
-    if (entry.needs && !existsSync(resolve(root, 'src', entry.needs, 'index.ts'))) {
+    if (entry.needs && !existsSync(resolve(srcDir, entry.needs, 'index.ts'))) {
       results.push({ id: entry.id, label: entry.label, library: entry.library, minified: 0, gzip: 0, brotli: 0, skipped: `src/${entry.needs}/index.ts does not exist yet` });
       continue;
     }

@@ -49,7 +49,8 @@ function gitDescribe(): string {
 /** Versions of dogpile-cache (package version and commit) and of every recorded package. */
 export function packageVersions(): Record<string, string> {
   const own = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
-  const versions: Record<string, string> = { 'dogpile-cache': `${own.version} @ ${gitDescribe()}` };
+  const measured = process.env.BENCH_SRC ? ` (sources from BENCH_SRC=${process.env.BENCH_SRC})` : '';
+  const versions: Record<string, string> = { 'dogpile-cache': `${own.version} @ ${gitDescribe()}${measured}` };
   for (const name of RECORDED_PACKAGES) versions[name] = packageVersion(name);
   return versions;
 }
