@@ -126,7 +126,11 @@ describe('useCachedValue', () => {
     const strategy = new RemoteStrategy();
     const region = makeRegion().configure('memory', { expirationTime: 60_000, regionInvalidator: strategy });
     let n = 0;
-    const view = await mountHook({ region, cacheKey: 'k', creator: () => `v${++n}` });
+    const creator = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return `v${++n}`;
+    };
+    const view = await mountHook({ region, cacheKey: 'k', creator });
     await vi.waitFor(() => expect(view.latest().value).toBe('v1'));
     await new Promise((resolve) => setTimeout(resolve, 5));
     strategy.fromOtherTab(false);
@@ -136,14 +140,19 @@ describe('useCachedValue', () => {
   });
 
   test('an expired value is shown stale, then regenerated without any other trigger', async () => {
-    const region = memoryRegion(40);
+    const region = memoryRegion(200);
     let n = 0;
-    const view = await mountHook({ region, cacheKey: 'k', creator: () => `v${++n}` });
-    await vi.waitFor(() => expect(view.latest().value).toBe('v2'));
+    // A creator that takes a moment, as a real one does: the stale state gets rendered.
+    const creator = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return `v${++n}`;
+    };
+    const view = await mountHook({ region, cacheKey: 'k', creator });
+    await vi.waitFor(() => expect(view.latest().value).toBe('v2'), { timeout: 3000 });
     expect(view.statuses().slice(0, 4)).toEqual(['loading', 'fresh', 'stale', 'fresh']);
     await view.unmount();
     const settled = n;
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(n).toBe(settled);
   });
 
