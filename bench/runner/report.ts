@@ -25,6 +25,9 @@ export interface BenchReport {
   missing: string[];
 }
 
+/** The largest modules of a bundle, as `path 31.2%, ...`. */
+const moduleShares = (size: SizeResult): string => (size.modules ?? []).map((module) => `${module.module} ${module.share}%`).join(', ');
+
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** The size table. */
@@ -62,7 +65,11 @@ export function reportText(report: BenchReport): string {
     parts.push('', `== ${suiteHeading(suite)}`, toText(suiteTable(suite)));
     if (suite.notes) parts.push(`   counted: ${Object.entries(suite.notes).map(([name, value]) => `${name} = ${value}`).join('; ')}`);
   }
-  if (report.sizes.length) parts.push('', '== Bundle size (tree-shaken, minified, dependencies included)', toText(sizeTable(report.sizes)));
+  if (report.sizes.length) {
+    parts.push('', '== Bundle size (tree-shaken, minified, dependencies included)', toText(sizeTable(report.sizes)));
+    const core = report.sizes.find((size) => size.id === 'core');
+    if (core?.modules) parts.push(`   core bundle by module: ${moduleShares(core)}`);
+  }
   if (report.targets.length) parts.push('', '== Targets', toText(targetsTable(report.targets)));
   if (report.missing.length) parts.push('', '== Not measured in this run', ...report.missing.map((line) => `- ${line}`));
   parts.push('', `Environment: ${Object.entries(report.environment).map(([name, value]) => `${name} ${value}`).join('; ')}`);
@@ -97,6 +104,8 @@ export function reportMarkdown(report: BenchReport): string {
       '',
       toMarkdown(sizeTable(report.sizes)),
     );
+    const core = report.sizes.find((size) => size.id === 'core');
+    if (core?.modules) parts.push('', `What the core bundle is made of (share of the bytes before minification): ${moduleShares(core)}.`);
   }
   if (report.missing.length) parts.push('', '## Not measured in this run', '', ...report.missing.map((line) => `- ${line}`));
   parts.push('', '## Environment and versions', '', toMarkdown({

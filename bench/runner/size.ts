@@ -7,7 +7,7 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
 import { benchDir, browserAliases, root, srcDir } from './paths.js';
@@ -25,6 +25,11 @@ export interface SizeResult {
   brotli: number;
   /** Why it was not measured, when it was not. */
   skipped?: string;
+  /**
+   * For this library's bundles: the largest source modules and their share of
+   * the bundle (bytes before minification, as rolldown rendered them).
+   */
+  modules?: Array<{ module: string; share: number }>;
 }
 
 interface SizeEntry {
@@ -75,6 +80,13 @@ async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
   // Everything the entry needs, dynamic chunks included.
   const code = chunks.map((chunk) => chunk.code).join('\n');
   const bytes = Buffer.from(code);
+  const rendered = chunks.flatMap((chunk) => Object.entries(chunk.modules).map(([id, info]) => ({ id, length: info.renderedLength })));
+  const total = rendered.reduce((sum, module) => sum + module.length, 0);
+  const modules = rendered
+    .filter((module) => module.length > 0)
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 12)
+    .map((module) => ({ module: relative(root, module.id).replace(/^node_modules\//, ''), share: Math.round((module.length / total) * 1000) / 10 }));
   return {
     id: entry.id,
     label: entry.label,
@@ -82,6 +94,7 @@ async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
     minified: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    ...(entry.library === 'dogpile-cache' ? { modules } : {}),
   };
 }
 
