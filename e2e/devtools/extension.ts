@@ -23,7 +23,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the extension when its output is missing or older than its sources. */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   const manifest = join(extensionDir, 'manifest.json');
   const sources = Math.max(newestMtime(join(repo, 'devtools-extension')), newestMtime(join(repo, 'src', 'devtools')));
   if (existsSync(manifest) && statSync(manifest).mtimeMs >= sources) return;
@@ -42,24 +42,35 @@ async function serviceWorker(context: BrowserContext): Promise<Worker> {
   return running ?? context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://') });
 }
 
+/** Starts Chromium with the unpacked extension (built first if needed) in a fresh profile. */
+export async function launchWithExtension(extraArgs: string[] = []): Promise<{ extension: ExtensionBrowser; close: () => Promise<void> }> {
+  ensureBuilt();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'dogpile-devtools-'));
+  // New headless mode loads extensions; no display needed.
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    baseURL: testServerOrigin,
+    args: [...chromiumArgs, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...extraArgs],
+  });
+  const worker = await serviceWorker(context);
+  const extensionId = new URL(worker.url()).host;
+  return {
+    extension: { context, extensionId, worker: () => serviceWorker(context) },
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const test = base.extend<{ errors: string[] }, { extension: ExtensionBrowser }>({
   extension: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      ensureBuilt();
-      const userDataDir = mkdtempSync(join(tmpdir(), 'dogpile-devtools-'));
-      // New headless mode loads extensions; no display needed.
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: chromiumPath,
-        headless: true,
-        baseURL: testServerOrigin,
-        args: [...chromiumArgs, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
-      });
-      const worker = await serviceWorker(context);
-      const extensionId = new URL(worker.url()).host;
-      await use({ context, extensionId, worker: () => serviceWorker(context) });
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      const { extension, close } = await launchWithExtension();
+      await use(extension);
+      await close();
     },
     { scope: 'worker' },
   ],
