@@ -270,7 +270,7 @@ function lookupLabel(result: CachedValueResult<unknown>, lastRead: string | unde
     default:
       if (result.source === 'creator') return 'miss · fetched here';
       // Waited on the lock while another caller (here: another tab) fetched.
-      return lastRead === 'waited' ? 'waited · fetched by another tab' : 'hit';
+      return lastRead === 'waited' ? 'waited · other tab' : 'hit';
   }
 }
 
