@@ -66,7 +66,7 @@ export async function launchWithExtension(extraArgs: string[] = []): Promise<{ e
 
 export const test = base.extend<{ errors: string[] }, { extension: ExtensionBrowser }>({
   extension: [
-    // eslint-disable-next-line no-empty-pattern
+    // One browser per worker: the extension loads once for all devtools specs.
     async ({}, use) => {
       const { extension, close } = await launchWithExtension();
       await use(extension);
@@ -74,6 +74,7 @@ export const test = base.extend<{ errors: string[] }, { extension: ExtensionBrow
     },
     { scope: 'worker' },
   ],
+  /** Uncaught errors of the panel pages the test opens (see openPanel); tests expect none. */
   errors: async ({}, use) => {
     await use([]);
   },
