@@ -440,8 +440,9 @@ export class CacheRegion {
         first: entry,
         getter: async () => this.#lockEntry<V>(await this.#load(backend, mangled, key, 'getOrCreate'), expiration),
         creator: async () => {
+          const started = this.#now();
           const value = await this.#create(key, creator);
-          const cached = await this.#storeCreated(backend, mangled, key, value, shouldCacheFn);
+          const cached = await this.#storeCreated(backend, mangled, key, value, shouldCacheFn, started);
           return { value, createdTime: cached?.metadata.ct ?? this.#now() };
         },
         expirationTime: expiration,
@@ -868,8 +869,8 @@ export class CacheRegion {
     key: string,
     value: V,
     shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    started: number,
   ): Promise<CachedValue<V> | undefined> {
-    const started = this.#now();
     let cached: CachedValue<V> | undefined;
     if (!shouldCacheFn || (await shouldCacheFn(value))) {
       cached = this.#wrapValue(value);

@@ -629,6 +629,19 @@ describe('events and stats', () => {
     expect(created).toMatchObject({ region: 'test', key: 'k', cached: true });
   });
 
+  it('times the creator in the created event', async () => {
+    const { region, clock, events } = testRegion();
+    await region.getOrCreate('k', () => {
+      clock.advance(250);
+      return 'v';
+    });
+    await region.getOrCreateMulti(['a'], () => {
+      clock.advance(40);
+      return ['A'];
+    });
+    expect(events.filter((e) => e.type === 'created').map((e) => (e as { durationMs: number }).durationMs)).toEqual([250, 40]);
+  });
+
   it('unsubscribe stops delivery; a throwing listener does not break the cache', async () => {
     const region = makeRegion().configure('memory');
     const seen: string[] = [];
