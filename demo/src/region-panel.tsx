@@ -176,14 +176,20 @@ function Results({ result }: { result: CachedValueResult<SearchResponse> }) {
     );
   }
   const { results, total } = result.value;
+  // Room for the error line when there is one.
+  const shown = Math.min(results.length, result.status === 'error' ? 3 : 4);
   return (
     <div class="results-wrap">
-      {result.status === 'error' ? <p class="results error small">{errorText(result.error)} · showing the last value</p> : null}
+      {result.status === 'error' ? (
+        <p class="results error small" title={errorText(result.error)}>
+          Last value shown · {errorText(result.error)}
+        </p>
+      ) : null}
       {results.length === 0 ? (
         <p class="results muted">No package matches.</p>
       ) : (
         <ul class={result.status === 'stale' ? 'results dim' : 'results'}>
-          {results.slice(0, 4).map((pkg) => (
+          {results.slice(0, shown).map((pkg) => (
             <li key={pkg.name}>
               <div class="pkg-line">
                 <b>{pkg.name}</b>
@@ -195,7 +201,7 @@ function Results({ result }: { result: CachedValueResult<SearchResponse> }) {
           ))}
         </ul>
       )}
-      <p class="more">{total > 4 ? `+ ${total - 4} more` : `${total} result${total === 1 ? '' : 's'}`}</p>
+      <p class="more">{total > shown ? `+ ${total - shown} more` : `${total} result${total === 1 ? '' : 's'}`}</p>
     </div>
   );
 }
@@ -276,6 +282,7 @@ function lookupLabel(result: CachedValueResult<unknown>, lastRead: string | unde
 
 function expiresLabel(result: CachedValueResult<unknown>, now: number): string {
   if (result.status === 'stale') return 'expired';
+  if (result.status === 'error') return '–';
   if (result.expiresAt === undefined) return result.createdAt === undefined ? '–' : 'never';
   const left = result.expiresAt - now;
   return left <= 0 ? 'now' : seconds(left);
