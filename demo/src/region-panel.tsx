@@ -247,7 +247,7 @@ function describeEvent(event: RegionEvent, key: string | undefined): string | un
   if (!('key' in event) || event.key !== key) return undefined;
   switch (event.type) {
     case 'created':
-      return `${at} created here${event.cached ? '' : ' (not stored)'}`;
+      return `${at} created here in ${Math.round(event.durationMs)} ms${event.cached ? '' : ' (not stored)'}`;
     case 'waited':
       return `${at} waited ${Math.round(event.durationMs)} ms for another creator`;
     case 'stale':
