@@ -28,6 +28,12 @@ export interface ThroughputCase {
   unitsPerOp?: number;
   /** Warms the cache and returns the operation. */
   setup(): Promise<Op>;
+  /**
+   * Runs after each repetition, untimed: lets work the case left behind
+   * (e.g. the browser flushing localStorage to disk) finish before the next
+   * case is timed, so it is not charged to that case.
+   */
+  settle?(): Promise<void>;
 }
 
 /** A round case: each call of `op` is one round, which reports its own metrics. */

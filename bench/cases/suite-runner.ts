@@ -58,10 +58,12 @@ export class PreparedSuite {
   }
 
   /** Measures case `name` once, for at least `ms`. */
-  measure(name: string, ms: number): Promise<Sample> {
+  async measure(name: string, ms: number): Promise<Sample> {
     const entry = this.#ops.get(name);
     if (!entry) throw new Error(`suite ${this.suite.id}: no case "${name}"`);
-    return measureCase(entry.benchCase, entry.op, ms);
+    const sample = await measureCase(entry.benchCase, entry.op, ms);
+    if (entry.benchCase.kind === 'throughput') await entry.benchCase.settle?.();
+    return sample;
   }
 }
 

@@ -39,7 +39,12 @@ async function stampedeRound(tabs: Page[], round: number): Promise<Record<string
   const doneAt = Math.min(...results.map((result) => result.creatorDoneAt ?? Infinity));
   const lastValueAt = Math.max(...results.map((result) => result.lastValueAt));
   if (!Number.isFinite(doneAt)) throw new Error(`cross-tab round ${round}: no tab ran the creator`);
-  return { creatorCalls, valueLatencyMs: lastValueAt - doneAt };
+  // How the value reached the tabs that did not create it: the first of them
+  // and the last, to tell a parallel hand-off from a serial one.
+  const others = results.filter((result) => result.creatorCalls === 0);
+  const metrics: Record<string, number> = { creatorCalls, valueLatencyMs: lastValueAt - doneAt };
+  if (others.length) metrics.firstOtherTabMs = Math.min(...others.map((result) => result.firstValueAt)) - doneAt;
+  return metrics;
 }
 
 /** One Web Locks hand-off from tab 0 to tab 1. */
@@ -61,6 +66,8 @@ async function measure(run: (round: number) => Promise<Record<string, number>>, 
   while (performance.now() - started < minMs);
   const values = (name: string) => rounds.map((round) => round[name]).filter((value): value is number => value !== undefined);
   const metrics: Record<string, number> = { valueLatencyMs: median(values('valueLatencyMs')), worstLatencyMs: Math.max(...values('valueLatencyMs')) };
+  const firstOther = values('firstOtherTabMs');
+  if (firstOther.length) metrics.firstOtherTabMs = median(firstOther);
   const calls = values('creatorCalls');
   if (calls.length) {
     metrics.creatorCalls = calls.reduce((a, b) => a + b, 0) / calls.length;

@@ -42,6 +42,7 @@ const METRICS: Record<string, { label: string; format: (value: number) => string
   creatorCalls: { label: 'creator calls/round', format: count },
   valueLatencyMs: { label: 'creator done → last caller has value', format: formatMs },
   worstLatencyMs: { label: 'worst round', format: formatMs },
+  firstOtherTabMs: { label: 'creator done → first other tab has value', format: formatMs },
   maxCreatorCalls: { label: 'most creator calls in a round', format: count },
   transactions: { label: 'transactions/op', format: count },
 };
