@@ -177,6 +177,15 @@ export abstract class CacheBackend {
   keys?(): AsyncIterable<string> | Promise<string[]>;
 
   /**
+   * Optional synchronous read, for backends whose storage is synchronous
+   * (memory): it returns what `get` would resolve with, without a promise.
+   * The region uses it on its read paths only while the backend's `get` is
+   * the one declared beside it, so a subclass or proxy that overrides `get`
+   * is always called.
+   */
+  getSync?(key: string): StoredValue | NoValue;
+
+  /**
    * A region calls this when it is configured with the backend and no
    * invalidation strategy of its own. Shared backends return a strategy that
    * persists and broadcasts invalidation; others return nothing.

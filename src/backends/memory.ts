@@ -26,8 +26,12 @@ export class MemoryBackend extends CacheBackend {
   }
 
   get(key: string): Promise<StoredValue | NoValue> {
+    return Promise.resolve(this.getSync(key));
+  }
+
+  override getSync(key: string): StoredValue | NoValue {
     const value = this.cache.get(key);
-    return Promise.resolve(value === undefined ? NO_VALUE : value);
+    return value === undefined ? NO_VALUE : value;
   }
 
   set(key: string, value: StoredValue): Promise<void> {

@@ -602,6 +602,42 @@ describe('writes, manglers and serializers', () => {
     await expect(region.set('k', 1)).rejects.toThrow('disk full');
   });
 
+  it('reads synchronous backends without a promise, but never bypasses an overridden get', async () => {
+    const calls = { get: 0, getSync: 0 };
+    class Both extends MemoryBackend {
+      override get(key: string) {
+        calls.get++;
+        return super.get(key);
+      }
+      override getSync(key: string) {
+        calls.getSync++;
+        return super.getSync(key);
+      }
+    }
+    const backend = new Both();
+    const region = makeRegion().configure(backend);
+    await region.set('k', 1);
+    expect(await region.getOrCreate('k', () => 2)).toBe(1);
+    expect(await region.get('k')).toBe(1);
+    expect(calls).toEqual({ get: 0, getSync: 2 });
+    // A get replaced on the instance (a spy, a patch) is honoured from then on.
+    let patched = 0;
+    backend.get = (key: string) => (patched++, Promise.resolve(backend.getSync(key)));
+    expect(await region.getOrCreate('k', () => 2)).toBe(1);
+    expect(patched).toBe(1);
+    // A subclass overriding only get is called, too.
+    class OnlyGet extends MemoryBackend {
+      override get(key: string) {
+        calls.get++;
+        return super.get(key);
+      }
+    }
+    const other = makeRegion().configure(new OnlyGet());
+    await other.set('k', 1);
+    await other.get('k');
+    expect(calls.get).toBe(1);
+  });
+
   it('a failed read is a miss: the region keeps serving', async () => {
     class FailingRead extends MemoryBackend {
       override get(): never {
