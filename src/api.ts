@@ -77,6 +77,13 @@ export interface CacheMutex {
   release(): void;
   /** Whether anyone holds the lock now. */
   locked(): Promise<boolean>;
+  /**
+   * Optional: resolves once whoever holds the lock now has released it,
+   * without taking it. Shared locks offer it so that callers waiting for
+   * another's creator are all woken at once and read the new value side by
+   * side, instead of taking the lock one after another just to read.
+   */
+  waitUntilFree?(): Promise<void>;
 }
 
 /** Something a backend reports to the region that uses it (e.g. a fallback or an eviction). */

@@ -126,7 +126,22 @@ export async function runLock<V>(options: LockOptions<V>): Promise<V> {
   } else {
     observer?.miss?.();
     const started = options.now();
-    holdsLock = (await acquireBlocking(mutex, options.lockTimeout)) === true;
+    let acquired = false;
+    if (mutex.waitUntilFree && options.lockTimeout === undefined) {
+      // Another caller (maybe another tab) is creating it: wait beside every
+      // other waiter for it to finish, then read; the lock is taken only if
+      // the value is still missing.
+      acquired = await mutex.acquire(false);
+      if (!acquired) {
+        await mutex.waitUntilFree();
+        const seen = await options.getter();
+        if (seen !== undefined && !isExpired(options, seen)) {
+          observer?.waited?.(options.now() - started);
+          return seen.value;
+        }
+      }
+    }
+    holdsLock = acquired || (await acquireBlocking(mutex, options.lockTimeout)) === true;
     if (holdsLock) observer?.acquired?.();
     else observer?.lockTimeout?.(options.now() - started);
     // Someone else may have created it while we waited.

@@ -134,4 +134,10 @@ export class LayeredMutex implements CacheMutex {
   async locked(): Promise<boolean> {
     return (await this.local.locked()) || (await this.shared.locked());
   }
+
+  /** Waits for the shared lock to be free (see {@link CacheMutex.waitUntilFree}). */
+  async waitUntilFree(): Promise<void> {
+    if (this.shared.waitUntilFree) return this.shared.waitUntilFree();
+    if (await this.acquire(true)) this.release();
+  }
 }

@@ -87,6 +87,7 @@ export class LocalStorageBackend extends CacheBackend {
           this.#held.set(key, undefined);
           await this.#awaitPreviousWrite(key, lockName, locks);
         },
+        afterWait: () => this.#awaitPreviousWrite(key, lockName, locks),
         beforeRelease: async () => {
           const token = this.#held.get(key);
           this.#held.delete(key);

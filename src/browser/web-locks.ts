@@ -32,6 +32,11 @@ export interface WebLockHooks {
    */
   afterAcquire?(): Promise<void> | void;
   /**
+   * Runs after `waitUntilFree` saw the lock free, before it resolves: e.g.
+   * the same wait as `afterAcquire`, for a caller that only reads.
+   */
+  afterWait?(): Promise<void> | void;
+  /**
    * Runs when the holder releases, before the browser lock is given up:
    * e.g. leaving a marker for the next holder.
    */
@@ -131,6 +136,27 @@ export class WebLockMutex implements CacheMutex {
       .then(() => before())
       .catch(() => {})
       .finally(release);
+  }
+
+  /**
+   * Resolves once the current holder (in any tab) has released the lock. It
+   * asks for the lock in shared mode and lets it go at once: the browser
+   * grants every shared request queued behind the holder together, so all
+   * waiting tabs wake at the same moment.
+   */
+  async waitUntilFree(): Promise<void> {
+    try {
+      await this.#locks.request(this.name, { mode: 'shared' }, () => {});
+    } catch (error) {
+      if (!isUnusable(error)) throw error;
+      this.#hooks.onUnavailable?.(error);
+      return;
+    }
+    try {
+      await this.#hooks.afterWait?.();
+    } catch {
+      // As for afterAcquire: only an optimisation is lost.
+    }
   }
 
   async locked(): Promise<boolean> {
