@@ -331,7 +331,8 @@ export function parsePreview(value: unknown): ValuePreview | undefined {
   return parse(value, 0);
 }
 
-function parseList<T>(value: unknown, parse: (item: unknown) => T | undefined): T[] | undefined {
+/** Parses every item of an array, or gives `undefined` if it is not one or any item fails. */
+export function parseList<T>(value: unknown, parse: (item: unknown) => T | undefined): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: T[] = [];
   for (const item of value) {

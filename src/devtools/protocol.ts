@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { ValuePreview } from './preview.js';
-import { parsePreview } from './preview.js';
+import type { RegionStats } from '../events.js';
+import { parseList, parsePreview, type ValuePreview } from './preview.js';
 
 /** Tag on every message, so the relay ignores the page's other `postMessage` traffic. */
 export const PROTOCOL_SOURCE = 'dogpile-cache-devtools';
@@ -24,19 +24,8 @@ export const MAX_TEXT = 4096;
 /** Most regions a snapshot carries. */
 export const MAX_REGIONS = 500;
 
-/** Region counters, as in `RegionStats`. */
-export interface StatsInfo {
-  hits: number;
-  misses: number;
-  creations: number;
-  waits: number;
-  staleServed: number;
-  sets: number;
-  deletes: number;
-  invalidations: number;
-  lockTimeouts: number;
-  errors: number;
-}
+/** Region counters: the page's `RegionStats`, as sent to the panel. */
+export type StatsInfo = RegionStats;
 
 const STAT_NAMES: ReadonlyArray<keyof StatsInfo> = [
   'hits',
@@ -199,13 +188,7 @@ function nullable<T>(obj: Obj, name: string, read: (obj: Obj, name: string) => T
 function list<T>(obj: Obj, name: string, max: number, parse: (item: unknown) => T | undefined): T[] | undefined {
   const value = field(obj, name);
   if (!Array.isArray(value) || value.length > max) return undefined;
-  const out: T[] = [];
-  for (const item of value) {
-    const parsed = parse(item);
-    if (parsed === undefined) return undefined;
-    out.push(parsed);
-  }
-  return out;
+  return parseList(value, parse);
 }
 
 function hasEnvelope(value: unknown, direction: 'from-page' | 'to-page'): value is Obj {

@@ -1,16 +1,7 @@
 import { makeRegion, type CacheRegion } from 'dogpile-cache';
 import { RegionHost, wrapRegion, type ExposeRegionOptions, type WorkerRegionClient, type WrapRegionOptions } from 'dogpile-cache/worker';
 
-/** A promise with its resolve/reject exposed. */
-export function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred } from '../core/helpers.js';
 
 /** Resolves once `check()` is true, polling every few ms (for state that changes in another port's task). */
 export async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
