@@ -382,11 +382,11 @@ export class CacheRegion {
    * under dogpile's lock: one caller creates, callers without a value wait for
    * it, callers with an expired value get that value meanwhile.
    */
-  async getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options: GetOrCreateOptions<V> = {}): Promise<V> {
+  async getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V> {
     if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreate expects a creator function, got ${typeof creator}`);
     const backend = this.#requireBackend();
-    const expiration = this.#callExpiration(options.expirationTime);
-    const shouldCacheFn = options.shouldCacheFn;
+    const expiration = this.#callExpiration(options?.expirationTime);
+    const shouldCacheFn = options?.shouldCacheFn;
     checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
     if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
@@ -401,12 +401,16 @@ export class CacheRegion {
       this.#recordError('getOrCreate', error, key);
       raw = NO_VALUE;
     }
-    const first = this.#lockEntry<V>(this.#decode(raw, key, 'getOrCreate'), expiration);
-    if (first !== undefined && (expiration === NEVER || this.#now() - first.createdTime <= expiration)) {
-      this.#stats.hits++;
-      if (this.#events.size) this.#emitKey('hit', key);
-      return first.value;
+    const stored = this.#decode(raw, key, 'getOrCreate');
+    if (stored !== NO_VALUE) {
+      const ct = stored.metadata.ct;
+      if (!this.#invalidator.isInvalidated(ct) && (expiration === NEVER || this.#now() - ct <= expiration)) {
+        this.#stats.hits++;
+        if (this.#events.size) this.#emitKey('hit', key);
+        return stored.payload as V;
+      }
     }
+    const first = this.#lockEntry<V>(stored, expiration);
 
     let entry = first;
     const observer = this.#observer(key);
