@@ -249,3 +249,101 @@ test('indexeddb: getMulti, setMulti and deleteMulti of 100 keys use one transact
   }, dbName);
   expect(counts).toEqual({ setMulti: 1, getMulti: 1, deleteMulti: 1, keysAfter: [] });
 });
+
+test('indexeddb: reads return before their transaction completes, yet an aborted read rejects (a miss with an error event in the region) and a later abort is never an unhandled rejection', async ({ context }) => {
+  const page = await openTab(context);
+  const dbName = uniqueName('read-abort');
+  const result = await page.evaluate(async (dbName) => {
+    const { setup, region, events, dogpile, sleep } = window.dc;
+    setup('r', { backend: 'indexeddb', name: 'r', args: { dbName }, expirationTime: 60_000 });
+    const r = region('r');
+    const backend = r.actualBackend;
+    await r.setMulti({ a: 'A', b: 'B' });
+    let unhandled = 0;
+    const onUnhandled = () => unhandled++;
+    window.addEventListener('unhandledrejection', onUnhandled);
+
+    // Every read transaction is recorded, with whether it has finished (complete or abort).
+    const transactions: Array<{ tx: IDBTransaction; finished: Promise<'complete' | 'abort'>; state: string }> = [];
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
+      const tx = transaction.apply(this, args);
+      const entry = { tx, state: 'open', finished: undefined as unknown as Promise<'complete' | 'abort'> };
+      entry.finished = new Promise((resolve) => {
+        tx.addEventListener('complete', () => resolve((entry.state = 'complete') as 'complete'));
+        tx.addEventListener('abort', () => resolve((entry.state = 'abort') as 'abort'));
+      });
+      transactions.push(entry);
+      return tx;
+    } as typeof transaction;
+
+    // 1. A hit resolves while its read-only transaction is still running.
+    const hit = await backend.get('a');
+    const openAtHit = transactions.at(-1)!.state;
+    // Aborting it now cannot change what was read, and nothing may surface as an unhandled rejection.
+    transactions.at(-1)!.tx.abort();
+    const lateAbort = await transactions.at(-1)!.finished;
+    const multi = await backend.getMulti!(['a', 'b', 'missing']);
+    transactions.at(-1)!.tx.abort();
+    await transactions.at(-1)!.finished;
+
+    // 2. Transactions aborted before their requests succeed: direct calls reject, region reads are misses with an error event.
+    const get = IDBObjectStore.prototype.get;
+    const getAllKeys = IDBIndex.prototype.getAllKeys;
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, ...args: Parameters<typeof get>) {
+      const request = get.apply(this, args);
+      const tx = this.transaction;
+      queueMicrotask(() => tx.abort());
+      return request;
+    } as typeof get;
+    IDBIndex.prototype.getAllKeys = function (this: IDBIndex, ...args: Parameters<typeof getAllKeys>) {
+      const request = getAllKeys.apply(this, args);
+      const tx = this.objectStore.transaction;
+      queueMicrotask(() => tx.abort());
+      return request;
+    } as typeof getAllKeys;
+    const rejection = async (run: () => Promise<unknown>) => {
+      try {
+        await run();
+        return 'resolved';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    };
+    const aborted = {
+      get: await rejection(() => backend.get('a')),
+      getMulti: await rejection(() => backend.getMulti!(['a', 'b'])),
+      keys: await rejection(() => backend.keys!() as Promise<string[]>),
+      regionGet: (await r.get('a')) === dogpile.NO_VALUE,
+      regionGetMulti: (await r.getMulti(['a', 'b'])).every((v) => v === dogpile.NO_VALUE),
+    };
+    IDBObjectStore.prototype.get = get;
+    IDBIndex.prototype.getAllKeys = getAllKeys;
+    IDBDatabase.prototype.transaction = transaction;
+
+    // Let every rejection of the aborted transactions be reported, had any gone unhandled.
+    await Promise.all(transactions.map((t) => t.finished));
+    await sleep(50);
+    window.removeEventListener('unhandledrejection', onUnhandled);
+    return {
+      hit,
+      openAtHit,
+      lateAbort,
+      multi: multi.map((v) => (v === dogpile.NO_VALUE ? 'NO_VALUE' : v)),
+      aborted,
+      errorEvents: events('r').filter((e) => e.type === 'error').map((e) => e.error),
+      unhandled,
+      after: await r.getMulti(['a', 'b']),
+    };
+  }, dbName);
+  expect(result).toEqual({
+    hit: expect.objectContaining({ payload: 'A' }),
+    openAtHit: 'open',
+    lateAbort: 'abort',
+    multi: [expect.objectContaining({ payload: 'A' }), expect.objectContaining({ payload: 'B' }), 'NO_VALUE'],
+    aborted: { get: 'AbortError', getMulti: 'AbortError', keys: 'AbortError', regionGet: true, regionGetMulti: true },
+    errorEvents: ['AbortError', 'AbortError'],
+    unhandled: 0,
+    after: ['A', 'B'],
+  });
+});
