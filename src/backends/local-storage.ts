@@ -13,7 +13,8 @@ import { decodeEntry, encodeEntry } from '../browser/local-storage-entry.js';
 import { isQuotaError } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
-import { latestWriteMarker, newWriteToken, placeWriteMarker, writeTokenTime } from '../browser/write-markers.js';
+import { webLockManager } from '../browser/web-locks.js';
+import { latestMarker, newWriteToken, placeMarker, writeTokenTime } from '../browser/write-markers.js';
 
 /** Arguments of the `localstorage` backend. */
 export interface LocalStorageBackendArguments {
@@ -49,7 +50,10 @@ const POLL_MS = 20;
  * `dogpile-cache:ls:<prefix><namespace>:<key>`; because a tab's view of
  * localStorage lags behind writes made in other tabs, the holder of a lock
  * leaves a write marker for the next holder, which waits until the write is
- * visible before it reads (see `browser/write-markers.ts`).
+ * visible before it reads; a delete leaves a delete marker, and the next
+ * holder then waits only until the entry is gone from its copy (see
+ * `browser/write-markers.ts`). So `delete` also waits for the browser to
+ * grant that marker (a Web Lock request) before it removes the entry.
  *
  * A write that does not fit evicts this namespace's dead (expired,
  * hard-invalidated, unreadable) entries, then its oldest, and retries; if it
@@ -85,13 +89,13 @@ export class LocalStorageBackend extends CacheBackend {
       hooks: (key, lockName, locks) => ({
         afterAcquire: async () => {
           this.#held.set(key, undefined);
-          await this.#awaitPreviousWrite(key, lockName, locks);
+          await this.#awaitPreviousChange(key, lockName, locks);
         },
-        afterWait: () => this.#awaitPreviousWrite(key, lockName, locks),
+        afterWait: () => this.#awaitPreviousChange(key, lockName, locks),
         beforeRelease: async () => {
           const token = this.#held.get(key);
           this.#held.delete(key);
-          if (token !== undefined && this.#syncTimeout !== 0) await placeWriteMarker(locks, lockName, token, MARKER_HOLD_MS);
+          if (token !== undefined && this.#syncTimeout !== 0) await placeMarker('write', locks, lockName, token, MARKER_HOLD_MS);
         },
       }),
     });
@@ -169,11 +173,14 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   async delete(key: string): Promise<void> {
-    this.#storage().removeItem(this.storageKey(key));
+    const storage = this.#storage();
+    await this.#markDeletes([key]);
+    storage.removeItem(this.storageKey(key));
   }
 
   override async deleteMulti(keys: readonly string[]): Promise<void> {
     const storage = this.#storage();
+    await this.#markDeletes(keys);
     for (const key of keys) storage.removeItem(this.storageKey(key));
   }
 
@@ -291,22 +298,48 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   /**
-   * Runs when this tab is granted `key`'s lock: if the previous holder left a
-   * write marker, wait (bounded) until that write is visible here, so the
-   * region's re-read finds it instead of creating the value again.
+   * Leaves a delete marker for each key, before the entries are removed, so
+   * a tab that takes a key's lock next waits for the removal rather than for
+   * the write an older marker announces. A write marker this tab would leave
+   * on release is dropped: that write is gone.
    */
-  async #awaitPreviousWrite(key: string, lockName: string, locks: LockManager): Promise<void> {
+  async #markDeletes(keys: readonly string[]): Promise<void> {
+    for (const key of keys) if (this.#held.has(key)) this.#held.set(key, undefined);
+    const locks = webLockManager();
+    if (this.#syncTimeout === 0 || !locks || this.#locks.mode !== 'web-locks') return;
+    const token = newWriteToken();
+    try {
+      await Promise.all(keys.map((key) => placeMarker('delete', locks, this.#locks.lockName(key), token, MARKER_HOLD_MS)));
+    } catch {
+      // Without the marker the next holder only waits longer (up to syncTimeout); the delete itself goes ahead.
+    }
+  }
+
+  /**
+   * Runs when this tab is granted `key`'s lock: if the newest marker left for
+   * the key is a write, wait (bounded) until that write is visible here, so
+   * the region's re-read finds it instead of creating the value again; if it
+   * is a delete, wait until the entry is gone here, so the re-read does not
+   * find the deleted value.
+   */
+  async #awaitPreviousChange(key: string, lockName: string, locks: LockManager): Promise<void> {
     if (this.#syncTimeout === 0) return;
-    const token = await latestWriteMarker(locks, lockName);
-    if (token === undefined) return;
+    const marker = await latestMarker(locks, lockName);
+    if (marker === undefined) return;
     const storage = this.#storage();
     const storageKey = this.storageKey(key);
-    const wanted = writeTokenTime(token);
-    const visible = () => {
-      const decoded = decodeEntry(storage.getItem(storageKey));
-      if (decoded === undefined || decoded === 'corrupt' || decoded.token === undefined) return false;
-      return decoded.token === token || writeTokenTime(decoded.token) >= wanted;
+    const { kind, token } = marker;
+    const markedAt = writeTokenTime(token);
+    /** Whether `text` (an entry's JSON, or `null`) shows the marked change, or a newer one. */
+    const shows = (text: string | null) => {
+      const decoded = decodeEntry(text);
+      if (decoded === undefined) return kind === 'delete';
+      if (decoded === 'corrupt' || decoded.token === undefined) return false;
+      // After a delete, only a later write counts: an entry of the same millisecond may be the deleted one.
+      if (kind === 'delete') return writeTokenTime(decoded.token) > markedAt;
+      return decoded.token === token || writeTokenTime(decoded.token) >= markedAt;
     };
+    const visible = () => shows(storage.getItem(storageKey));
     if (visible()) return;
     const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
     await new Promise<void>((resolve) => {
@@ -318,10 +351,11 @@ export class LocalStorageBackend extends CacheBackend {
         resolve();
       };
       const onStorage = (event: Event) => {
-        const { key: changed, storageArea } = event as StorageEvent;
+        const { key: changed, storageArea, newValue, oldValue } = event as StorageEvent;
         if (changed !== storageKey || storageArea !== storage) return;
-        // A removal is newer than the marker's write: nothing more will arrive.
-        if ((event as StorageEvent).newValue === null || visible()) done();
+        // The awaited write reached this tab and was removed since (by a delete that came after this wait began): nothing more will arrive.
+        const removedAfterWrite = kind === 'write' && newValue === null && shows(oldValue);
+        if (removedAfterWrite || visible()) done();
       };
       const poll = () => {
         if (visible() || monotonicNow() >= deadline) done();

@@ -5,7 +5,7 @@ import { CachedValue, NO_VALUE, QuotaExceededError, StorageUnavailableError, VAL
 import { IndexedDBBackend, LocalStorageBackend, SharedInvalidationStrategy, isQuotaError } from 'dogpile-cache/browser';
 import { applicableChecks, type ConformanceTarget } from '../../test/conformance/backend-suite.js';
 import { decodeEntry, encodeEntry } from './local-storage-entry.js';
-import { newWriteToken, writeTokenTime } from './write-markers.js';
+import { latestMarker, newWriteToken, placeMarker, writeTokenTime } from './write-markers.js';
 
 /**
  * A `Storage` in memory, with an optional quota in characters (key + value,
@@ -137,6 +137,32 @@ describe('localstorage entries', () => {
     expect(writeTokenTime(token)).toBeGreaterThanOrEqual(before);
     expect(writeTokenTime(token)).toBeLessThanOrEqual(Date.now());
     expect(Number.isNaN(writeTokenTime('garbage'))).toBe(true);
+  });
+
+  it('the newest marker of a key wins, writes and deletes alike; a delete wins a tie of the same millisecond', async () => {
+    // A LockManager whose held locks are the requested names, enough for placeMarker and latestMarker.
+    const held: string[] = [];
+    const locks = {
+      request: async (name: string, callback: () => Promise<void>) => {
+        held.push(name);
+        await callback();
+      },
+      query: async () => ({ held: held.map((name) => ({ name, mode: 'exclusive' as const })), pending: [] }),
+    } as unknown as LockManager;
+    const token = (time: number, rest: string) => `${time.toString(36)}-${rest}`;
+    const lock = 'dogpile-cache:ls:p|:k';
+    expect(await latestMarker(locks, lock)).toBeUndefined();
+    await placeMarker('write', locks, lock, token(1_000, 'a'), 0);
+    await placeMarker('delete', locks, `${lock}2`, token(9_000, 'other-key'), 0);
+    held.push(lock, 'unrelated', `dogpile-cache:written:${token(9_000, 'x')}:y:${lock}`);
+    expect(await latestMarker(locks, lock)).toEqual({ kind: 'write', token: token(1_000, 'a') });
+    await placeMarker('delete', locks, lock, token(2_000, 'b'), 0);
+    expect(await latestMarker(locks, lock)).toEqual({ kind: 'delete', token: token(2_000, 'b') });
+    await placeMarker('write', locks, lock, token(3_000, 'c'), 0);
+    expect(await latestMarker(locks, lock)).toEqual({ kind: 'write', token: token(3_000, 'c') });
+    await placeMarker('delete', locks, lock, token(3_000, 'd'), 0);
+    await placeMarker('write', locks, lock, token(3_000, 'e'), 0);
+    expect(await latestMarker(locks, lock)).toEqual({ kind: 'delete', token: token(3_000, 'd') });
   });
 });
 

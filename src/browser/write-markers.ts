@@ -11,11 +11,29 @@
  * that, so `navigator.locks.query()` shows it the marker; it then waits until
  * its copy of localStorage holds that write (or a newer one).
  *
+ * A delete leaves a marker of its own (`deleted:` instead of `written:`),
+ * taken before the entry is removed. The next holder goes by the newest
+ * marker: after a delete it waits only until the entry is gone from its copy
+ * (or overwritten by a newer write), not for a write it will never see.
+ *
  * @module
  */
 import { LOCK_PREFIX } from './key-locks.js';
 
-const MARKER_PREFIX = `${LOCK_PREFIX}written:`;
+/** What a marker announces: a write of the key, or its deletion. */
+export type MarkerKind = 'write' | 'delete';
+
+/** The newest marker held for a key. */
+export interface Marker {
+  kind: MarkerKind;
+  /** The write or delete token (see {@link newWriteToken}). */
+  token: string;
+}
+
+const MARKER_PREFIXES: Record<MarkerKind, string> = {
+  write: `${LOCK_PREFIX}written:`,
+  delete: `${LOCK_PREFIX}deleted:`,
+};
 
 let sequence = 0;
 
@@ -32,18 +50,18 @@ export function writeTokenTime(token: string): number {
   return dash > 0 ? Number.parseInt(token.slice(0, dash), 36) : Number.NaN;
 }
 
-function markerName(lockName: string, token: string): string {
-  return `${MARKER_PREFIX}${token}:${lockName}`;
+function markerName(kind: MarkerKind, lockName: string, token: string): string {
+  return `${MARKER_PREFIXES[kind]}${token}:${lockName}`;
 }
 
 /**
- * Takes the marker lock for a write of `lockName`'s key and holds it for
- * `holdMs`. Resolves once the browser has granted it.
+ * Takes the marker lock for a write or a delete of `lockName`'s key and
+ * holds it for `holdMs`. Resolves once the browser has granted it.
  */
-export function placeWriteMarker(locks: LockManager, lockName: string, token: string, holdMs: number): Promise<void> {
+export function placeMarker(kind: MarkerKind, locks: LockManager, lockName: string, token: string, holdMs: number): Promise<void> {
   return new Promise<void>((granted, reject) => {
     locks
-      .request(markerName(lockName, token), () => {
+      .request(markerName(kind, lockName, token), () => {
         granted();
         return new Promise<void>((done) => setTimeout(done, holdMs));
       })
@@ -51,20 +69,27 @@ export function placeWriteMarker(locks: LockManager, lockName: string, token: st
   });
 }
 
-/** The token of the newest write marker held for `lockName`'s key, if any. */
-export async function latestWriteMarker(locks: LockManager, lockName: string): Promise<string | undefined> {
+/**
+ * The newest marker held for `lockName`'s key, if any, by the time its token
+ * carries. A delete and a write of the same millisecond cannot be ordered, so
+ * the delete counts as newer: waiting for the key to be gone, or for a later
+ * write, never reads a deleted value.
+ */
+export async function latestMarker(locks: LockManager, lockName: string): Promise<Marker | undefined> {
   const state = await locks.query();
   const suffix = `:${lockName}`;
-  let latest: string | undefined;
+  let latest: Marker | undefined;
   let latestTime = -Infinity;
   for (const lock of state.held ?? []) {
     const name = lock.name;
-    if (!name || !name.startsWith(MARKER_PREFIX) || !name.endsWith(suffix)) continue;
-    const token = name.slice(MARKER_PREFIX.length, name.length - suffix.length);
+    if (!name || !name.endsWith(suffix)) continue;
+    const kind = (Object.keys(MARKER_PREFIXES) as MarkerKind[]).find((k) => name.startsWith(MARKER_PREFIXES[k]));
+    if (!kind) continue;
+    const token = name.slice(MARKER_PREFIXES[kind].length, name.length - suffix.length);
     if (token.includes(':')) continue;
     const time = writeTokenTime(token);
-    if (time > latestTime) {
-      latest = token;
+    if (time > latestTime || (time === latestTime && kind === 'delete')) {
+      latest = { kind, token };
       latestTime = time;
     }
   }
