@@ -342,9 +342,9 @@ export class CacheRegion {
    * The value for `key`, or {@link NO_VALUE} when it is absent, expired,
    * invalidated, of another format version or unreadable.
    */
-  async get<V = unknown>(key: string, options: GetOptions = {}): Promise<V | NoValue> {
-    const value = await this.getValueMetadata<V>(key, options);
-    return value === undefined ? NO_VALUE : value.payload;
+  async get<V = unknown>(key: string, options?: GetOptions): Promise<V | NoValue> {
+    const value = await this.#readUsable(key, options);
+    return value === undefined ? NO_VALUE : (value.payload as V);
   }
 
   /** Like {@link get}, for many keys at once: one backend call. */
@@ -367,14 +367,8 @@ export class CacheRegion {
    * The stored {@link CachedValue} (payload and metadata) for `key`, or
    * `undefined` under the same conditions as {@link get}.
    */
-  async getValueMetadata<V = unknown>(key: string, options: GetOptions = {}): Promise<CachedValue<V> | undefined> {
-    const backend = this.#requireBackend();
-    const isUsable = this.#usableTest(options);
-    if (this.#invalidatorReady) await this.#ready();
-    const mangled = this.#mangle(key);
-    const value = isUsable(await this.#load(backend, mangled, key, 'get'));
-    this.#countRead(key, value !== undefined);
-    return value as CachedValue<V> | undefined;
+  getValueMetadata<V = unknown>(key: string, options?: GetOptions): Promise<CachedValue<V> | undefined> {
+    return this.#readUsable(key, options) as Promise<CachedValue<V> | undefined>;
   }
 
   /**
@@ -391,17 +385,10 @@ export class CacheRegion {
     if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
 
-    // Fast path: a fresh value costs one backend read and no lock. The read is
-    // #load inlined: its extra async frame cost a quarter of a memory hit.
-    let raw: StoredValue | NoValue;
-    try {
-      const readSync = this.#syncReader(backend);
-      raw = readSync ? readSync.call(backend, mangled) : await backend.get(mangled);
-    } catch (error) {
-      this.#recordError('getOrCreate', error, key);
-      raw = NO_VALUE;
-    }
-    const stored = this.#decode(raw, key, 'getOrCreate');
+    // Fast path: a fresh value costs one backend read and no lock (and, from
+    // a synchronous backend, no promise).
+    const loading = this.#loadNow(backend, mangled, key, 'getOrCreate');
+    const stored = loading instanceof Promise ? await loading : loading;
     if (stored !== NO_VALUE) {
       const ct = stored.metadata.ct;
       if (!this.#invalidator.isInvalidated(ct) && (expiration === NEVER || this.#now() - ct <= expiration)) {
@@ -791,6 +778,32 @@ export class CacheRegion {
   }
 
   /** Reads and decodes one entry; a read fault or unreadable entry is a miss. */
+  /** What `get` may return for `key`, counted as a hit or a miss. */
+  async #readUsable(key: string, options: GetOptions | undefined): Promise<CachedValue | undefined> {
+    const backend = this.#requireBackend();
+    const isUsable = this.#usableTest(options ?? {});
+    if (this.#invalidatorReady) await this.#ready();
+    const mangled = this.#mangle(key);
+    const loading = this.#loadNow(backend, mangled, key, 'get');
+    const value = isUsable(loading instanceof Promise ? await loading : loading);
+    this.#countRead(key, value !== undefined);
+    return value;
+  }
+
+  /** {@link #load}, without a promise when the backend reads synchronously. */
+  #loadNow(backend: CacheBackend, mangled: string, key: string, operation: string): CachedValue | NoValue | Promise<CachedValue | NoValue> {
+    const readSync = this.#syncReader(backend);
+    if (!readSync) return this.#load(backend, mangled, key, operation);
+    let raw: StoredValue | NoValue;
+    try {
+      raw = readSync.call(backend, mangled);
+    } catch (error) {
+      this.#recordError(operation, error, key);
+      return NO_VALUE;
+    }
+    return this.#decode(raw, key, operation);
+  }
+
   async #load(backend: CacheBackend, mangled: string, key: string, operation: string): Promise<CachedValue | NoValue> {
     let raw: StoredValue | NoValue;
     try {
