@@ -35,6 +35,11 @@ const SHOW_PANEL = `(async () => {
   return id ?? null;
 })()`;
 
+// DevTools windows, the extension's devtools page and the panel start one after
+// another; on a cold first run (nothing compiled or cached yet) that takes
+// several seconds on a loaded 2-core machine.
+const POLL = { timeout: 30_000 };
+
 test('inside DevTools, the "dogpile-cache" panel inspects the page', async () => {
   const { extension, close } = await launchWithExtension(['--auto-open-devtools-for-tabs']);
   try {
@@ -51,7 +56,7 @@ test('inside DevTools, the "dogpile-cache" panel inspects the page', async () =>
         const frontEnds = (await targets()).filter((t) => t.type === 'page' && t.url.startsWith('devtools://'));
         const shown = await Promise.all(frontEnds.map((t) => evaluate(t.targetId, SHOW_PANEL)));
         return frontEnds.length > 0 && shown.every((id) => typeof id === 'string');
-      })
+      }, POLL)
       .toBe(true);
 
     const panelTexts = async () => {
@@ -59,8 +64,8 @@ test('inside DevTools, the "dogpile-cache" panel inspects the page', async () =>
       return Promise.all(panels.map((t) => evaluate(t.targetId, 'document.body.innerText') as Promise<string>));
     };
     // The panel of this tab shows its regions, live; the panel of the blank start tab says plainly there is no cache.
-    await expect.poll(async () => (await panelTexts()).some((text) => /\blive\b/.test(text) && text.includes('users') && text.includes('IndexedDBBackend'))).toBe(true);
-    await expect.poll(async () => (await panelTexts()).some((text) => text.includes('No dogpile-cache found on this page'))).toBe(true);
+    await expect.poll(async () => (await panelTexts()).some((text) => /\blive\b/.test(text) && text.includes('users') && text.includes('IndexedDBBackend')), POLL).toBe(true);
+    await expect.poll(async () => (await panelTexts()).some((text) => text.includes('No dogpile-cache found on this page')), POLL).toBe(true);
   } finally {
     await close();
   }
