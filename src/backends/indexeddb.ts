@@ -9,7 +9,7 @@ import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
 import { KeyLocks } from '../browser/key-locks.js';
-import { isQuotaError } from '../browser/quota.js';
+import { writeMakingRoom } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
 
@@ -332,41 +332,14 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   /** A read-write transaction that makes room in this namespace when the quota is hit. */
-  async #write(body: (store: Store) => Promise<void>): Promise<void> {
-    let lastError: unknown;
-    try {
-      return await this.#run('readwrite', body);
-    } catch (error) {
-      if (!isQuotaError(error)) throw error;
-      lastError = error;
-    }
-    let evicted = await this.#evictDead();
-    if (evicted > 0) {
-      try {
-        await this.#run('readwrite', body);
-        this.#reportEviction(evicted);
-        return;
-      } catch (error) {
-        if (!isQuotaError(error)) throw error;
-        lastError = error;
-      }
-    }
-    for (let batch = 1; ; batch *= 2) {
-      const removed = await this.#evictOldest(batch);
-      if (removed === 0) break;
-      evicted += removed;
-      try {
-        await this.#run('readwrite', body);
-        this.#reportEviction(evicted);
-        return;
-      } catch (error) {
-        if (!isQuotaError(error)) throw error;
-        lastError = error;
-      }
-    }
-    if (evicted > 0) this.#reportEviction(evicted);
-    throw new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`, {
-      cause: lastError,
+  #write(body: (store: Store) => Promise<void>): Promise<void> {
+    return writeMakingRoom({
+      write: () => this.#run('readwrite', body),
+      evictDead: () => this.#evictDead(),
+      evictOldest: (count) => this.#evictOldest(count),
+      onEvicted: (count) => this.#reportEviction(count),
+      fail: (evicted, cause) =>
+        new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`, { cause }),
     });
   }
 

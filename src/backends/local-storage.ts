@@ -10,7 +10,7 @@ import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { decodeEntry, encodeEntry } from '../browser/local-storage-entry.js';
-import { isQuotaError } from '../browser/quota.js';
+import { writeMakingRoom } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
 import { webLockManager } from '../browser/web-locks.js';
@@ -148,6 +148,11 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   async get(key: string): Promise<StoredValue | NoValue> {
+    return this.getSync(key);
+  }
+
+  /** localStorage reads are synchronous: the region reads through this without a promise. */
+  override getSync(key: string): StoredValue | NoValue {
     return this.#read(this.#storage(), key);
   }
 
@@ -158,7 +163,7 @@ export class LocalStorageBackend extends CacheBackend {
 
   async set(key: string, value: StoredValue): Promise<void> {
     const token = newWriteToken();
-    this.#write(this.storageKey(key), encodeEntry(value, token));
+    await this.#write(this.storageKey(key), encodeEntry(value, token));
     if (this.#held.has(key)) this.#held.set(key, token);
   }
 
@@ -167,7 +172,7 @@ export class LocalStorageBackend extends CacheBackend {
     const token = newWriteToken();
     const encoded = [...mapping].map(([key, value]) => [key, encodeEntry(value, token)] as const);
     for (const [key, text] of encoded) {
-      this.#write(this.storageKey(key), text);
+      await this.#write(this.storageKey(key), text);
       if (this.#held.has(key)) this.#held.set(key, token);
     }
   }
@@ -230,45 +235,19 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   /** `setItem`, making room in this namespace when storage is full. */
-  #write(storageKey: string, text: string): void {
+  #write(storageKey: string, text: string): Promise<void> {
     const storage = this.#storage();
-    let lastError: unknown;
-    try {
-      storage.setItem(storageKey, text);
-      return;
-    } catch (error) {
-      if (!isQuotaError(error)) throw error;
-      lastError = error;
-    }
-    let evicted = this.#evict(storage, 'dead', 0);
-    if (evicted > 0) {
-      try {
-        storage.setItem(storageKey, text);
-        this.#reportEviction(evicted, storageKey);
-        return;
-      } catch (error) {
-        if (!isQuotaError(error)) throw error;
-        lastError = error;
-      }
-    }
-    for (let batch = 1; ; batch *= 2) {
-      const removed = this.#evict(storage, 'oldest', batch);
-      if (removed === 0) break;
-      evicted += removed;
-      try {
-        storage.setItem(storageKey, text);
-        this.#reportEviction(evicted, storageKey);
-        return;
-      } catch (error) {
-        if (!isQuotaError(error)) throw error;
-        lastError = error;
-      }
-    }
-    if (evicted > 0) this.#reportEviction(evicted, storageKey);
-    throw new QuotaExceededError(
-      `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
-      { cause: lastError },
-    );
+    return writeMakingRoom({
+      write: () => storage.setItem(storageKey, text),
+      evictDead: () => this.#evict(storage, 'dead', 0),
+      evictOldest: (count) => this.#evict(storage, 'oldest', count),
+      onEvicted: (count) => this.#reportEviction(count, storageKey),
+      fail: (evicted, cause) =>
+        new QuotaExceededError(
+          `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
+          { cause },
+        ),
+    });
   }
 
   /** Removes this namespace's dead entries, or its `count` oldest ones. Returns how many. */
