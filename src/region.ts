@@ -680,6 +680,20 @@ export class CacheRegion {
     return { raw, value: value === NO_VALUE ? undefined : value };
   }
 
+  /**
+   * The keys stored by the backend (as stored, i.e. mangled), for inspection
+   * tools; `undefined` when the backend cannot list them (no `keys()`).
+   */
+  async storedKeys(): Promise<string[] | undefined> {
+    const backend = this.actualBackend;
+    if (typeof backend.keys !== 'function') return undefined;
+    const listed = await backend.keys();
+    if (Array.isArray(listed)) return [...listed];
+    const keys: string[] = [];
+    for await (const key of listed) keys.push(key);
+    return keys;
+  }
+
   /** {@link keyIsLocked} for a stored (mangled) key. */
   async storedKeyIsLocked(storedKey: string): Promise<boolean> {
     const backend = this.#requireBackend();

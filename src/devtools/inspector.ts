@@ -239,7 +239,7 @@ export class Inspector {
     if (!region.isConfigured) return reply({ total: 0, listable: false, reason: 'The region is not configured yet.', entries: [] });
     let keys: string[] | undefined;
     try {
-      keys = await listKeys(region);
+      keys = await region.storedKeys();
     } catch (error) {
       return reply({ total: 0, listable: false, reason: `Listing keys failed: ${errorText(error)}`, entries: [] });
     }
@@ -342,7 +342,7 @@ export class Inspector {
     const configured = region.isConfigured;
     if (configured) {
       try {
-        entryCount = (await listKeys(region))?.length ?? null;
+        entryCount = (await region.storedKeys())?.length ?? null;
       } catch {
         entryCount = null;
       }
@@ -375,17 +375,6 @@ function unknownRegion(id: string): string {
   return `No region "${id}" on this page (it may have been reloaded).`;
 }
 
-async function listKeys(region: CacheRegion): Promise<string[] | undefined> {
-  const backend = region.actualBackend;
-  if (typeof backend.keys !== 'function') return undefined;
-  const listed = backend.keys();
-  if (Array.isArray(listed) || (listed && typeof (listed as Promise<string[]>).then === 'function')) {
-    return [...(await (listed as Promise<string[]>))];
-  }
-  const keys: string[] = [];
-  for await (const key of listed as AsyncIterable<string>) keys.push(key);
-  return keys;
-}
 
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -109,6 +109,11 @@ export class WorkerRegionView {
     return this.#client.keyIsLocked(key);
   }
 
+  /** The worker region's stored keys (see `CacheRegion.storedKeys`). */
+  storedKeys(): Promise<string[] | undefined> {
+    return this.#client.keys();
+  }
+
   peekStored(storedKey: string): Promise<PeekedEntry> {
     return this.#client.peekStored(storedKey);
   }

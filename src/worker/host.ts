@@ -6,7 +6,7 @@
  * @module
  */
 import { expose, wrap, type Remote } from 'comlink';
-import { CacheBackend, CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js';
+import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js';
 import type { RegionEvent } from '../events.js';
 import { CacheRegion, type MaybePromise } from '../region.js';
 import { isConnectingScope, isMessagePort, onEndpointClose, type Endpoint } from './endpoint.js';
@@ -229,7 +229,7 @@ class HostSession {
       keyIsLocked: (key) => run(() => region.keyIsLocked(key)),
       stats: () => run(() => region.stats),
       resetStats: () => run(() => region.resetStats()),
-      keys: () => run(() => listKeys(region)),
+      keys: () => run(() => region.storedKeys()),
       peekStored: (storedKey) => run(async () => peekToWire(await region.peekStored(storedKey))),
       storedKeyIsLocked: (storedKey) => run(() => region.storedKeyIsLocked(storedKey)),
       deleteStored: (storedKey) => run(() => region.deleteStored(storedKey)),
@@ -434,15 +434,6 @@ function peekToWire(peek: { raw: StoredValue | NoValue; value: CachedValue | und
   };
 }
 
-async function listKeys(region: CacheRegion): Promise<string[] | undefined> {
-  const backend: CacheBackend = region.actualBackend;
-  if (typeof backend.keys !== 'function') return undefined;
-  const listed = await backend.keys();
-  if (Array.isArray(listed)) return listed;
-  const keys: string[] = [];
-  for await (const key of listed as AsyncIterable<string>) keys.push(key);
-  return keys;
-}
 
 function invalidationOf(region: CacheRegion): WireInvalidation {
   const strategy = region.regionInvalidator;

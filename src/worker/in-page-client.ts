@@ -117,14 +117,8 @@ export class InPageRegionClient implements RegionClient {
     this.region.resetStats();
   }
 
-  async keys(): Promise<string[] | undefined> {
-    const backend = this.#open().actualBackend;
-    if (typeof backend.keys !== 'function') return undefined;
-    const listed = await backend.keys();
-    if (Array.isArray(listed)) return listed;
-    const keys: string[] = [];
-    for await (const key of listed as AsyncIterable<string>) keys.push(key);
-    return keys;
+  keys(): Promise<string[] | undefined> {
+    return this.#open().storedKeys();
   }
 
   async peekStored(storedKey: string): Promise<PeekedEntry> {

@@ -732,6 +732,26 @@ describe('events and stats', () => {
   });
 });
 
+describe('inspection', () => {
+  it('storedKeys lists what the backend stores, as stored; undefined when it cannot list', async () => {
+    const region = makeRegion({ keyMangler: (key) => `m:${key}` }).configure('memory');
+    await region.setMulti({ a: 1, b: 2 });
+    expect((await region.storedKeys())?.sort()).toEqual(['m:a', 'm:b']);
+    class Unlisted extends MemoryBackend {}
+    Object.defineProperty(Unlisted.prototype, 'keys', { value: undefined });
+    expect(await makeRegion().configure(new Unlisted()).storedKeys()).toBeUndefined();
+    class Streaming extends MemoryBackend {
+      override keys(): never {
+        return (async function* () {
+          yield 'x';
+          yield 'y';
+        })() as never;
+      }
+    }
+    expect(await makeRegion().configure(new Streaming()).storedKeys()).toEqual(['x', 'y']);
+  });
+});
+
 describe('in-process locks', () => {
   it('keeps no lock state for keys nobody is creating', async () => {
     const region = makeRegion().configure('memory');
