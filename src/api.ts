@@ -133,6 +133,11 @@ export interface RegionInvalidationStrategy {
   subscribe?(listener: (notice: InvalidationNotice) => void): () => void;
   /** When the last invalidation happened (epoch ms), if any. For inspection. */
   invalidatedAt?(): number | undefined;
+  /**
+   * Releases what the strategy holds (a channel to other tabs). A region
+   * calls it on a strategy its backend made, when it is configured anew.
+   */
+  close?(): void;
 }
 
 /** Arguments handed to a backend factory by `region.configure(name, { arguments })`. */

@@ -231,7 +231,8 @@ export class CacheRegion {
       instance = proxy.wrap(instance);
     }
     actual.bindRegion?.({ name: this.name, expirationTime: expiration });
-    const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? actual.createInvalidationStrategy?.({ name: this.name }) ?? new DefaultInvalidationStrategy(this.#now);
+    const made = options.regionInvalidator ? undefined : actual.createInvalidationStrategy?.({ name: this.name });
+    const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? made ?? new DefaultInvalidationStrategy(this.#now);
     checkStrategy(invalidator);
 
     this.#detach.forEach((detach) => detach());
@@ -246,6 +247,8 @@ export class CacheRegion {
     this.#invalidatorReady = invalidator.ready?.();
     this.#syncPair = findSyncPair(instance);
     this.#detach = [
+      // A strategy the backend made for this region goes with it.
+      () => made?.close?.(),
       instance.onNotice((notice) => {
         if (this.#events.size) this.#events.emit({ type: 'notice', region: this.name, time: this.#now(), ...notice });
       }),

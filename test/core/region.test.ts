@@ -391,6 +391,20 @@ describe('invalidation', () => {
     expect(region.stats.invalidations).toBe(1);
   });
 
+  it('closes the strategy its backend made when configured anew, never one it was given', async () => {
+    const closed: string[] = [];
+    class Sharing extends MemoryBackend {
+      override createInvalidationStrategy() {
+        return Object.assign(new DefaultInvalidationStrategy(), { close: () => closed.push('made') });
+      }
+    }
+    const region = makeRegion().configure(new Sharing());
+    region.configure(new Sharing(), { replaceExistingBackend: true, regionInvalidator: Object.assign(new DefaultInvalidationStrategy(), { close: () => closed.push('given') }) });
+    expect(closed).toEqual(['made']);
+    region.configure('memory', { replaceExistingBackend: true });
+    expect(closed).toEqual(['made']);
+  });
+
   it('a custom strategy without subscribe still gets its invalidated event', async () => {
     let at = 0;
     const strategy = {
