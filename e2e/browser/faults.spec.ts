@@ -211,9 +211,10 @@ test('indexeddb: connections closed by the browser are reopened (site data clear
   const after = await a!.evaluate(async () => {
     const { region, countingCreator, calls, events } = window.dc;
     const value = await region('r').getOrCreate('k', countingCreator('r', 'after', 0));
-    return { value, get: await region('r').get('k'), calls: calls('r'), errors: events('r').filter((e) => e.type === 'error').length };
+    const errors = events('r').flatMap((e) => (e.type === 'error' ? [`${e.operation}: ${String(e.error)}`] : []));
+    return { value, get: await region('r').get('k'), calls: calls('r'), errors };
   });
-  expect(after).toEqual({ value: 'after', get: 'after', calls: 1, errors: 0 });
+  expect(after).toEqual({ value: 'after', get: 'after', calls: 1, errors: [] });
 });
 
 test('indexeddb: getMulti, setMulti and deleteMulti of 100 keys use one transaction each', async ({ context }) => {

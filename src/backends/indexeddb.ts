@@ -306,14 +306,27 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   /**
-   * Runs `body` in one transaction; retries once on a lost connection. A
+   * Runs `body` in one transaction; retries on a lost connection. A
    * read-write transaction resolves once it has committed. A read-only one
    * resolves as soon as `body`'s requests have succeeded: it has nothing to
    * commit, and waiting for its `complete` event costs about half of a read.
    */
   async #run<T>(mode: IDBTransactionMode, body: (store: Store) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const db = await this.#open();
+      let db: IDBPDatabase;
+      try {
+        db = await this.#open();
+      } catch (error) {
+        // Reopening right after the browser closed the connection (site data
+        // cleared) can fail once while the old database goes away; a blocked
+        // open (no cause: it already waited blockedTimeout) is not retried.
+        const transient = this.#generation > 0 && error instanceof StorageUnavailableError && error.cause !== undefined;
+        if (attempt < 2 && transient) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
+        throw error;
+      }
       const generation = this.#generation;
       try {
         const tx = db.transaction(this.storeName, mode);
@@ -321,9 +334,17 @@ export class IndexedDBBackend extends CacheBackend {
         const [result] = await Promise.all([body(tx.store as unknown as Store), tx.done]);
         return result;
       } catch (error) {
-        const lost = generation !== this.#generation || (error as { name?: string })?.name === 'InvalidStateError';
-        if (attempt === 0 && lost) {
-          if (generation === this.#generation) this.#forget();
+        const name = (error as { name?: string })?.name;
+        if (generation !== this.#generation || name === 'InvalidStateError') {
+          // The connection is gone (closed by the browser, or closing): reconnect.
+          if (attempt < 2) {
+            if (generation === this.#generation) this.#forget();
+            continue;
+          }
+        } else if (attempt === 0 && (name === 'AbortError' || name === 'UnknownError')) {
+          // A connection the browser is closing aborts its transactions before
+          // its 'close' event arrives: give the event a turn, then try once more.
+          await new Promise((resolve) => setTimeout(resolve, 0));
           continue;
         }
         throw error;
