@@ -969,36 +969,53 @@ export class CacheRegion {
   }
 
   #observer(key: string): LockObserver {
-    const stats = this.#stats;
-    return {
-      hit: () => {
-        stats.hits++;
-        if (this.#events.size) this.#emitKey('hit', key);
-      },
-      miss: () => {
-        stats.misses++;
-        if (this.#events.size) this.#emitKey('miss', key);
-      },
-      stale: () => {
-        stats.staleServed++;
-        if (this.#events.size) this.#emitKey('stale', key);
-      },
-      waited: (durationMs) => {
-        stats.waits++;
-        if (this.#events.size) this.#events.emit({ type: 'waited', region: this.name, time: this.#now(), key, durationMs });
-      },
-      acquired: () => {
-        if (this.#events.size) this.#emitKey('lockAcquired', key);
-      },
-      released: () => {
-        if (this.#events.size) this.#emitKey('lockReleased', key);
-      },
-      lockTimeout: (waitedMs) => {
-        stats.lockTimeouts++;
-        if (this.#events.size) this.#events.emit({ type: 'lockTimeout', region: this.name, time: this.#now(), key, waitedMs });
-      },
-    };
+    return new CacheRegion.#KeyObserver(this, key);
   }
+
+  /**
+   * Counts and reports what the lock does for one key. A class, not a literal
+   * of closures: a stampede makes one per waiting caller.
+   */
+  static #KeyObserver = class implements LockObserver {
+    readonly #region: CacheRegion;
+    readonly #key: string;
+    constructor(region: CacheRegion, key: string) {
+      this.#region = region;
+      this.#key = key;
+    }
+    hit(): void {
+      this.#region.#stats.hits++;
+      this.#emit('hit');
+    }
+    miss(): void {
+      this.#region.#stats.misses++;
+      this.#emit('miss');
+    }
+    stale(): void {
+      this.#region.#stats.staleServed++;
+      this.#emit('stale');
+    }
+    waited(durationMs: number): void {
+      const region = this.#region;
+      region.#stats.waits++;
+      if (region.#events.size) region.#events.emit({ type: 'waited', region: region.name, time: region.#now(), key: this.#key, durationMs });
+    }
+    acquired(): void {
+      this.#emit('lockAcquired');
+    }
+    released(): void {
+      this.#emit('lockReleased');
+    }
+    lockTimeout(waitedMs: number): void {
+      const region = this.#region;
+      region.#stats.lockTimeouts++;
+      if (region.#events.size) region.#events.emit({ type: 'lockTimeout', region: region.name, time: region.#now(), key: this.#key, waitedMs });
+    }
+    #emit(type: 'hit' | 'miss' | 'stale' | 'lockAcquired' | 'lockReleased'): void {
+      if (this.#region.#events.size) this.#region.#emitKey(type, this.#key);
+    }
+  };
+
 
   #emitKey(type: 'hit' | 'miss' | 'stale' | 'set' | 'delete' | 'lockAcquired' | 'lockReleased', key: string): void {
     this.#events.emit({ type, region: this.name, time: this.#now(), key });
