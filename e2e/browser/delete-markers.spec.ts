@@ -28,10 +28,15 @@ test('localstorage: a delete right after a write does not leave the next lock ho
     await page.evaluate(([name, syncTimeout]) => window.dc.setup('r', { backend: 'localstorage', name, args: { prefix: `${name}:`, syncTimeout }, expirationTime: 600_000 }), [name, SYNC_TIMEOUT] as const);
   }
   const del = (page: Page, keys: string[]) => page.evaluate((keys) => (keys.length === 1 ? window.dc.region('r').delete(keys[0]!) : window.dc.region('r').deleteMulti(keys)), keys);
+  // Another tab's removal reaches a page's own copy of localStorage asynchronously; until it
+  // has, that page still reads the old value as a hit and takes no lock at all.
+  const goneIn = (page: Page, key: string) =>
+    page.waitForFunction((key) => localStorage.getItem((window.dc.region('r').actualBackend as unknown as { storageKey(key: string): string }).storageKey(key)) === null, key);
 
   // Written by A (leaving a write marker), deleted by A, then B takes the lock.
   expect(await getOrCreate(a, 'k1', 'a1')).toEqual({ value: 'a1', calls: 1 });
   await del(a, ['k1']);
+  await goneIn(b, 'k1');
   expect(await getOrCreate(b, 'k1', 'b1')).toEqual({ value: 'b1', calls: 1 });
 
   // Written by A, deleted by B, then B takes the lock: no storage event will tell B anything.
@@ -43,12 +48,14 @@ test('localstorage: a delete right after a write does not leave the next lock ho
   expect(await getOrCreate(a, 'k3', 'a3')).toEqual({ value: 'a3', calls: 1 });
   expect(await getOrCreate(a, 'k4', 'a4')).toEqual({ value: 'a4', calls: 1 });
   await del(b, ['k3', 'k4']);
+  await goneIn(a, 'k3');
   expect(await getOrCreate(a, 'k3', 'a3 again')).toEqual({ value: 'a3 again', calls: 1 });
   expect(await getOrCreate(b, 'k4', 'b4')).toEqual({ value: 'b4', calls: 1 });
 
   // A write after the delete is the newest change: the next holder waits for it and creates nothing.
   expect(await getOrCreate(a, 'k5', 'a5')).toEqual({ value: 'a5', calls: 1 });
   await del(b, ['k5']);
+  await goneIn(a, 'k5');
   expect(await getOrCreate(a, 'k5', 'a5 again')).toEqual({ value: 'a5 again', calls: 1 });
   expect(await getOrCreate(b, 'k5', 'unused')).toEqual({ value: 'a5 again', calls: 0 });
 });
