@@ -84,6 +84,13 @@ export interface CacheMutex {
    * side, instead of taking the lock one after another just to read.
    */
   waitUntilFree?(): Promise<void>;
+  /**
+   * Optional, asked right after a successful `acquire`: whether the value may
+   * have changed since the caller read it, because the previous holder's write
+   * has only just become visible here (localStorage across tabs). The lock
+   * then reads once more before regenerating an expired value.
+   */
+  readAgain?(): boolean;
 }
 
 /** Something a backend reports to the region that uses it (e.g. a fallback or an eviction). */

@@ -123,6 +123,23 @@ export async function runLock<V>(options: LockOptions<V>): Promise<V> {
     }
     holdsLock = true;
     observer?.acquired?.();
+    if (mutex.readAgain?.()) {
+      // The previous holder (another tab) wrote this key moments ago, and the
+      // write has only now become visible here: read once more before regenerating.
+      let again: LockEntry<V> | undefined;
+      try {
+        again = await options.getter();
+      } catch (error) {
+        release(options);
+        throw error;
+      }
+      if (again !== undefined && !isExpired(options, again)) {
+        release(options);
+        observer?.hit?.();
+        return again.value;
+      }
+      if (again !== undefined) entry = again;
+    }
   } else {
     observer?.miss?.();
     const started = options.now();

@@ -135,6 +135,11 @@ export class LayeredMutex implements CacheMutex {
     return (await this.local.locked()) || (await this.shared.locked());
   }
 
+  /** Whether the shared lock says to read again (see {@link CacheMutex.readAgain}). */
+  readAgain(): boolean {
+    return this.shared.readAgain?.() ?? false;
+  }
+
   /** Waits for the shared lock to be free (see {@link CacheMutex.waitUntilFree}). */
   async waitUntilFree(): Promise<void> {
     if (this.shared.waitUntilFree) return this.shared.waitUntilFree();

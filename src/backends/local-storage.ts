@@ -87,11 +87,14 @@ export class LocalStorageBackend extends CacheBackend {
       scope: () => `ls:${this.#entryPrefix()}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
       hooks: (key, lockName, locks) => ({
+        // A recent change by another holder: the region reads once more before regenerating.
         afterAcquire: async () => {
           this.#held.set(key, undefined);
+          return this.#awaitPreviousChange(key, lockName, locks);
+        },
+        afterWait: async () => {
           await this.#awaitPreviousChange(key, lockName, locks);
         },
-        afterWait: () => this.#awaitPreviousChange(key, lockName, locks),
         beforeRelease: async () => {
           const token = this.#held.get(key);
           this.#held.delete(key);
@@ -299,12 +302,13 @@ export class LocalStorageBackend extends CacheBackend {
    * the key is a write, wait (bounded) until that write is visible here, so
    * the region's re-read finds it instead of creating the value again; if it
    * is a delete, wait until the entry is gone here, so the re-read does not
-   * find the deleted value.
+   * find the deleted value. Resolves `true` when there was such a recent
+   * change (the region then reads again even for an expired value).
    */
-  async #awaitPreviousChange(key: string, lockName: string, locks: LockManager): Promise<void> {
-    if (this.#syncTimeout === 0) return;
+  async #awaitPreviousChange(key: string, lockName: string, locks: LockManager): Promise<boolean> {
+    if (this.#syncTimeout === 0) return false;
     const marker = await latestMarker(locks, lockName);
-    if (marker === undefined) return;
+    if (marker === undefined) return false;
     const storage = this.#storage();
     const storageKey = this.storageKey(key);
     const { kind, token } = marker;
@@ -319,7 +323,7 @@ export class LocalStorageBackend extends CacheBackend {
       return decoded.token === token || writeTokenTime(decoded.token) >= markedAt;
     };
     const visible = () => shows(storage.getItem(storageKey));
-    if (visible()) return;
+    if (visible()) return true;
     const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
     await new Promise<void>((resolve) => {
       const deadline = monotonicNow() + this.#syncTimeout;
@@ -343,6 +347,7 @@ export class LocalStorageBackend extends CacheBackend {
       target.addEventListener?.('storage', onStorage);
       timer = setTimeout(poll, POLL_MS);
     });
+    return true;
   }
 }
 

@@ -29,8 +29,9 @@ export interface WebLockHooks {
   /**
    * Runs once the browser has granted the lock, before `acquire` resolves:
    * e.g. waiting until a value written by the previous holder is visible here.
+   * Resolving `true` says that such a write was just seen (see `readAgain`).
    */
-  afterAcquire?(): Promise<void> | void;
+  afterAcquire?(): Promise<boolean | void> | boolean | void;
   /**
    * Runs after `waitUntilFree` saw the lock free, before it resolves: e.g.
    * the same wait as `afterAcquire`, for a caller that only reads.
@@ -71,6 +72,7 @@ export class WebLockMutex implements CacheMutex {
   readonly #locks: LockManager;
   readonly #hooks: WebLockHooks;
   #release: (() => void) | undefined;
+  #readAgain = false;
   #request: Promise<unknown> | undefined;
 
   constructor(name: string, locks: LockManager, hooks: WebLockHooks = {}) {
@@ -90,8 +92,9 @@ export class WebLockMutex implements CacheMutex {
         const held = new Promise<void>((release) => {
           this.#release = release;
         });
+        this.#readAgain = false;
         try {
-          await this.#hooks.afterAcquire?.();
+          this.#readAgain = (await this.#hooks.afterAcquire?.()) === true;
         } catch {
           // A failed hook only loses an optimisation; the lock is still ours.
         }
@@ -136,6 +139,11 @@ export class WebLockMutex implements CacheMutex {
       .then(() => before())
       .catch(() => {})
       .finally(release);
+  }
+
+  /** Whether the last `acquire` saw the previous holder's write only just arrive (see `CacheMutex.readAgain`). */
+  readAgain(): boolean {
+    return this.#readAgain;
   }
 
   /**
