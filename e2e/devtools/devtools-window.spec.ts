@@ -61,7 +61,9 @@ test('inside DevTools, the "dogpile-cache" panel inspects the page', async () =>
 
     const panelTexts = async () => {
       const panels = (await targets()).filter((t) => t.url === `chrome-extension://${extension.extensionId}/panel.html`);
-      return Promise.all(panels.map((t) => evaluate(t.targetId, 'document.body.innerText') as Promise<string>));
+      // A panel frame still loading has no body yet: it reads as empty.
+      const texts = await Promise.all(panels.map((t) => evaluate(t.targetId, 'document.body?.innerText ?? ""')));
+      return texts.map((text) => (typeof text === 'string' ? text : ''));
     };
     // The panel of this tab shows its regions, live; the panel of the blank start tab says plainly there is no cache.
     // (A panel that is not the visible one has no layout, so its innerText runs words together: match substrings.)
