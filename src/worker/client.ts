@@ -184,7 +184,7 @@ export class WorkerRegionClient implements RegionClient {
   }
 
   async invalidate(hard = true): Promise<void> {
-    this.#invalidation = await this.#call((remote) => remote.invalidate(Boolean(hard)), []);
+    this.#hearInvalidation(await this.#call((remote) => remote.invalidate(Boolean(hard)), []));
   }
 
   async keyIsLocked(key: string): Promise<boolean> {
@@ -243,8 +243,17 @@ export class WorkerRegionClient implements RegionClient {
 
   async invalidation(): Promise<InvalidationState> {
     const state = await this.#call((remote) => remote.invalidation(), []);
-    this.#invalidation = state;
+    this.#hearInvalidation(state);
     return { ...state };
+  }
+
+  /**
+   * Keeps the newest invalidation state heard. Replies and event batches
+   * travel on different ports, so an older state can arrive after a newer one.
+   */
+  #hearInvalidation(state: InvalidationState): void {
+    const current = this.#invalidation.at;
+    if (current === undefined || (state.at !== undefined && state.at >= current)) this.#invalidation = state;
   }
 
   /** The region's invalidation state as last heard (with every event batch and {@link invalidation}). */
@@ -419,7 +428,7 @@ export class WorkerRegionClient implements RegionClient {
       },
       events: (batch, stats, invalidation) => {
         this.#stats = stats;
-        this.#invalidation = invalidation;
+        this.#hearInvalidation(invalidation);
         for (const wire of batch) this.#emit(eventFromWire(wire));
       },
     };
