@@ -415,7 +415,7 @@ export class CacheRegion {
       await pending;
       let reread = this.#rereads.get(mangled);
       if (!reread) {
-        reread = this.#load(backend, mangled, key, 'getOrCreate').finally(() => this.#rereads.delete(mangled));
+        reread = Promise.resolve(this.#loadNow(backend, mangled, key, 'getOrCreate')).finally(() => this.#rereads.delete(mangled));
         this.#rereads.set(mangled, reread);
       }
       entry = this.#lockEntry<V>(await reread, expiration);
@@ -436,7 +436,7 @@ export class CacheRegion {
       return await runLock<V>({
         mutex,
         first: entry,
-        getter: async () => this.#lockEntry<V>(await this.#load(backend, mangled, key, 'getOrCreate'), expiration),
+        getter: async () => this.#lockEntry<V>(await this.#loadNow(backend, mangled, key, 'getOrCreate'), expiration),
         creator: async () => {
           const started = this.#now();
           const value = await this.#create(key, creator);
@@ -523,7 +523,7 @@ export class CacheRegion {
         }
         // Unlike dogpile.cache, read again after waiting: the key may have been
         // created meanwhile, and must not be created twice.
-        const again = this.#lockEntry<V>(await this.#load(backend, mangled, key, 'getOrCreateMulti'), expiration);
+        const again = this.#lockEntry<V>(await this.#loadNow(backend, mangled, key, 'getOrCreateMulti'), expiration);
         if (again !== undefined && isFresh(again)) {
           if (acquired) {
             held.pop();
@@ -794,7 +794,6 @@ export class CacheRegion {
     if (this.#events.size) this.#emitKey(hit ? 'hit' : 'miss', key);
   }
 
-  /** Reads and decodes one entry; a read fault or unreadable entry is a miss. */
   /** What `get` may return for `key`, counted as a hit or a miss. */
   async #readUsable(key: string, options: GetOptions | undefined): Promise<CachedValue | undefined> {
     const backend = this.#requireBackend();
@@ -807,7 +806,10 @@ export class CacheRegion {
     return value;
   }
 
-  /** {@link #load}, without a promise when the backend reads synchronously. */
+  /**
+   * Reads and decodes one entry; a read fault or unreadable entry is a miss.
+   * Without a promise when the backend reads synchronously (see `getSync`).
+   */
   #loadNow(backend: CacheBackend, mangled: string, key: string, operation: string): CachedValue | NoValue | Promise<CachedValue | NoValue> {
     const readSync = this.#syncReader(backend);
     if (!readSync) return this.#load(backend, mangled, key, operation);
@@ -821,11 +823,11 @@ export class CacheRegion {
     return this.#decode(raw, key, operation);
   }
 
+  /** {@link #loadNow} through the backend's async `get`. */
   async #load(backend: CacheBackend, mangled: string, key: string, operation: string): Promise<CachedValue | NoValue> {
     let raw: StoredValue | NoValue;
     try {
-      const readSync = this.#syncReader(backend);
-      raw = readSync ? readSync.call(backend, mangled) : await backend.get(mangled);
+      raw = await backend.get(mangled);
     } catch (error) {
       this.#recordError(operation, error, key);
       return NO_VALUE;
