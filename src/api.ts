@@ -23,10 +23,18 @@ export const VALUE_VERSION = 2;
 
 /** What is stored beside a payload. */
 export interface CachedValueMetadata {
-  /** Creation time, epoch milliseconds. */
+  /** Creation time, epoch milliseconds: when the value was stored. Expiration counts from it. */
   ct: number;
   /** {@link VALUE_VERSION} at the time of writing. */
   v: number;
+  /**
+   * When the creator that made the value started, epoch ms (absent for
+   * `set()`, where it equals `ct`). Invalidation compares against it, so an
+   * invalidation that happens while a creator runs invalidates its value.
+   */
+  st?: number;
+  /** The region's `version` when written, if the region has one; another version reads as a miss. */
+  rv?: string | number;
 }
 
 /** A payload plus its metadata: the unit a backend stores. */
@@ -105,6 +113,32 @@ export interface BackendNotice {
   error?: unknown;
 }
 
+/**
+ * A write or delete a shared backend observed from another tab or process
+ * (its change feed). The region turns it into a `set` or `delete` event with
+ * `remote: true`.
+ */
+export interface BackendChange {
+  /** What happened to the entry. */
+  kind: 'set' | 'delete';
+  /** The key as stored (mangled). */
+  key: string;
+  /** For `set`: the stored value's creation time (`metadata.ct`), epoch ms. */
+  ct?: number;
+  /** Who made the change: an opaque id of the tab, worker or process. */
+  origin?: string;
+}
+
+/** What a region hands a backend when it is configured with it. */
+export interface RegionBinding {
+  /** The region's name. */
+  readonly name: string | undefined;
+  /** The region's expiration time in ms; `undefined`: never. */
+  readonly expirationTime: number | undefined;
+  /** The region's clock (epoch ms): shared backends stamp invalidations with it. */
+  readonly now: () => number;
+}
+
 /** What changed when a region was invalidated. */
 export interface InvalidationNotice {
   /** Hard (values look absent) or soft (values look expired). */
@@ -163,6 +197,7 @@ export abstract class CacheBackend {
   declare deserializer?: Deserializer;
 
   #noticeListeners?: Set<(notice: BackendNotice) => void>;
+  #changeListeners?: Set<(change: BackendChange) => void>;
 
   /**
    * The mutex guarding creation of `key`, or `null` to let the region use an
@@ -209,7 +244,7 @@ export abstract class CacheBackend {
    * invalidation strategy of its own. Shared backends return a strategy that
    * persists and broadcasts invalidation; others return nothing.
    */
-  createInvalidationStrategy?(region: { readonly name: string | undefined }): RegionInvalidationStrategy | undefined;
+  createInvalidationStrategy?(region: RegionBinding): RegionInvalidationStrategy | undefined;
 
   /**
    * A region calls this when it is configured with the backend, before any
@@ -217,7 +252,7 @@ export abstract class CacheBackend {
    * backends use it to keep each region's entries apart and to know which
    * entries are expired when they must make room. Optional.
    */
-  bindRegion?(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void;
+  bindRegion?(region: RegionBinding): void;
 
   /** Subscribes to the backend's notices. Returns the unsubscribe function. */
   onNotice(listener: (notice: BackendNotice) => void): () => void {
@@ -228,5 +263,19 @@ export abstract class CacheBackend {
   /** Tells subscribers (the regions using this backend) about a fallback, eviction or fault. */
   protected notify(notice: BackendNotice): void {
     this.#noticeListeners?.forEach((listener) => listener(notice));
+  }
+
+  /**
+   * Subscribes to the backend's change feed: writes and deletes made by other
+   * tabs or processes (shared backends only). Returns the unsubscribe function.
+   */
+  onChange(listener: (change: BackendChange) => void): () => void {
+    (this.#changeListeners ??= new Set()).add(listener);
+    return () => this.#changeListeners?.delete(listener);
+  }
+
+  /** Tells subscribers of a write or delete made elsewhere (see {@link onChange}). */
+  protected notifyChange(change: BackendChange): void {
+    this.#changeListeners?.forEach((listener) => listener(change));
   }
 }

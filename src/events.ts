@@ -25,7 +25,9 @@ interface KeyEventBase extends EventBase {
  * - `created`: a creator ran and returned (`cached` says whether it was stored).
  * - `waited`: a caller waited for another's creator and got its value.
  * - `stale`: an expired value was served while another caller regenerates.
- * - `set` / `delete`: an entry was written or removed.
+ * - `set` / `delete`: an entry was written or removed, here (`remote: false`)
+ *   or by another tab or process (`remote: true`, reported by shared
+ *   backends' change feeds; `key` is then the stored key, `origin` who wrote it).
  * - `invalidated`: the region was invalidated, here or (`remote`) in another tab.
  * - `lockAcquired` / `lockReleased`: the creation lock of a key changed hands.
  * - `lockTimeout`: a waiter gave up after `lockTimeout` ms and created itself.
@@ -39,8 +41,8 @@ export type RegionEvent =
   | (KeyEventBase & { type: 'created'; durationMs: number; cached: boolean })
   | (KeyEventBase & { type: 'waited'; durationMs: number })
   | (KeyEventBase & { type: 'stale' })
-  | (KeyEventBase & { type: 'set' })
-  | (KeyEventBase & { type: 'delete' })
+  | (KeyEventBase & { type: 'set'; remote: boolean; ct?: number; origin?: string })
+  | (KeyEventBase & { type: 'delete'; remote: boolean; origin?: string })
   | (EventBase & { type: 'invalidated'; hard: boolean; at: number; remote: boolean })
   | (KeyEventBase & { type: 'lockAcquired' })
   | (KeyEventBase & { type: 'lockReleased' })

@@ -19,6 +19,8 @@ export {
   type KeyMangler,
   type BackendArguments,
   type BackendNotice,
+  type BackendChange,
+  type RegionBinding,
   type InvalidationNotice,
   type RegionInvalidationStrategy,
 } from './api.js';
@@ -31,6 +33,7 @@ export {
   CantDeserializeException,
   QuotaExceededError,
   StorageUnavailableError,
+  ValueNotStorableError,
 } from './errors.js';
 export {
   CacheRegion,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CacheBackend, type BackendNotice, type CacheMutex, type NoValue, type StoredValue } from './api.js';
+import { CacheBackend, type BackendChange, type BackendNotice, type CacheMutex, type NoValue, type StoredValue } from './api.js';
 
 /**
  * A backend that forwards every call to the backend it wraps. The region takes
@@ -53,6 +53,9 @@ export class ProxyBackend extends CacheBackend {
   }
   override onNotice(listener: (notice: BackendNotice) => void): () => void {
     return this.proxied.onNotice(listener);
+  }
+  override onChange(listener: (change: BackendChange) => void): () => void {
+    return this.proxied.onChange(listener);
   }
 }
 

@@ -230,8 +230,9 @@ export class CacheRegion {
       if (!(proxy instanceof ProxyBackend)) throw new TypeError('dogpile-cache: wrap expects ProxyBackend instances or classes');
       instance = proxy.wrap(instance);
     }
-    actual.bindRegion?.({ name: this.name, expirationTime: expiration });
-    const made = options.regionInvalidator ? undefined : actual.createInvalidationStrategy?.({ name: this.name });
+    const binding = { name: this.name, expirationTime: expiration, now: this.#now };
+    actual.bindRegion?.(binding);
+    const made = options.regionInvalidator ? undefined : actual.createInvalidationStrategy?.(binding);
     const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? made ?? new DefaultInvalidationStrategy(this.#now);
     checkStrategy(invalidator);
 
@@ -251,6 +252,11 @@ export class CacheRegion {
       () => made?.close?.(),
       instance.onNotice((notice) => {
         if (this.#events.size) this.#events.emit({ type: 'notice', region: this.name, time: this.#now(), ...notice });
+      }),
+      instance.onChange((change) => {
+        if (this.#events.size) {
+          this.#events.emit({ type: change.kind, region: this.name, time: this.#now(), key: change.key, remote: true, ...(change.ct === undefined ? {} : { ct: change.ct }), ...(change.origin === undefined ? {} : { origin: change.origin }) });
+        }
       }),
     ];
     if (invalidator.subscribe) {
@@ -1020,7 +1026,8 @@ export class CacheRegion {
 
 
   #emitKey(type: 'hit' | 'miss' | 'stale' | 'set' | 'delete' | 'lockAcquired' | 'lockReleased', key: string): void {
-    this.#events.emit({ type, region: this.name, time: this.#now(), key });
+    if (type === 'set' || type === 'delete') this.#events.emit({ type, region: this.name, time: this.#now(), key, remote: false });
+    else this.#events.emit({ type, region: this.name, time: this.#now(), key });
   }
 
   #recordError(operation: string, error: unknown, key: string | undefined): void {

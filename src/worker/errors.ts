@@ -11,7 +11,9 @@ import { DogpileCacheException, ValidationError } from '../errors.js';
  * reconnect when the client was given a way to start a new worker; otherwise
  * they fail with this error too.
  */
-export class WorkerUnavailableError extends DogpileCacheException {}
+export class WorkerUnavailableError extends DogpileCacheException {
+  static readonly errorName: string = 'WorkerUnavailableError';
+}
 
 /**
  * A value that structured clone cannot copy (a function, a DOM node, a class
@@ -19,6 +21,7 @@ export class WorkerUnavailableError extends DogpileCacheException {}
  * the cache key it belongs to.
  */
 export class ValueNotCloneableError extends DogpileCacheException {
+  static readonly errorName: string = 'ValueNotCloneableError';
   /** The cache key whose value could not be copied. */
   readonly key: string | undefined;
 
@@ -33,7 +36,11 @@ export class ValueNotCloneableError extends DogpileCacheException {
  * the creator finished. Callers that were waiting for that value retry: one
  * of them becomes the creator.
  */
-export class CreatorGoneError extends DogpileCacheException {}
+export class CreatorGoneError extends DogpileCacheException {
+  static readonly errorName: string = 'CreatorGoneError';
+}
 
 /** `getOrCreate(key, 'name')` named a creator the worker was not given. */
-export class UnknownCreatorError extends ValidationError {}
+export class UnknownCreatorError extends ValidationError {
+  static override readonly errorName: string = 'UnknownCreatorError';
+}
