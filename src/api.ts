@@ -92,13 +92,6 @@ export interface CacheMutex {
    * side, instead of taking the lock one after another just to read.
    */
   waitUntilFree?(): Promise<void>;
-  /**
-   * Optional, asked right after a successful `acquire`: whether the value may
-   * have changed since the caller read it, because the previous holder's write
-   * has only just become visible here (localStorage across tabs). The lock
-   * then reads once more before regenerating an expired value.
-   */
-  readAgain?(): boolean;
 }
 
 /** Something a backend reports to the region that uses it (e.g. a fallback or an eviction). */
@@ -147,6 +140,8 @@ export interface InvalidationNotice {
   at: number;
   /** True when it came from another tab or process. */
   remote: boolean;
+  /** Who issued it (an opaque id of the tab or process), when known. */
+  origin?: string;
 }
 
 /**
@@ -253,6 +248,12 @@ export abstract class CacheBackend {
    * entries are expired when they must make room. Optional.
    */
   bindRegion?(region: RegionBinding): void;
+
+  /**
+   * A region calls this when it is closed or configured anew: the backend
+   * releases what it holds for that region (channels, listeners). Optional.
+   */
+  unbindRegion?(region: RegionBinding): void;
 
   /** Subscribes to the backend's notices. Returns the unsubscribe function. */
   onNotice(listener: (notice: BackendNotice) => void): () => void {

@@ -1,18 +1,63 @@
 /**
- * The default clock.
+ * The default clock, and the rules for timestamps that come from other
+ * clocks (other tabs, other processes, this clock before a step).
  *
  * @module
  */
 
-let last = 0;
+/**
+ * How far (ms) a timestamp may lie ahead of this clock and still be
+ * believed. Clocks of one machine agree; this margin absorbs small skews
+ * (NTP slews, other hosts). A timestamp further ahead was made by a clock
+ * that has since been set back: it is distrusted (see {@link isFromTheFuture}).
+ */
+export const FUTURE_TOLERANCE_MS = 1_000;
+
+/** A reading of monotonic elapsed time, ms (`performance.now()` where there is one). */
+export type ElapsedClock = () => number;
+
+function defaultElapsed(): ElapsedClock {
+  const perf = (globalThis as { performance?: { now?: () => number } }).performance;
+  return typeof perf?.now === 'function' ? () => perf.now!() : () => Date.now();
+}
 
 /**
- * `Date.now()`, made strictly increasing within this process (by a microsecond
- * when two calls fall in the same millisecond). A value written in the same
- * millisecond as an invalidation must still be ordered before or after it.
+ * Makes a clock (epoch ms) that is strictly increasing while the wall clock
+ * behaves, and never freezes when it does not:
+ *
+ * - two readings in one millisecond differ (by a microsecond), so a value
+ *   written in the same millisecond as an invalidation is still ordered
+ *   before or after it;
+ * - a small step back of the wall clock (under {@link FUTURE_TOLERANCE_MS})
+ *   is absorbed: the clock goes on from its last reading at the rate of
+ *   elapsed time, so expiry keeps counting;
+ * - a larger step back is followed: the wall clock is the shared reference
+ *   of every tab and process, and timestamps made before the step are then
+ *   "from the future", which {@link isFromTheFuture} tells readers to distrust.
+ *
+ * @param wall The wall clock; default `Date.now`.
+ * @param elapsed A monotonic clock; default `performance.now`.
  */
-export function monotonicNow(): number {
-  const now = Date.now();
-  last = now > last ? now : last + 0.001;
-  return last;
+export function makeClock(wall: () => number = Date.now, elapsed: ElapsedClock = defaultElapsed()): () => number {
+  let last = -Infinity;
+  let lastElapsed = 0;
+  return () => {
+    const now = wall();
+    const mono = elapsed();
+    let next: number;
+    if (now > last) next = now;
+    else if (last - now < FUTURE_TOLERANCE_MS) next = last + Math.max(0.001, mono - lastElapsed);
+    else next = now;
+    last = next;
+    lastElapsed = mono;
+    return next;
+  };
+}
+
+/** The library's default clock (see {@link makeClock}), shared by every region of this process. */
+export const monotonicNow: () => number = makeClock();
+
+/** Whether `timestamp` lies further ahead of `now` than any clock skew explains. */
+export function isFromTheFuture(timestamp: number, now: number): boolean {
+  return timestamp - now > FUTURE_TOLERANCE_MS;
 }

@@ -5,63 +5,93 @@
  * @module
  */
 import type { InvalidationNotice, RegionInvalidationStrategy } from './api.js';
-import { monotonicNow } from './clock.js';
+import { isFromTheFuture, monotonicNow } from './clock.js';
+import { ORIGIN_ID } from './origin.js';
 
 export type { InvalidationNotice, RegionInvalidationStrategy } from './api.js';
 
 /**
- * Remembers the time and kind of the last invalidation, in memory. Values
- * created before that time are hard-invalidated (look absent) or
- * soft-invalidated (look expired).
+ * The total order of invalidations: by time, then hard over soft, then by
+ * origin id. Every tab and process that sees the same invalidations, in
+ * whatever order they arrive, keeps the same last one.
+ */
+export function isNewerInvalidation(a: Pick<InvalidationNotice, 'at' | 'hard' | 'origin'>, b: Pick<InvalidationNotice, 'at' | 'hard' | 'origin'>): boolean {
+  if (a.at !== b.at) return a.at > b.at;
+  if (a.hard !== b.hard) return a.hard;
+  return (a.origin ?? '') > (b.origin ?? '');
+}
+
+/**
+ * Remembers the last invalidation, in memory. Values created before it are
+ * hard-invalidated (look absent) or soft-invalidated (look expired).
+ *
+ * An invalidation stamped further in the future than clock skew explains
+ * (by a clock that was set back since) counts from when it was received, so
+ * it invalidates what exists then without disabling caching until its time.
  */
 export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
-  #hard: boolean | undefined;
-  #invalidatedAt: number | undefined;
+  #last: InvalidationNotice | undefined;
+  /** When the last invalidation takes effect here: its time, or when it arrived if that was in the future. */
+  #effectiveAt: number | undefined;
   #listeners = new Set<(notice: InvalidationNotice) => void>();
   readonly #now: () => number;
+  /** The id this strategy stamps its own invalidations with. */
+  readonly origin: string;
 
-  /** @param now The clock, epoch ms; the region passes its own. */
-  constructor(now: () => number = monotonicNow) {
+  /**
+   * @param now The clock, epoch ms; the region passes its own.
+   * @param origin Id of this tab or process, for the order of simultaneous invalidations.
+   */
+  constructor(now: () => number = monotonicNow, origin: string = ORIGIN_ID) {
     this.#now = now;
+    this.origin = origin;
   }
 
   invalidate(hard = true): void {
-    this.apply({ hard: Boolean(hard), at: this.#now(), remote: false });
+    this.apply({ hard: Boolean(hard), at: this.#now(), remote: false, origin: this.origin });
   }
 
   /**
-   * Records an invalidation that happened at a given time (e.g. in another
-   * tab) and tells subscribers. An older one than the current is ignored.
+   * Records an invalidation (made here or received from elsewhere) and tells
+   * subscribers. Returns false, and tells nobody, when it is not newer than
+   * the current one (see {@link isNewerInvalidation}).
    */
-  protected apply(notice: InvalidationNotice): void {
-    if (this.#invalidatedAt !== undefined && notice.at < this.#invalidatedAt) return;
-    this.#hard = notice.hard;
-    this.#invalidatedAt = notice.at;
+  protected apply(notice: InvalidationNotice): boolean {
+    if (this.#last !== undefined && !isNewerInvalidation(notice, this.#last)) return false;
+    const now = this.#now();
+    this.#last = notice;
+    this.#effectiveAt = isFromTheFuture(notice.at, now) ? now : notice.at;
     this.#listeners.forEach((listener) => listener(notice));
+    return true;
+  }
+
+  /** The last invalidation, as recorded. */
+  protected get last(): InvalidationNotice | undefined {
+    return this.#last;
   }
 
   isInvalidated(ts: number): boolean {
-    return this.#invalidatedAt !== undefined && ts < this.#invalidatedAt;
+    return this.#effectiveAt !== undefined && ts < this.#effectiveAt;
   }
 
   wasHardInvalidated(): boolean {
-    return this.#hard === true;
+    return this.#last?.hard === true;
   }
 
   isHardInvalidated(ts: number): boolean {
-    return this.#hard === true && this.isInvalidated(ts);
+    return this.#last?.hard === true && this.isInvalidated(ts);
   }
 
   wasSoftInvalidated(): boolean {
-    return this.#hard === false;
+    return this.#last?.hard === false;
   }
 
   isSoftInvalidated(ts: number): boolean {
-    return this.#hard === false && this.isInvalidated(ts);
+    return this.#last?.hard === false && this.isInvalidated(ts);
   }
 
   invalidatedAt(): number | undefined {
-    return this.#invalidatedAt;
+    return this.#effectiveAt;
   }
 
   subscribe(listener: (notice: InvalidationNotice) => void): () => void {

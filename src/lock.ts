@@ -1,28 +1,30 @@
 /**
  * dogpile's `Lock`: the algorithm that lets exactly one caller regenerate a
- * value while the others wait (no value yet) or get the stale one (expired).
- * It knows nothing of backends or regions: it is given a mutex, a getter, a
- * creator and an expiration time.
+ * value while the others wait (no value yet) or get the stale one (expired),
+ * for one key ({@link runLock}) or many ({@link runLockMulti}). It knows
+ * nothing of backends or regions: it is given a mutex, a reader, a creator
+ * and what the region thinks of a value it read.
  *
  * @module
  */
 import type { CacheMutex } from './api.js';
 
-/** A value as the lock sees it: the payload and when it was created (epoch ms). */
+/** A value as the lock sees it: the payload, and whether it may be served as it is. */
 export interface LockEntry<V> {
   value: V;
-  createdTime: number;
+  /** False when expired or soft-invalidated: it may be served stale while one caller regenerates. */
+  fresh: boolean;
 }
 
 /** What happened inside the lock, for the region's events and counters. All optional. */
 export interface LockObserver {
-  /** The first read found a fresh value. */
+  /** A read found a fresh value. */
   hit?(): void;
   /** The first read found nothing; the caller waits for the lock. */
   miss?(): void;
   /** An expired value was returned while someone else regenerates it. */
   stale?(): void;
-  /** After waiting for the lock, a value made by another caller was found. */
+  /** After waiting for another caller, its value was found. */
   waited?(waitedMs: number): void;
   /** The creation lock was taken. */
   acquired?(): void;
@@ -32,40 +34,92 @@ export interface LockObserver {
   lockTimeout?(waitedMs: number): void;
 }
 
-/** The inputs of one pass through the lock. */
-export interface LockOptions<V> {
-  /** Guards creation of this one key. */
+/**
+ * Promises in progress by key, joined by whoever asks for the same key while
+ * one runs: the lock uses one for waits (callers of one process waiting for
+ * the same holder wake together and share one read) and one for creations
+ * made without the lock after `lockTimeout` (one creator per process).
+ */
+export class Flights {
+  readonly #running = new Map<string, Promise<unknown>>();
+
+  /**
+   * The promise running for `key`, or a new one from `start`.
+   * `started` tells the caller whether it is its own.
+   */
+  join<T>(key: string, start: () => Promise<T>): { promise: Promise<T>; started: boolean } {
+    const running = this.#running.get(key) as Promise<T> | undefined;
+    if (running) return { promise: running, started: false };
+    const promise = start();
+    this.#running.set(key, promise);
+    const forget = () => {
+      if (this.#running.get(key) === promise) this.#running.delete(key);
+    };
+    promise.then(forget, forget);
+    return { promise, started: true };
+  }
+
+  /** Number of keys with something in progress. */
+  get size(): number {
+    return this.#running.size;
+  }
+}
+
+/** The inputs of one key's pass through the lock. `R` is what a read returns before the region judges it. */
+export interface LockOptions<V, R = unknown> {
+  /** Guards creation of this key. */
   mutex: CacheMutex;
-  /** Reads the current value; `undefined` when there is none (or it must be regenerated). */
-  getter: () => Promise<LockEntry<V> | undefined>;
+  /** The key, as the flights know it (the stored key). */
+  key: string;
+  /** Reads the stored value. */
+  read: () => R | Promise<R>;
+  /** What the region makes of a read: `undefined` when there is nothing usable (absent, hard-invalidated). */
+  judge: (read: R) => LockEntry<V> | undefined;
+  /**
+   * What the caller has already read, if anything: the first read is then
+   * skipped. Give it only together with {@link readIsCurrent} or accept a
+   * second read once the lock is taken.
+   */
+  first?: R;
+  /**
+   * Asked right after `acquire(false)` succeeded: `true` when no holder can
+   * have written the key since {@link first} was read (an in-process lock
+   * that nobody released since), so the value needs not be read again. When
+   * absent or `false`, the lock reads once more before creating: another
+   * holder (maybe another tab) may have regenerated it in the meantime.
+   */
+  readIsCurrent?: () => boolean;
+  /** Stop waiting for the mutex after this many ms and create anyway. */
+  lockTimeout?: number;
+  /** Waits in progress, shared by the callers of one process (see {@link Flights}). */
+  waits?: Flights;
+  /** Creations without the lock after a timeout, shared by the callers of one process. */
+  timedOutCreations?: Flights;
+  /** The clock (ms), for durations. */
+  now: () => number;
+  observer?: LockObserver;
+}
+
+/** Options of {@link runLock}: one key's pass plus how to create. */
+export interface RunLockOptions<V, R = unknown> extends LockOptions<V, R> {
   /** Makes, stores and returns a new value. */
-  creator: () => Promise<LockEntry<V>>;
-  /** Age (ms) after which a value is expired; `undefined` for never. */
-  expirationTime: number | undefined;
+  creator: () => Promise<V>;
   /**
    * Takes over the held mutex to regenerate in the background while the
    * caller returns the stale value. It must release the mutex when done.
    */
   asyncCreator?: (mutex: CacheMutex) => void;
-  /** Stop waiting for the mutex after this many ms and create anyway. */
-  lockTimeout?: number;
-  /**
-   * The value the caller has already read, if any (`undefined`: none). When
-   * given, the first read is skipped, so an expired value whose lock is free
-   * costs one backend read in all.
-   */
-  first?: LockEntry<V> | undefined;
-  /** The clock (epoch ms). */
-  now: () => number;
-  observer?: LockObserver;
 }
 
 /** What {@link acquireBlocking} resolves with when `lockTimeout` ran out first. */
 export const TIMED_OUT = Symbol('timed out');
 
-function isExpired<V>(options: LockOptions<V>, entry: LockEntry<V>): boolean {
-  return options.expirationTime !== undefined && options.now() - entry.createdTime > options.expirationTime;
-}
+/** How one key's pass through the lock ended, short of creating. */
+type Entered<V> =
+  /** The caller gets `value`; nothing to create. */
+  | { done: true; value: V }
+  /** The caller must create; `stale` is the expired value it may serve meanwhile. */
+  | { done: false; holdsLock: boolean; stale: LockEntry<V> | undefined };
 
 /**
  * Waits for the mutex, or for `lockTimeout` ms if set. A grant that arrives
@@ -77,118 +131,204 @@ export async function acquireBlocking(mutex: CacheMutex, lockTimeout: number | u
     await acquiring;
     return true;
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      resolve(TIMED_OUT);
-    }, lockTimeout);
-  });
   // A grant that arrives after we gave up must not keep the lock forever.
   acquiring.then((ok) => {
     if (timedOut && ok) mutex.release();
   }, () => {});
+  const outcome = await withTimeout(acquiring.then(() => true as const), lockTimeout);
+  if (outcome === TIMED_OUT) timedOut = true;
+  return outcome;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+  });
   try {
-    return await Promise.race([acquiring.then(() => true as const), timeout]);
+    return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-/**
- * Runs dogpile's lock once and resolves with the value the caller should get:
- *
- * - a fresh value: returned at once;
- * - an expired value: if the mutex is free, this caller regenerates (or hands
- *   the mutex to `asyncCreator` and returns the stale value); if it is busy,
- *   the stale value is returned without waiting;
- * - no value: wait for the mutex, read again (another caller may have created
- *   it meanwhile), and create if still needed.
- */
-export async function runLock<V>(options: LockOptions<V>): Promise<V> {
-  const { mutex, observer } = options;
-  let entry = 'first' in options ? options.first : await options.getter();
-  if (entry !== undefined && !isExpired(options, entry)) {
-    observer?.hit?.();
-    return entry.value;
-  }
+function release(options: { readonly mutex: CacheMutex; readonly observer?: LockObserver | undefined }): void {
+  options.mutex.release();
+  options.observer?.released?.();
+}
 
-  let holdsLock: boolean;
-  let hasValue = entry !== undefined;
-  if (entry !== undefined) {
-    if (!(await mutex.acquire(false))) {
-      observer?.stale?.();
-      return entry.value;
-    }
-    holdsLock = true;
-    observer?.acquired?.();
-    if (mutex.readAgain?.()) {
-      // The previous holder (another tab) wrote this key moments ago, and the
-      // write has only now become visible here: read once more before regenerating.
-      let again: LockEntry<V> | undefined;
-      try {
-        again = await options.getter();
-      } catch (error) {
-        release(options);
-        throw error;
-      }
-      if (again !== undefined && !isExpired(options, again)) {
-        release(options);
-        observer?.hit?.();
-        return again.value;
-      }
-      if (again !== undefined) entry = again;
-    }
-  } else {
-    observer?.miss?.();
-    const started = options.now();
-    let acquired = false;
-    if (mutex.waitUntilFree && options.lockTimeout === undefined) {
-      // Another caller (maybe another tab) is creating it: wait beside every
-      // other waiter for it to finish, then read; the lock is taken only if
-      // the value is still missing.
-      acquired = await mutex.acquire(false);
-      if (!acquired) {
-        await mutex.waitUntilFree();
-        const seen = await options.getter();
-        if (seen !== undefined && !isExpired(options, seen)) {
-          observer?.waited?.(options.now() - started);
-          return seen.value;
-        }
-      }
-    }
-    holdsLock = acquired || (await acquireBlocking(mutex, options.lockTimeout)) === true;
-    if (holdsLock) observer?.acquired?.();
-    else observer?.lockTimeout?.(options.now() - started);
-    // Someone else may have created it while we waited.
-    const again = await options.getter();
-    if (again !== undefined) {
-      if (!isExpired(options, again)) {
-        if (holdsLock) release(options);
-        observer?.waited?.(options.now() - started);
-        return again.value;
-      }
-      entry = again;
-      hasValue = true;
-    }
-  }
-
-  let handedOff = false;
+/** Reads once more while holding the lock; the lock is given up if the read fails. */
+async function readHolding<V, R>(options: LockOptions<V, R>): Promise<LockEntry<V> | undefined> {
   try {
-    if (hasValue && holdsLock && options.asyncCreator) {
-      options.asyncCreator(mutex);
-      handedOff = true;
-      observer?.stale?.();
-      return entry!.value;
-    }
-    return (await options.creator()).value;
-  } finally {
-    if (holdsLock && !handedOff) release(options);
+    return options.judge(await options.read());
+  } catch (error) {
+    release(options);
+    throw error;
   }
 }
 
-function release<V>(options: LockOptions<V>): void {
-  options.mutex.release();
-  options.observer?.released?.();
+/**
+ * One key's pass through dogpile's lock, up to creating:
+ *
+ * - a fresh value: done;
+ * - an expired value: if the mutex is free, take it (and read again unless
+ *   the read is known current: another holder may have just regenerated it);
+ *   if it is busy, done with the stale value;
+ * - no value: take the mutex if free; otherwise wait for its holder (beside
+ *   every other waiter of this process), read, and take the mutex only if the
+ *   value is still missing; read again once it is held.
+ */
+export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Entered<V>> {
+  const { mutex, observer } = options;
+  const entry = options.judge('first' in options ? (options.first as R) : await options.read());
+  if (entry?.fresh) {
+    observer?.hit?.();
+    return { done: true, value: entry.value };
+  }
+  if (entry !== undefined) {
+    if (!(await mutex.acquire(false))) {
+      observer?.stale?.();
+      return { done: true, value: entry.value };
+    }
+    observer?.acquired?.();
+    if (options.readIsCurrent?.()) return { done: false, holdsLock: true, stale: entry };
+    const again = await readHolding(options);
+    if (again?.fresh) {
+      release(options);
+      observer?.hit?.();
+      return { done: true, value: again.value };
+    }
+    return { done: false, holdsLock: true, stale: again };
+  }
+
+  observer?.miss?.();
+  const started = options.now();
+  if (await mutex.acquire(false)) {
+    observer?.acquired?.();
+    if (options.readIsCurrent?.()) return { done: false, holdsLock: true, stale: undefined };
+    return afterWaiting(options, started, true);
+  }
+  const remaining = () => (options.lockTimeout === undefined ? undefined : options.lockTimeout - (options.now() - started));
+
+  if (mutex.waitUntilFree) {
+    // Another caller (maybe another tab) is creating it: wait beside every
+    // other waiter for it to finish, then read; the lock is taken only if the
+    // value is still missing (its creator failed).
+    const waitUntilFree = mutex.waitUntilFree.bind(mutex);
+    const wait = () => waitUntilFree().then(() => options.read());
+    const shared = options.waits ? options.waits.join(options.key, wait).promise : wait();
+    const left = remaining();
+    const seen = left === undefined ? await shared : await withTimeout(shared, left);
+    if (seen === TIMED_OUT) return timedOut(options, started);
+    const judged = options.judge(seen as R);
+    if (judged?.fresh) {
+      observer?.waited?.(options.now() - started);
+      return { done: true, value: judged.value };
+    }
+  }
+  const left = remaining();
+  if ((await acquireBlocking(mutex, left === undefined ? undefined : Math.max(0, left))) === TIMED_OUT) {
+    return timedOut(options, started);
+  }
+  observer?.acquired?.();
+  return afterWaiting(options, started, true);
+}
+
+/** The read after taking the lock that a missing value waited for. */
+async function afterWaiting<V, R>(options: LockOptions<V, R>, started: number, holdsLock: boolean): Promise<Entered<V>> {
+  const again = holdsLock ? await readHolding(options) : options.judge(await options.read());
+  if (again?.fresh) {
+    if (holdsLock) release(options);
+    options.observer?.waited?.(options.now() - started);
+    return { done: true, value: again.value };
+  }
+  return { done: false, holdsLock, stale: again };
+}
+
+/** `lockTimeout` ran out: read once more (the holder may have finished meanwhile), then create without the lock. */
+async function timedOut<V, R>(options: LockOptions<V, R>, started: number): Promise<Entered<V>> {
+  options.observer?.lockTimeout?.(options.now() - started);
+  return afterWaiting(options, started, false);
+}
+
+/**
+ * Runs dogpile's lock once for one key and resolves with the value the
+ * caller should get (see {@link enterLock}); creates when it must. With an
+ * expired value and an `asyncCreator`, the held mutex is handed to it and the
+ * stale value returned at once. Callers of one process that timed out create
+ * once between them.
+ */
+export async function runLock<V, R>(options: RunLockOptions<V, R>): Promise<V> {
+  const entered = await enterLock(options);
+  if (entered.done) return entered.value;
+  if (!entered.holdsLock) return createTimedOut(options);
+  let handedOff = false;
+  try {
+    if (entered.stale !== undefined && options.asyncCreator) {
+      options.asyncCreator(options.mutex);
+      handedOff = true;
+      options.observer?.stale?.();
+      return entered.stale.value;
+    }
+    return await options.creator();
+  } finally {
+    if (!handedOff) release(options);
+  }
+}
+
+/**
+ * Creates without the lock after a timeout. Callers of this process that
+ * time out on the same key share one creation; if it fails, they try again
+ * and one of them creates.
+ */
+async function createTimedOut<V, R>(options: RunLockOptions<V, R>): Promise<V> {
+  const flights = options.timedOutCreations;
+  if (!flights) return options.creator();
+  for (;;) {
+    const { promise, started } = flights.join(options.key, options.creator);
+    try {
+      return await promise;
+    } catch (error) {
+      if (started) throw error;
+    }
+  }
+}
+
+/** One key of {@link runLockMulti}. */
+export interface MultiLockKey<V, R> extends LockOptions<V, R> {}
+
+/**
+ * dogpile's `get_or_create_multi`: every key goes through {@link enterLock}
+ * in the order given (sort it, so two callers cannot deadlock); the keys that
+ * must be created are created by one call of `creator` while their locks are
+ * held, then every lock is released.
+ *
+ * @param creator Makes and stores the values of the keys it is given (their indexes in `keys`), in that order.
+ * @returns One value per key.
+ */
+export async function runLockMulti<V, R>(
+  keys: ReadonlyArray<MultiLockKey<V, R>>,
+  creator: (indexes: number[]) => Promise<readonly V[]>,
+): Promise<V[]> {
+  const values = new Array<V>(keys.length);
+  const toCreate: number[] = [];
+  const held: Array<MultiLockKey<V, R>> = [];
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      const entered = await enterLock(keys[i]!);
+      if (entered.done) values[i] = entered.value;
+      else {
+        if (entered.holdsLock) held.push(keys[i]!);
+        toCreate.push(i);
+      }
+    }
+    if (toCreate.length > 0) {
+      const created = await creator(toCreate);
+      toCreate.forEach((index, i) => (values[index] = created[i] as V));
+    }
+    return values;
+  } finally {
+    for (const options of held) release(options);
+  }
 }

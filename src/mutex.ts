@@ -14,11 +14,18 @@ import type { CacheMutex } from './api.js';
 export class ProcessMutex implements CacheMutex {
   #held = false;
   #waiters: Array<(acquired: boolean) => void> = [];
+  /** Resolves the callers of {@link waitUntilFree} at the next release. */
+  #freed: { promise: Promise<void>; resolve: () => void } | undefined;
+  readonly #onRelease: (() => void) | undefined;
   readonly #onIdle: (() => void) | undefined;
 
-  /** @param onIdle Called when a release leaves the mutex free with nobody waiting. */
-  constructor(onIdle?: () => void) {
+  /**
+   * @param onIdle Called when a release leaves the mutex free with nobody waiting.
+   * @param onRelease Called at every release.
+   */
+  constructor(onIdle?: () => void, onRelease?: () => void) {
     this.#onIdle = onIdle;
+    this.#onRelease = onRelease;
   }
 
   acquire(wait = true): Promise<boolean> {
@@ -32,12 +39,30 @@ export class ProcessMutex implements CacheMutex {
 
   release(): void {
     if (!this.#held) return;
+    this.#onRelease?.();
+    const freed = this.#freed;
+    this.#freed = undefined;
+    freed?.resolve();
     const next = this.#waiters.shift();
     if (next) next(true);
     else {
       this.#held = false;
       this.#onIdle?.();
     }
+  }
+
+  /**
+   * Resolves at the holder's next release (at once when nobody holds it),
+   * without taking the lock: every caller waiting this way wakes together.
+   */
+  waitUntilFree(): Promise<void> {
+    if (!this.#held) return Promise.resolve();
+    if (!this.#freed) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#freed = { promise, resolve };
+    }
+    return this.#freed.promise;
   }
 
   locked(): Promise<boolean> {
@@ -51,7 +76,7 @@ export class ProcessMutex implements CacheMutex {
 
   /** Whether nobody holds or waits for the lock. */
   get idle(): boolean {
-    return !this.#held && this.#waiters.length === 0;
+    return !this.#held && this.#waiters.length === 0 && this.#freed === undefined;
   }
 }
 
@@ -62,12 +87,25 @@ export class ProcessMutex implements CacheMutex {
  */
 export class MutexRegistry {
   #entries = new Map<string, { mutex: ProcessMutex; refs: number }>();
+  #releases = 0;
+  readonly #countRelease = () => {
+    this.#releases++;
+  };
+
+  /**
+   * How many releases the registry's mutexes have seen. A caller that notes
+   * it before reading a value and finds it unchanged after taking a lock
+   * knows that no holder of this registry wrote in between.
+   */
+  get releases(): number {
+    return this.#releases;
+  }
 
   /** The mutex for `key`, created if needed. Pair every call with {@link checkin}. */
   checkout(key: string): ProcessMutex {
     let entry = this.#entries.get(key);
     if (!entry) {
-      entry = { mutex: new ProcessMutex(() => this.#drop(key)), refs: 0 };
+      entry = { mutex: new ProcessMutex(() => this.#drop(key), this.#countRelease), refs: 0 };
       this.#entries.set(key, entry);
     }
     entry.refs++;
@@ -135,14 +173,14 @@ export class LayeredMutex implements CacheMutex {
     return (await this.local.locked()) || (await this.shared.locked());
   }
 
-  /** Whether the shared lock says to read again (see {@link CacheMutex.readAgain}). */
-  readAgain(): boolean {
-    return this.shared.readAgain?.() ?? false;
-  }
-
-  /** Waits for the shared lock to be free (see {@link CacheMutex.waitUntilFree}). */
+  /**
+   * Waits for the shared lock's holder to release it (see
+   * {@link CacheMutex.waitUntilFree}); for a shared lock that cannot tell,
+   * for the holder in this process.
+   */
   async waitUntilFree(): Promise<void> {
     if (this.shared.waitUntilFree) return this.shared.waitUntilFree();
-    if (await this.acquire(true)) this.release();
+    if (this.local.waitUntilFree) return this.local.waitUntilFree();
+    if (await this.local.acquire(true)) this.local.release();
   }
 }

@@ -11,6 +11,7 @@ import {
   VALUE_VERSION,
   type BackendArguments,
   type CacheMutex,
+  type CachedValueMetadata,
   type Deserializer,
   type KeyMangler,
   type NoValue,
@@ -30,8 +31,9 @@ import {
 import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
-import { acquireBlocking, runLock, type LockEntry, type LockObserver } from './lock.js';
-import { MutexRegistry } from './mutex.js';
+import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey } from './lock.js';
+import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
+import { LayeredMutex, MutexRegistry } from './mutex.js';
 import { ProxyBackend } from './proxy.js';
 import { getBackendFactory } from './registry.js';
 
@@ -73,8 +75,14 @@ export interface RegionOptions {
    * as long as it takes, as dogpile does.
    */
   lockTimeout?: number;
-  /** The clock, epoch ms. Default: `Date.now()`, strictly increasing. */
+  /** The clock, epoch ms. Default: `Date.now()`, strictly increasing, robust to the wall clock being set back. */
   now?: () => number;
+  /**
+   * The version of what this region stores (e.g. your app's build or data
+   * schema): a value written under another version is a miss, and
+   * {@link CacheRegion.prune} removes it. Change it to bust persisted caches on deploy.
+   */
+  version?: string | number;
 }
 
 /** Options of {@link CacheRegion.configure}. */
@@ -124,6 +132,8 @@ export class CacheRegion {
   readonly asyncCreationRunner: AsyncCreationRunner | undefined;
   /** Milliseconds a waiter waits before creating itself, if limited. */
   readonly lockTimeout: number | undefined;
+  /** The version given to {@link makeRegion}; stored values of another version are misses. */
+  readonly version: string | number | undefined;
 
   readonly #userMangler: KeyMangler | false | undefined;
   readonly #userSerializer: Serializer | undefined;
@@ -140,22 +150,14 @@ export class CacheRegion {
   #invalidator: RegionInvalidationStrategy;
   #invalidatorReady: Promise<void> | undefined;
   #detach: Array<() => void> = [];
+  #closed = false;
   #locks = new MutexRegistry();
   /** The backend's `getSync` and the `get` declared beside it, if it has one. */
   #syncPair: { get: CacheBackend['get']; getSync: (key: string) => StoredValue | NoValue } | undefined;
-  /**
-   * Passes through the lock in progress for keys that had no value, by
-   * mangled key. Callers of this process that find no value wait for the one
-   * in progress, then read again, instead of queueing on the mutex where each
-   * would take the lock and read in turn: 1,000 waiters cost 1,000 serial
-   * hand-offs, and across tabs 1,000 Web Lock grants.
-   */
-  #inflight = new Map<string, Promise<void>>();
-  /**
-   * The read again after a pass through the lock, shared by the callers that
-   * waited for that pass (one read instead of one per caller).
-   */
-  #rereads = new Map<string, Promise<CachedValue | NoValue>>();
+  /** Waits for another caller's creator, shared by this region's callers per key (see {@link Flights}). */
+  readonly #waits = new Flights();
+  /** Creations without the lock after `lockTimeout`, one per key for this region's callers. */
+  readonly #timedOutCreations = new Flights();
   #events = new (class extends Subscribable<RegionListener> {
     emit(event: RegionEvent): void {
       for (const listener of this.listeners) {
@@ -186,6 +188,11 @@ export class CacheRegion {
     if (lockTimeout !== undefined && !(typeof lockTimeout === 'number' && lockTimeout >= 0 && lockTimeout < Infinity)) {
       throw new ValidationError(`lockTimeout must be a finite number of ms >= 0, got ${String(lockTimeout)}`);
     }
+    const version = options.version;
+    if (version !== undefined && typeof version !== 'string' && !(typeof version === 'number' && Number.isFinite(version))) {
+      throw new TypeError(`dogpile-cache: region version must be a string or a finite number, got ${String(version)}`);
+    }
+    this.version = version;
     this.name = name;
     this.functionKeyGenerator = options.functionKeyGenerator ?? functionKeyGenerator;
     this.functionMultiKeyGenerator = options.functionMultiKeyGenerator ?? functionMultiKeyGenerator;
@@ -236,6 +243,7 @@ export class CacheRegion {
     const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? made ?? new DefaultInvalidationStrategy(this.#now);
     checkStrategy(invalidator);
 
+    if (this.#closed) throw new RegionNotConfigured(`Region${this.name ? ` "${this.name}"` : ''} is closed; make a new one.`);
     this.#detach.forEach((detach) => detach());
     this.#backend = instance;
     this.#actualBackend = actual;
@@ -250,6 +258,7 @@ export class CacheRegion {
     this.#detach = [
       // A strategy the backend made for this region goes with it.
       () => made?.close?.(),
+      () => actual.unbindRegion?.(binding),
       instance.onNotice((notice) => {
         if (this.#events.size) this.#events.emit({ type: 'notice', region: this.name, time: this.#now(), ...notice });
       }),
@@ -392,75 +401,36 @@ export class CacheRegion {
     const shouldCacheFn = options?.shouldCacheFn;
     checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
     if (this.#invalidatorReady) await this.#ready();
+    this.#checkSoftInvalidation(expiration);
     const mangled = this.#mangle(key);
 
     // Fast path: a fresh value costs one backend read and no lock (and, from
     // a synchronous backend, no promise).
+    const releases = this.#locks.releases;
     const loading = this.#loadNow(backend, mangled, key, 'getOrCreate');
     const stored = loading instanceof Promise ? await loading : loading;
-    if (stored !== NO_VALUE) {
-      const ct = stored.metadata.ct;
-      if (!this.#invalidator.isInvalidated(ct) && (expiration === NEVER || this.#now() - ct <= expiration)) {
-        this.#stats.hits++;
-        if (this.#events.size) this.#emitKey('hit', key);
-        return stored.payload as V;
-      }
+    if (stored !== NO_VALUE && isFresh(stored.metadata, expiration, this.#invalidator, this.#now())) {
+      this.#stats.hits++;
+      if (this.#events.size) this.#emitKey('hit', key);
+      return stored.payload as V;
     }
-    const first = this.#lockEntry<V>(stored, expiration);
 
-    let entry = first;
-    const observer = this.#observer(key);
-    // No value, and this process already has a caller going through the lock
-    // for the key: wait for it to finish, then read again (see #inflight).
-    // The lock is taken only if the value is still missing or expired then, as
-    // a dogpile waiter would after its own turn with the lock.
-    const pending = entry === undefined && this.lockTimeout === undefined ? this.#inflight.get(mangled) : undefined;
-    if (pending) {
-      observer.miss!();
-      const started = this.#now();
-      await pending;
-      let reread = this.#rereads.get(mangled);
-      if (!reread) {
-        reread = Promise.resolve(this.#loadNow(backend, mangled, key, 'getOrCreate')).finally(() => this.#rereads.delete(mangled));
-        this.#rereads.set(mangled, reread);
-      }
-      entry = this.#lockEntry<V>(await reread, expiration);
-      if (entry !== undefined && (expiration === NEVER || this.#now() - entry.createdTime <= expiration)) {
-        observer.waited!(this.#now() - started);
-        return entry.value;
-      }
-      // The miss is counted already.
-      observer.miss = undefined;
-    }
-    const mutex = this.#checkoutMutex(backend, mangled);
+    const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
     const runner = this.asyncCreationRunner;
-    let done: (() => void) | undefined;
-    if (entry === undefined && this.lockTimeout === undefined && !this.#inflight.has(mangled)) {
-      this.#inflight.set(mangled, new Promise<void>((resolve) => (done = resolve)));
-    }
     try {
-      return await runLock<V>({
-        mutex,
-        first: entry,
-        getter: async () => this.#lockEntry<V>(await this.#loadNow(backend, mangled, key, 'getOrCreate'), expiration),
+      return await runLock<V, CachedValue | NoValue>({
+        ...this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, 'getOrCreate'),
+        first: stored,
         creator: async () => {
           const started = this.#now();
           const value = await this.#create(key, creator);
-          const cached = await this.#storeCreated(backend, mangled, key, value, shouldCacheFn, started);
-          return { value, createdTime: cached?.metadata.ct ?? this.#now() };
+          await this.#storeCreated(backend, mangled, key, value, shouldCacheFn, started);
+          return value;
         },
-        expirationTime: expiration,
         asyncCreator: runner && ((held) => this.#handToRunner(runner, key, creator, held)),
-        lockTimeout: this.lockTimeout,
-        now: this.#now,
-        observer,
       });
     } finally {
       this.#checkinMutex(mangled);
-      if (done) {
-        this.#inflight.delete(mangled);
-        done();
-      }
     }
   }
 
@@ -481,122 +451,121 @@ export class CacheRegion {
     const shouldCacheFn = options.shouldCacheFn;
     checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
     if (this.#invalidatorReady) await this.#ready();
+    this.#checkSoftInvalidation(expiration);
     if (keys.length === 0) return [];
 
     const unique = [...new Set(keys)].sort();
     const mangledKeys = unique.map((key) => this.#mangle(key));
+    const releases = this.#locks.releases;
     const loaded = await this.#loadMulti(backend, mangledKeys, unique, 'getOrCreateMulti');
     const results = new Map<string, V>();
-    const toCreate: Array<{ key: string; mangled: string }> = [];
-    const held: Array<{ key: string; mutex: CacheMutex }> = [];
-    const checkedOut: string[] = [];
-    const isFresh = (entry: LockEntry<V>) => expiration === NEVER || this.#now() - entry.createdTime <= expiration;
-
+    // Keys that are not fresh go through the lock one by one, in sorted
+    // order (so two multi-key callers cannot deadlock); those that must be
+    // created are made by one creator call while their locks are held.
+    const passes: Array<MultiLockKey<V, CachedValue | NoValue> & { caller: string }> = [];
     try {
-      // Keys are locked in sorted order, so two multi-key callers cannot deadlock.
+      const now = this.#now();
       for (let i = 0; i < unique.length; i++) {
         const key = unique[i]!;
-        const mangled = mangledKeys[i]!;
-        const entry = this.#lockEntry<V>(loaded[i]!, expiration);
-        if (entry !== undefined && isFresh(entry)) {
+        const stored = loaded[i]!;
+        if (stored !== NO_VALUE && isFresh(stored.metadata, expiration, this.#invalidator, now)) {
           this.#stats.hits++;
           if (this.#events.size) this.#emitKey('hit', key);
-          results.set(key, entry.value);
+          results.set(key, stored.payload as V);
           continue;
         }
-        const mutex = this.#checkoutMutex(backend, mangled);
-        checkedOut.push(mangled);
-        const observer = this.#observer(key);
-        if (entry !== undefined) {
-          if (await mutex.acquire(false)) {
-            observer.acquired!();
-            held.push({ key, mutex });
-            toCreate.push({ key, mangled });
-          } else {
-            observer.stale!();
-            results.set(key, entry.value);
-          }
-          continue;
-        }
-        observer.miss!();
-        const started = this.#now();
-        const acquired = (await acquireBlocking(mutex, this.lockTimeout)) === true;
-        if (acquired) {
-          observer.acquired!();
-          held.push({ key, mutex });
-        } else {
-          observer.lockTimeout!(this.#now() - started);
-        }
-        // Unlike dogpile.cache, read again after waiting: the key may have been
-        // created meanwhile, and must not be created twice.
-        const again = this.#lockEntry<V>(await this.#loadNow(backend, mangled, key, 'getOrCreateMulti'), expiration);
-        if (again !== undefined && isFresh(again)) {
-          if (acquired) {
-            held.pop();
-            mutex.release();
-            observer.released!();
-          }
-          observer.waited!(this.#now() - started);
-          results.set(key, again.value);
-          continue;
-        }
-        toCreate.push({ key, mangled });
+        const mangled = mangledKeys[i]!;
+        const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
+        passes.push({ ...this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, 'getOrCreateMulti'), first: stored, caller: key });
       }
-
-      if (toCreate.length > 0) {
-        const started = this.#now();
-        let created: readonly V[];
-        try {
-          created = await creator(...toCreate.map((item) => item.key));
-        } catch (error) {
-          this.#recordError('getOrCreateMulti', error, undefined);
-          throw error;
-        }
-        if (!Array.isArray(created) || created.length !== toCreate.length) {
-          throw new TypeError(
-            `dogpile-cache: the getOrCreateMulti creator must return an array of ${toCreate.length} values (one per key it was given), got ${Array.isArray(created) ? `${created.length} values` : typeof created}`,
-          );
-        }
-        const durationMs = this.#now() - started;
-        const ct = this.#now();
-        const toStore = new Map<string, StoredValue>();
-        const stored: string[] = [];
-        for (let i = 0; i < toCreate.length; i++) {
-          const { key, mangled } = toCreate[i]!;
-          const value = created[i] as V;
-          results.set(key, value);
-          if (!shouldCacheFn || (await shouldCacheFn(value))) {
-            toStore.set(mangled, this.#serialize(new CachedValue(value, { ct, v: VALUE_VERSION })));
-            stored.push(key);
-          }
-        }
-        let cached = true;
-        if (toStore.size > 0) {
-          try {
-            await backend.setMulti(toStore);
-          } catch (error) {
-            // The caller still gets the values the creator made.
-            cached = false;
-            this.#recordError('getOrCreateMulti', error, undefined);
-          }
-        }
-        const storedKeys = new Set(cached ? stored : []);
-        for (const { key } of toCreate) {
-          this.#stats.creations++;
-          if (storedKeys.has(key)) this.#stats.sets++;
-          if (this.#events.size) {
-            this.#events.emit({ type: 'created', region: this.name, time: this.#now(), key, durationMs, cached: storedKeys.has(key) });
-          }
-        }
+      if (passes.length > 0) {
+        const values = await runLockMulti(passes, (indexes) =>
+          this.#createMulti(backend, indexes.map((index) => passes[index]!), creator, shouldCacheFn),
+        );
+        values.forEach((value, i) => results.set(passes[i]!.caller, value));
       }
-      return keys.map((key) => results.get(key) as V);
     } finally {
-      for (const { key, mutex } of held) {
-        mutex.release();
-        if (this.#events.size) this.#emitKey('lockReleased', key);
-      }
-      for (const mangled of checkedOut) this.#checkinMutex(mangled);
+      for (const pass of passes) this.#checkinMutex(pass.key);
     }
+    return keys.map((key) => results.get(key) as V);
+  }
+
+  /** Runs a multi-key creator for the keys that must be created and stores what it made. */
+  async #createMulti<V>(
+    backend: CacheBackend,
+    passes: ReadonlyArray<{ key: string; caller: string }>,
+    creator: (...keys: string[]) => MaybePromise<readonly V[]>,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+  ): Promise<readonly V[]> {
+    const started = this.#now();
+    let created: readonly V[];
+    try {
+      created = await creator(...passes.map((pass) => pass.caller));
+    } catch (error) {
+      this.#recordError('getOrCreateMulti', error, undefined);
+      throw error;
+    }
+    if (!Array.isArray(created) || created.length !== passes.length) {
+      throw new TypeError(
+        `dogpile-cache: the getOrCreateMulti creator must return an array of ${passes.length} values (one per key it was given), got ${Array.isArray(created) ? `${created.length} values` : typeof created}`,
+      );
+    }
+    const durationMs = this.#now() - started;
+    const metadata = this.#metadata(started);
+    const toStore = new Map<string, StoredValue>();
+    const stored: string[] = [];
+    for (let i = 0; i < passes.length; i++) {
+      const value = created[i] as V;
+      if (!shouldCacheFn || (await shouldCacheFn(value))) {
+        toStore.set(passes[i]!.key, this.#serialize(new CachedValue(value, metadata)));
+        stored.push(passes[i]!.caller);
+      }
+    }
+    let cached = true;
+    if (toStore.size > 0) {
+      try {
+        await backend.setMulti(toStore);
+      } catch (error) {
+        // The caller still gets the values the creator made.
+        cached = false;
+        this.#recordError('getOrCreateMulti', error, undefined);
+      }
+    }
+    const storedKeys = new Set(cached ? stored : []);
+    for (const { caller } of passes) {
+      this.#stats.creations++;
+      const wasStored = storedKeys.has(caller);
+      if (wasStored) this.#stats.sets++;
+      if (this.#events.size) {
+        this.#events.emit({ type: 'created', region: this.name, time: this.#now(), key: caller, durationMs, cached: wasStored });
+        if (wasStored) this.#emitKey('set', caller);
+      }
+    }
+    return created;
+  }
+
+  /** What one key's pass through the lock needs from the region. */
+  #pass<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    expiration: number | undefined,
+    mutex: CacheMutex,
+    readIsCurrent: (() => boolean) | undefined,
+    operation: string,
+  ): LockOptions<V, CachedValue | NoValue> {
+    return {
+      mutex,
+      key: mangled,
+      read: () => this.#loadNow(backend, mangled, key, operation),
+      judge: (value) => this.#lockEntry<V>(value, expiration),
+      ...(readIsCurrent ? { readIsCurrent } : {}),
+      ...(this.lockTimeout === undefined ? {} : { lockTimeout: this.lockTimeout }),
+      waits: this.#waits,
+      timedOutCreations: this.#timedOutCreations,
+      now: this.#now,
+      observer: this.#observer(key),
+    };
   }
 
   // ---------------------------------------------------------------- writes
@@ -606,7 +575,7 @@ export class CacheRegion {
     const backend = this.#requireBackend();
     if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
-    await backend.set(mangled, this.#serialize(this.#wrapValue(value)));
+    await backend.set(mangled, this.#serialize(new CachedValue(value, this.#metadata())));
     this.#stats.sets++;
     if (this.#events.size) this.#emitKey('set', key);
   }
@@ -618,10 +587,10 @@ export class CacheRegion {
     if (this.#invalidatorReady) await this.#ready();
     const entries = mapping instanceof Map ? [...mapping.entries()] : Object.entries(mapping);
     if (entries.length === 0) return;
-    const ct = this.#now();
+    const metadata = this.#metadata();
     const toStore = new Map<string, StoredValue>();
     for (const [key, value] of entries) {
-      toStore.set(this.#mangle(key), this.#serialize(new CachedValue(value, { ct, v: VALUE_VERSION })));
+      toStore.set(this.#mangle(key), this.#serialize(new CachedValue(value, metadata)));
     }
     await backend.setMulti(toStore);
     this.#stats.sets += entries.length;
@@ -659,6 +628,66 @@ export class CacheRegion {
     await strategy.invalidate(hard);
     // Strategies that report invalidations were heard by #onInvalidated already.
     if (!strategy.subscribe) this.#onInvalidated(Boolean(hard), this.#now(), false);
+  }
+
+  /**
+   * Removes the region's unusable entries from the backend: values of another
+   * format or region version, unreadable ones, and hard-invalidated ones.
+   * Expired values are kept: they are served stale while one caller
+   * regenerates. Resolves to how many entries it removed; needs a backend
+   * that lists its keys (`keys()`), else resolves to 0.
+   */
+  async prune(): Promise<number> {
+    const backend = this.#requireBackend();
+    if (this.#invalidatorReady) await this.#ready();
+    const stored = await this.storedKeys();
+    if (!stored || stored.length === 0) return 0;
+    const raw = await backend.getMulti(stored);
+    const dead: string[] = [];
+    raw.forEach((value, i) => {
+      if (value === NO_VALUE) return;
+      const decoded = this.#decode(value, stored[i]!, 'prune', false);
+      if (decoded === NO_VALUE || this.#invalidator.isHardInvalidated(invalidationTime(decoded.metadata))) dead.push(stored[i]!);
+    });
+    if (dead.length > 0) await backend.deleteMulti(dead);
+    this.#stats.deletes += dead.length;
+    if (this.#events.size) for (const key of dead) this.#emitKey('delete', key);
+    return dead.length;
+  }
+
+  /**
+   * Removes every entry of the region from the backend (e.g. on logout): the
+   * data leaves storage, so every tab or process sharing it then misses.
+   * Resolves to how many entries it removed; needs a backend that lists its
+   * keys (`keys()`), else rejects with a `DogpileCacheException`.
+   */
+  async clear(): Promise<number> {
+    const backend = this.#requireBackend();
+    if (this.#invalidatorReady) await this.#ready();
+    const stored = await this.storedKeys();
+    if (!stored) {
+      throw new DogpileCacheException(`Region${this.name ? ` "${this.name}"` : ''}: backend ${describeBackend(this.actualBackend)} cannot list its keys, so clear() cannot find them.`);
+    }
+    if (stored.length > 0) await backend.deleteMulti(stored);
+    this.#stats.deletes += stored.length;
+    if (this.#events.size) for (const key of stored) this.#emitKey('delete', key);
+    return stored.length;
+  }
+
+  /**
+   * Detaches the region from its backend: its invalidation channel and
+   * listeners are closed, and later calls reject with
+   * {@link RegionNotConfigured}. Stored values stay. Also
+   * `region[Symbol.dispose]()` where the runtime has `Symbol.dispose`.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#detach.forEach((detach) => detach());
+    this.#detach = [];
+    this.#backend = undefined;
+    this.#actualBackend = undefined;
+    this.#syncPair = undefined;
   }
 
   /**
@@ -748,7 +777,10 @@ export class CacheRegion {
   #requireBackend(): CacheBackend {
     const backend = this.#backend;
     if (!backend) {
-      throw new RegionNotConfigured(`Region${this.name ? ` "${this.name}"` : ''} is not configured yet; call region.configure(backend) first.`);
+      const named = this.name ? ` "${this.name}"` : '';
+      throw new RegionNotConfigured(
+        this.#closed ? `Region${named} is closed.` : `Region${named} is not configured yet; call region.configure(backend) first.`,
+      );
     }
     return backend;
   }
@@ -785,13 +817,7 @@ export class CacheRegion {
     if (options.ignoreExpiration) return (value) => (value === NO_VALUE ? undefined : value);
     const expiration = this.#callExpiration(options.expirationTime);
     const invalidator = this.#invalidator;
-    return (value) => {
-      if (value === NO_VALUE) return undefined;
-      const ct = value.metadata.ct;
-      if (expiration !== NEVER && this.#now() - ct > expiration) return undefined;
-      if (invalidator.isInvalidated(ct)) return undefined;
-      return value;
-    };
+    return (value) => (value !== NO_VALUE && isFresh(value.metadata, expiration, invalidator, this.#now()) ? value : undefined);
   }
 
   #countRead(key: string, hit: boolean): void {
@@ -881,29 +907,36 @@ export class CacheRegion {
     if (!(value instanceof CachedValue) || value.metadata?.v !== VALUE_VERSION || typeof value.metadata.ct !== 'number') {
       return NO_VALUE;
     }
+    if (value.metadata.rv !== this.version) return NO_VALUE;
     return value;
   }
 
-  /**
-   * The lock's view of a stored value: absent when hard-invalidated, expired
-   * (by backdating its creation time) when soft-invalidated.
-   */
+  /** The lock's view of a stored value: absent when hard-invalidated, not fresh when expired or soft-invalidated. */
   #lockEntry<V>(value: CachedValue | NoValue, expiration: number | undefined): LockEntry<V> | undefined {
     if (value === NO_VALUE) return undefined;
-    const invalidator = this.#invalidator;
-    let createdTime = value.metadata.ct;
-    if (invalidator.isHardInvalidated(createdTime)) return undefined;
-    if (invalidator.isSoftInvalidated(createdTime)) {
-      if (expiration === NEVER) {
-        throw new DogpileCacheException('Non-None expiration time required for soft invalidation');
-      }
-      createdTime = this.#now() - expiration - 1;
-    }
-    return { value: value.payload as V, createdTime };
+    const freshness = freshnessOf(value.metadata, expiration, this.#invalidator, this.#now());
+    if (freshness === 'hard-invalidated') return undefined;
+    return { value: value.payload as V, fresh: freshness === 'fresh' };
   }
 
-  #wrapValue<V>(value: V): CachedValue<V> {
-    return new CachedValue(value, { ct: this.#now(), v: VALUE_VERSION });
+  /**
+   * Metadata of a value stored now. `started`: when its creator started
+   * (invalidation compares against it); omitted for `set()`, where it is now.
+   */
+  #metadata(started?: number): CachedValueMetadata {
+    const metadata: CachedValueMetadata = { ct: this.#now(), v: VALUE_VERSION };
+    if (started !== undefined) metadata.st = started;
+    if (this.version !== undefined) metadata.rv = this.version;
+    return metadata;
+  }
+
+  /** dogpile: soft invalidation needs an expiration time, checked before anything is read or created. */
+  #checkSoftInvalidation(expiration: number | undefined): void {
+    if (expiration === NEVER && this.#invalidator.wasSoftInvalidated()) {
+      throw new DogpileCacheException(
+        `Region${this.name ? ` "${this.name}"` : ''} was soft-invalidated but has no expiration time: configure an expirationTime, pass one per call, or invalidate hard.`,
+      );
+    }
   }
 
   #serialize(value: CachedValue): StoredValue {
@@ -930,7 +963,7 @@ export class CacheRegion {
   ): Promise<CachedValue<V> | undefined> {
     let cached: CachedValue<V> | undefined;
     if (!shouldCacheFn || (await shouldCacheFn(value))) {
-      cached = this.#wrapValue(value);
+      cached = new CachedValue(value, this.#metadata(started));
       try {
         await backend.set(mangled, this.#serialize(cached));
         this.#stats.sets++;
@@ -942,6 +975,7 @@ export class CacheRegion {
     this.#stats.creations++;
     if (this.#events.size) {
       this.#events.emit({ type: 'created', region: this.name, time: this.#now(), key, durationMs: this.#now() - started, cached: cached !== undefined });
+      if (cached) this.#emitKey('set', key);
     }
     return cached;
   }
@@ -968,8 +1002,20 @@ export class CacheRegion {
     }
   }
 
-  #checkoutMutex(backend: CacheBackend, mangled: string): CacheMutex {
-    return backend.getMutex(mangled) ?? this.#locks.checkout(mangled);
+  /**
+   * The mutex for a key, and whether a read made when `releases` was noted is
+   * still current once it is taken: known only for this region's in-process
+   * locks (no release since the read means no holder wrote since). A shared
+   * lock may have been held in another tab or process in the meantime.
+   */
+  #mutexFor(backend: CacheBackend, mangled: string, releases: number): { mutex: CacheMutex; readIsCurrent: (() => boolean) | undefined } {
+    const shared = backend.getMutex(mangled);
+    // Checked out either way, so that checkin is unconditional.
+    const local = this.#locks.checkout(mangled);
+    if (!shared) return { mutex: local, readIsCurrent: () => this.#locks.releases === releases };
+    // Callers of this process queue on the local layer, so one of them at a
+    // time contends for the shared lock and the others wait for it together.
+    return { mutex: shared instanceof LayeredMutex ? shared : new LayeredMutex(local, shared), readIsCurrent: undefined };
   }
 
   #checkinMutex(mangled: string): void {
@@ -1041,6 +1087,18 @@ export class CacheRegion {
     this.#stats.invalidations++;
     if (this.#events.size) this.#events.emit({ type: 'invalidated', region: this.name, time: this.#now(), hard, at, remote });
   }
+}
+
+// `region[Symbol.dispose]()` closes the region, where the runtime knows the symbol.
+const disposeSymbol = (Symbol as { dispose?: symbol }).dispose;
+if (disposeSymbol) {
+  Object.defineProperty(CacheRegion.prototype, disposeSymbol, {
+    value(this: CacheRegion) {
+      this.close();
+    },
+    configurable: true,
+    writable: true,
+  });
 }
 
 /** Makes a region; call {@link CacheRegion.configure} before use. */

@@ -6,7 +6,8 @@
  * @module
  */
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding,
+  type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
@@ -108,7 +109,7 @@ export class IndexedDBBackend extends CacheBackend {
     return this.#locks.mode;
   }
 
-  override bindRegion(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
+  override bindRegion(region: RegionBinding): void {
     this.#bindings.bind(region);
   }
 
@@ -116,7 +117,7 @@ export class IndexedDBBackend extends CacheBackend {
     return this.#locks.mutexFor(key);
   }
 
-  override createInvalidationStrategy(region: { readonly name: string | undefined }): RegionInvalidationStrategy {
+  override createInvalidationStrategy(region: RegionBinding): RegionInvalidationStrategy {
     const name = region.name ?? '';
     const strategy = new SharedInvalidationStrategy({
       channel: `dogpile-cache:invalidate:idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(name)}`,
@@ -130,6 +131,7 @@ export class IndexedDBBackend extends CacheBackend {
         },
       },
       onFault: (kind, error) => this.notify({ kind, message: `The region's invalidation could not be ${kind === 'invalidation-not-saved' ? 'saved' : 'read'}`, error }),
+      now: region.now,
     });
     this.#bindings.addStrategy(strategy);
     return strategy;

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { CacheBackend, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { CacheBackend, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding,
+  type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
 import { KeyLocks } from '../browser/key-locks.js';
@@ -119,7 +120,7 @@ export class LocalStorageBackend extends CacheBackend {
     return this.#entryPrefix() + key;
   }
 
-  override bindRegion(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
+  override bindRegion(region: RegionBinding): void {
     this.#bindings.bind(region);
   }
 
@@ -127,7 +128,7 @@ export class LocalStorageBackend extends CacheBackend {
     return this.#locks.mutexFor(key);
   }
 
-  override createInvalidationStrategy(region: { readonly name: string | undefined }): RegionInvalidationStrategy {
+  override createInvalidationStrategy(region: RegionBinding): RegionInvalidationStrategy {
     const name = escapeNamespace(region.name ?? '');
     const recordKey = `${this.prefix}${name}#invalidated`;
     const strategy = new SharedInvalidationStrategy({
@@ -145,6 +146,7 @@ export class LocalStorageBackend extends CacheBackend {
         save: async (record) => this.#write(recordKey, JSON.stringify(record)),
       },
       onFault: (kind, error) => this.notify({ kind, message: `The region's invalidation could not be ${kind === 'invalidation-not-saved' ? 'saved' : 'read'}`, error }),
+      now: region.now,
     });
     this.#bindings.addStrategy(strategy);
     return strategy;

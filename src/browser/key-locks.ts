@@ -12,6 +12,20 @@ import { WebLockMutex, webLockManager, type WebLockHooks } from './web-locks.js'
 /** Prefix of every Web Lock name the library takes. */
 export const LOCK_PREFIX = 'dogpile-cache:';
 
+/** Format of key lock names: bumped when the name of a key's lock changes. */
+const KEY_LOCK_FORMAT = '2';
+
+/**
+ * A string safe in a Web Lock name: lone surrogates (which
+ * `navigator.locks.query()` reports as `""`, so no lock of such a key could
+ * be seen) become `%uXXXX`, and `%` itself `%25`. Distinct strings stay distinct.
+ */
+export function lockSafe(text: string): string {
+  return text.replace(/%|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (unit) =>
+    unit === '%' ? '%25' : `%u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+}
+
 /** Options of {@link KeyLocks}. */
 export interface KeyLocksOptions {
   /** The storage namespace the locks guard (database or prefix, and region); read at each call. */
@@ -24,7 +38,7 @@ export interface KeyLocksOptions {
 
 /**
  * Hands out the creation lock of each stored key. With `navigator.locks`:
- * `LayeredMutex(in-process, Web Lock "dogpile-cache:<scope>:<key>")`, so one
+ * `LayeredMutex(in-process, Web Lock "dogpile-cache:2:<scope>:<key>")`, so one
  * caller per tab asks the browser and one creator runs across all tabs.
  * Without it: `null`, which makes the region use its in-process lock; the
  * fallback is reported once through `onFallback`.
@@ -42,7 +56,7 @@ export class KeyLocks {
 
   /** The Web Lock name guarding `key`. */
   lockName(key: string): string {
-    return `${LOCK_PREFIX}${this.#options.scope()}:${key}`;
+    return `${LOCK_PREFIX}${KEY_LOCK_FORMAT}:${lockSafe(this.#options.scope())}:${lockSafe(key)}`;
   }
 
   /** `'web-locks'` when `navigator.locks` is there, else `'in-process'`. */

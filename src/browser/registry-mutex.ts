@@ -42,6 +42,11 @@ export class RegistryMutex implements CacheMutex {
     this.#registry.checkin(this.#key);
   }
 
+  /** Resolves at the release of this process's holder of the key, if any. */
+  waitUntilFree(): Promise<void> {
+    return this.#registry.peek(this.#key)?.waitUntilFree() ?? Promise.resolve();
+  }
+
   locked(): Promise<boolean> {
     return Promise.resolve(this.#registry.peek(this.#key)?.isLocked ?? false);
   }

@@ -7,13 +7,15 @@
  */
 import type { InvalidationNotice } from '../api.js';
 import { monotonicNow } from '../clock.js';
-import { DefaultInvalidationStrategy } from '../invalidation.js';
+import { DefaultInvalidationStrategy, isNewerInvalidation } from '../invalidation.js';
 
 /** The persisted form of a region's last invalidation. */
 export interface InvalidationRecord {
   hard: boolean;
   /** Epoch ms. */
   at: number;
+  /** The tab that issued it; orders invalidations made in the same millisecond. */
+  origin?: string;
 }
 
 
@@ -36,9 +38,9 @@ export interface SharedInvalidationOptions {
 /** Checks a record read from storage or a message; anything else is ignored. */
 export function asInvalidationRecord(value: unknown): InvalidationRecord | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const { hard, at } = value as Record<string, unknown>;
+  const { hard, at, origin } = value as Record<string, unknown>;
   if (typeof hard !== 'boolean' || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
-  return { hard, at };
+  return typeof origin === 'string' ? { hard, at, origin } : { hard, at };
 }
 
 /**
@@ -46,7 +48,9 @@ export function asInvalidationRecord(value: unknown): InvalidationRecord | undef
  * at once, saves `{ hard, at }` with the backend, then broadcasts it; other
  * tabs apply it on receipt (reported as `remote`), and a tab opened later
  * loads it in {@link ready}, which the region awaits before its first read.
- * The newest invalidation wins, wherever it came from.
+ * The newest invalidation wins, wherever it came from, in the total order
+ * of {@link isNewerInvalidation}, so tabs that hear simultaneous ones in
+ * different orders agree.
  */
 export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
   readonly #store: InvalidationStore;
@@ -86,7 +90,7 @@ export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
   }
 
   override async invalidate(hard = true): Promise<void> {
-    const record: InvalidationRecord = { hard: Boolean(hard), at: this.#now() };
+    const record: InvalidationRecord = { hard: Boolean(hard), at: this.#now(), origin: this.origin };
     this.apply({ ...record, remote: false });
     try {
       await this.#store.save(record);
@@ -103,9 +107,17 @@ export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
   }
 
   #applyRemote(record: InvalidationRecord): void {
-    // The same invalidation may arrive twice (message and storage); report it once.
-    if (this.invalidatedAt() === record.at && this.wasHardInvalidated() === record.hard) return;
+    // The same invalidation may arrive twice (message and storage): apply
+    // reports only one that is newer than the last.
     const notice: InvalidationNotice = { ...record, remote: true };
-    this.apply(notice);
+    if (this.apply(notice)) return;
+    // Two tabs that invalidate at once both save; storage may keep the older
+    // one. The tab holding the newer saves it again, after the other's save
+    // (whose message it is hearing), so tabs opened later agree.
+    const last = this.last;
+    if (last && isNewerInvalidation(last, record)) {
+      const { hard, at, origin } = last;
+      this.#store.save(origin === undefined ? { hard, at } : { hard, at, origin }).catch((error: unknown) => this.#onFault?.('invalidation-not-saved', error));
+    }
   }
 }

@@ -28,10 +28,10 @@ const releasing = new Map<string, Promise<unknown>>();
 export interface WebLockHooks {
   /**
    * Runs once the browser has granted the lock, before `acquire` resolves:
-   * e.g. waiting until a value written by the previous holder is visible here.
-   * Resolving `true` says that such a write was just seen (see `readAgain`).
+   * e.g. waiting until a value written by the previous holder is visible
+   * here, so that the lock's read after acquiring sees it.
    */
-  afterAcquire?(): Promise<boolean | void> | boolean | void;
+  afterAcquire?(): Promise<unknown> | unknown;
   /**
    * Runs after `waitUntilFree` saw the lock free, before it resolves: e.g.
    * the same wait as `afterAcquire`, for a caller that only reads.
@@ -72,7 +72,6 @@ export class WebLockMutex implements CacheMutex {
   readonly #locks: LockManager;
   readonly #hooks: WebLockHooks;
   #release: (() => void) | undefined;
-  #readAgain = false;
   #request: Promise<unknown> | undefined;
 
   constructor(name: string, locks: LockManager, hooks: WebLockHooks = {}) {
@@ -92,9 +91,8 @@ export class WebLockMutex implements CacheMutex {
         const held = new Promise<void>((release) => {
           this.#release = release;
         });
-        this.#readAgain = false;
         try {
-          this.#readAgain = (await this.#hooks.afterAcquire?.()) === true;
+          await this.#hooks.afterAcquire?.();
         } catch {
           // A failed hook only loses an optimisation; the lock is still ours.
         }
@@ -139,11 +137,6 @@ export class WebLockMutex implements CacheMutex {
       .then(() => before())
       .catch(() => {})
       .finally(release);
-  }
-
-  /** Whether the last `acquire` saw the previous holder's write only just arrive (see `CacheMutex.readAgain`). */
-  readAgain(): boolean {
-    return this.#readAgain;
   }
 
   /**

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { freshnessOf } from '../freshness.js';
 import { CachedValue, NO_VALUE } from '../api.js';
 import type { RegionEvent } from '../events.js';
 import type { CacheRegion } from '../region.js';
@@ -291,10 +292,7 @@ export class Inspector {
     const invalidator = region.regionInvalidator;
     entry.created = ct;
     entry.expiresAt = expiration === null ? null : ct + expiration;
-    if (invalidator.isHardInvalidated(ct)) entry.status = 'hard-invalidated';
-    else if (invalidator.isSoftInvalidated(ct)) entry.status = 'soft-invalidated';
-    else if (expiration !== null && now - ct > expiration) entry.status = 'expired';
-    else entry.status = 'fresh';
+    entry.status = freshnessOf(value.metadata, expiration === null ? undefined : expiration, invalidator, now);
     return entry;
   }
 

@@ -181,7 +181,7 @@ describe('inspector', () => {
     await tick();
     const batch = h.received.find((m) => m.type === 'events');
     if (batch?.type !== 'events') throw new Error('no batch');
-    expect(batch.events.map((e) => e.type)).toEqual(['miss', 'lockAcquired', 'created', 'lockReleased', 'hit', 'invalidated']);
+    expect(batch.events.map((e) => e.type)).toEqual(['miss', 'lockAcquired', 'created', 'set', 'lockReleased', 'hit', 'invalidated']);
     expect(batch.events.find((e) => e.type === 'invalidated')).toMatchObject({ hard: false, remote: false });
     expect(batch.events.find((e) => e.type === 'created')).toMatchObject({ key: 'k', cached: true });
     expect(batch.regions).toHaveLength(1);

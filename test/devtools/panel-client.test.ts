@@ -76,7 +76,7 @@ describe('panel client', () => {
     await vi.waitFor(() => expect(s.client.state.entries?.total).toBe(0));
     await users.getOrCreate('a', () => 1);
     await users.get('a');
-    await vi.waitFor(() => expect(s.client.state.log.map((e) => e.type)).toEqual(['miss', 'lockAcquired', 'created', 'lockReleased', 'hit']));
+    await vi.waitFor(() => expect(s.client.state.log.map((e) => e.type)).toEqual(['miss', 'lockAcquired', 'created', 'set', 'lockReleased', 'hit']));
     expect(s.client.state.regions[0]!.stats).toMatchObject({ hits: 1, misses: 1, creations: 1 });
     await vi.waitFor(() => expect(s.client.state.entries?.total).toBe(1));
     s.client.clearLog();

@@ -261,7 +261,7 @@ describe('events', () => {
     await other.getOrCreate('k', () => 'v');
     await other.get('k');
     await until(() => events.some((event) => event.type === 'hit'), 'the hit event');
-    expect(events.map((event) => event.type)).toEqual(['miss', 'lockAcquired', 'created', 'lockReleased', 'hit']);
+    expect(events.map((event) => event.type)).toEqual(['miss', 'lockAcquired', 'created', 'set', 'lockReleased', 'hit']);
     expect(events.every((event) => event.region === 'ev')).toBe(true);
     expect(client.stats).toMatchObject({ misses: 1, hits: 1, creations: 1 });
 
