@@ -6,7 +6,7 @@
  * @module
  */
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding,
+import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type CachedValueMetadata, type RegionBinding,
   type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
 import { KeyLocks } from '../browser/key-locks.js';
@@ -52,6 +52,10 @@ interface EntryRecord {
   at?: number;
   ct?: number;
   v?: number;
+  /** Creator start time (`metadata.st`), when the value was created. */
+  st?: number;
+  /** Region version (`metadata.rv`), when the region has one. */
+  rv?: string | number;
   p?: unknown;
   s?: string | Uint8Array;
   inv?: unknown;
@@ -194,7 +198,13 @@ export class IndexedDBBackend extends CacheBackend {
 
   #record(key: string, value: StoredValue, at: number): EntryRecord {
     const ns = this.namespace;
-    if (value instanceof CachedValue) return { ns, key, at, ct: value.metadata.ct, v: value.metadata.v, p: value.payload };
+    if (value instanceof CachedValue) {
+      const { ct, v, st, rv } = value.metadata;
+      const record: EntryRecord = { ns, key, at, ct, v, p: value.payload };
+      if (st !== undefined) record.st = st;
+      if (rv !== undefined) record.rv = rv;
+      return record;
+    }
     if (typeof value === 'string' || value instanceof Uint8Array) return { ns, key, at, s: value };
     throw new TypeError('dogpile-cache: indexeddb can store a CachedValue, a string or a Uint8Array');
   }
@@ -203,7 +213,12 @@ export class IndexedDBBackend extends CacheBackend {
     if (record === undefined) return NO_VALUE;
     if (record !== null && typeof record === 'object') {
       const r = record as EntryRecord;
-      if (typeof r.ct === 'number' && typeof r.v === 'number') return new CachedValue(r.p, { ct: r.ct, v: r.v });
+      if (typeof r.ct === 'number' && typeof r.v === 'number') {
+        const metadata: CachedValueMetadata = { ct: r.ct, v: r.v };
+        if (typeof r.st === 'number') metadata.st = r.st;
+        if (typeof r.rv === 'string' || typeof r.rv === 'number') metadata.rv = r.rv;
+        return new CachedValue(r.p, metadata);
+      }
       if (typeof r.s === 'string' || r.s instanceof Uint8Array) return r.s;
     }
     this.notify({ kind: 'corrupt-entry', message: 'A record that is not an entry of this library was read as a miss; it will be overwritten.', key });

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { CachedValue, type StoredValue } from '../api.js';
+import { CachedValue, type CachedValueMetadata, type StoredValue } from '../api.js';
 
 /** A decoded entry. */
 export interface DecodedEntry {
@@ -23,7 +23,8 @@ export interface DecodedEntry {
 /** Encodes a value for `setItem`. Throws `TypeError` for payloads JSON cannot hold (cycles, BigInt). */
 export function encodeEntry(value: StoredValue, token: string): string {
   if (value instanceof CachedValue) {
-    return JSON.stringify({ ct: value.metadata.ct, v: value.metadata.v, p: value.payload, w: token });
+    const { ct, v, st, rv } = value.metadata;
+    return JSON.stringify({ ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), p: value.payload, w: token });
   }
   if (typeof value === 'string') return JSON.stringify({ s: value, w: token });
   if (value instanceof Uint8Array) return JSON.stringify({ b: toBase64(value), w: token });
@@ -47,7 +48,10 @@ export function decodeEntry(text: string | null): DecodedEntry | undefined | 'co
   const record = data as Record<string, unknown>;
   const token = typeof record.w === 'string' ? record.w : undefined;
   if (typeof record.ct === 'number' && typeof record.v === 'number') {
-    return { value: new CachedValue(record.p, { ct: record.ct, v: record.v }), token, ct: record.ct };
+    const metadata: CachedValueMetadata = { ct: record.ct, v: record.v };
+    if (typeof record.st === 'number') metadata.st = record.st;
+    if (typeof record.rv === 'string' || typeof record.rv === 'number') metadata.rv = record.rv;
+    return { value: new CachedValue(record.p, metadata), token, ct: record.ct };
   }
   if (typeof record.s === 'string') return { value: record.s, token, ct: undefined };
   if (typeof record.b === 'string') {

@@ -423,7 +423,7 @@ function createOptions(options: WireCreateOptions | undefined): { expirationTime
 }
 
 function takeApart(value: CachedValue): WireCachedValue {
-  return { payload: value.payload, metadata: { ct: value.metadata.ct, v: value.metadata.v } };
+  return { payload: value.payload, metadata: { ...value.metadata } };
 }
 
 function peekToWire(peek: { raw: StoredValue | NoValue; value: CachedValue | undefined }): WirePeek {
