@@ -27,12 +27,12 @@ export function isNewerInvalidation(a: Pick<InvalidationNotice, 'at' | 'hard' | 
  *
  * An invalidation stamped further in the future than clock skew explains
  * (by a clock that was set back since) counts from when it was received, so
- * it invalidates what exists then without disabling caching until its time.
+ * it invalidates what exists then without disabling caching (or hiding later
+ * invalidations) until its time.
  */
 export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
+  /** The last invalidation, its time taken as when it arrived if it was stamped in the future. */
   #last: InvalidationNotice | undefined;
-  /** When the last invalidation takes effect here: its time, or when it arrived if that was in the future. */
-  #effectiveAt: number | undefined;
   #listeners = new Set<(notice: InvalidationNotice) => void>();
   readonly #now: () => number;
   /** The id this strategy stamps its own invalidations with. */
@@ -57,11 +57,11 @@ export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
    * the current one (see {@link isNewerInvalidation}).
    */
   protected apply(notice: InvalidationNotice): boolean {
-    if (this.#last !== undefined && !isNewerInvalidation(notice, this.#last)) return false;
     const now = this.#now();
-    this.#last = notice;
-    this.#effectiveAt = isFromTheFuture(notice.at, now) ? now : notice.at;
-    this.#listeners.forEach((listener) => listener(notice));
+    const taken = isFromTheFuture(notice.at, now) ? { ...notice, at: now } : notice;
+    if (this.#last !== undefined && !isNewerInvalidation(taken, this.#last)) return false;
+    this.#last = taken;
+    this.#listeners.forEach((listener) => listener(taken));
     return true;
   }
 
@@ -71,7 +71,7 @@ export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
   }
 
   isInvalidated(ts: number): boolean {
-    return this.#effectiveAt !== undefined && ts < this.#effectiveAt;
+    return this.#last !== undefined && ts < this.#last.at;
   }
 
   wasHardInvalidated(): boolean {
@@ -91,7 +91,7 @@ export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
   }
 
   invalidatedAt(): number | undefined {
-    return this.#effectiveAt;
+    return this.#last?.at;
   }
 
   subscribe(listener: (notice: InvalidationNotice) => void): () => void {

@@ -7,6 +7,7 @@
  */
 import type { InvalidationNotice } from '../api.js';
 import { monotonicNow } from '../clock.js';
+import type { ORIGIN_ID } from '../origin.js';
 import { DefaultInvalidationStrategy, isNewerInvalidation } from '../invalidation.js';
 
 /** The persisted form of a region's last invalidation. */
@@ -33,6 +34,8 @@ export interface SharedInvalidationOptions {
   /** Told about faults the strategy absorbs (a record it could not save or read). */
   onFault?: (kind: 'invalidation-not-saved' | 'invalidation-not-loaded', error: unknown) => void;
   now?: () => number;
+  /** Id of this tab (default: this page's {@link ORIGIN_ID}); orders invalidations of the same millisecond. */
+  origin?: string;
 }
 
 /** Checks a record read from storage or a message; anything else is ignored. */
@@ -62,7 +65,7 @@ export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
   constructor(options: SharedInvalidationOptions) {
     // The region's default clock: an invalidation is ordered after every value this tab created before it.
     const now = options.now ?? monotonicNow;
-    super(now);
+    super(now, options.origin);
     this.#now = now;
     this.#store = options.store;
     this.#onFault = options.onFault;
