@@ -21,6 +21,10 @@ function defaultElapsed(): ElapsedClock {
   return typeof perf?.now === 'function' ? () => perf.now!() : () => Date.now();
 }
 
+
+/** The rate at which the clock runs while it waits for a wall clock that stepped back a little to catch up. */
+const CATCH_UP_RATE = 0.99;
+
 /**
  * Makes a clock (epoch ms) that is strictly increasing while the wall clock
  * behaves, and never freezes when it does not:
@@ -29,24 +33,27 @@ function defaultElapsed(): ElapsedClock {
  *   written in the same millisecond as an invalidation is still ordered
  *   before or after it;
  * - a small step back of the wall clock (under {@link FUTURE_TOLERANCE_MS})
- *   is absorbed: the clock goes on from its last reading at the rate of
- *   elapsed time, so expiry keeps counting;
+ *   is absorbed: the clock goes on from its last reading at (nearly) the
+ *   rate of elapsed time, so expiry keeps counting, until the wall clock
+ *   has caught up;
  * - a larger step back is followed: the wall clock is the shared reference
  *   of every tab and process, and timestamps made before the step are then
  *   "from the future", which {@link isFromTheFuture} tells readers to distrust.
  *
- * @param wall The wall clock; default `Date.now`.
- * @param elapsed A monotonic clock; default `performance.now`.
+ * @param wall The wall clock; default `Date.now()`, read at each call.
+ * @param elapsed A monotonic clock; default `performance.now()`.
  */
-export function makeClock(wall: () => number = Date.now, elapsed: ElapsedClock = defaultElapsed()): () => number {
+export function makeClock(wall: () => number = () => Date.now(), elapsed: ElapsedClock = defaultElapsed()): () => number {
   let last = -Infinity;
   let lastElapsed = 0;
   return () => {
     const now = wall();
     const mono = elapsed();
+    const since = Math.max(0, mono - lastElapsed);
+    const expected = last + since;
     let next: number;
-    if (now > last) next = now;
-    else if (last - now < FUTURE_TOLERANCE_MS) next = last + Math.max(0.001, mono - lastElapsed);
+    if (now > last && now >= expected - 0.001) next = now;
+    else if (expected - now < FUTURE_TOLERANCE_MS) next = Math.max(now, last + Math.max(0.001, since * CATCH_UP_RATE));
     else next = now;
     last = next;
     lastElapsed = mono;

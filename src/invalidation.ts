@@ -5,7 +5,7 @@
  * @module
  */
 import type { InvalidationNotice, RegionInvalidationStrategy } from './api.js';
-import { isFromTheFuture, monotonicNow } from './clock.js';
+import { FUTURE_TOLERANCE_MS, isFromTheFuture, monotonicNow } from './clock.js';
 import { ORIGIN_ID } from './origin.js';
 
 export type { InvalidationNotice, RegionInvalidationStrategy } from './api.js';
@@ -71,7 +71,15 @@ export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
   }
 
   isInvalidated(ts: number): boolean {
-    return this.#last !== undefined && ts < this.#last.at;
+    let last = this.#last;
+    if (last === undefined) return false;
+    if (last.at - ts > FUTURE_TOLERANCE_MS) {
+      // Stamped before the clock was set back: count it from now instead,
+      // or nothing made until the clock reaches its stamp could be cached.
+      const now = this.#now();
+      if (isFromTheFuture(last.at, now)) this.#last = last = { ...last, at: now };
+    }
+    return ts < last.at;
   }
 
   wasHardInvalidated(): boolean {
