@@ -22,6 +22,15 @@ for (const backend of BACKENDS) {
       );
       perRound.push(results.reduce((sum, r) => sum + r.calls, 0));
       for (const r of results) expect(r.values).toEqual([JSON.stringify({ made: `key-${round}` })]);
+      // Contention, not a late tab finding the value: every tab started
+      // before the creator finished, and every caller but the creator missed and waited.
+      const creatorEnded = results.find((r) => r.creatorEndedAt !== undefined)?.creatorEndedAt;
+      expect(creatorEnded).toBeDefined();
+      for (const r of results) {
+        expect(r.startedAt).toBeLessThan(creatorEnded!);
+        expect(r.misses).toBe(CALLERS);
+        expect(r.waits).toBe(CALLERS - r.calls);
+      }
     }
     expect(perRound).toEqual(Array(ROUNDS).fill(1));
   });
