@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkDuration } from './validate.js';
 import {
   CacheBackend,
   CachedValue,
@@ -185,9 +186,7 @@ export class CacheRegion {
     checkOptionalFunction(serializer, 'serializer');
     checkOptionalFunction(deserializer, 'deserializer');
     checkOptionalFunction(now, 'now');
-    if (lockTimeout !== undefined && !(typeof lockTimeout === 'number' && lockTimeout >= 0 && lockTimeout < Infinity)) {
-      throw new ValidationError(`lockTimeout must be a finite number of ms >= 0, got ${String(lockTimeout)}`);
-    }
+    if (lockTimeout !== undefined) checkDuration(lockTimeout, 'lockTimeout');
     const version = options.version;
     if (version !== undefined && typeof version !== 'string' && !(typeof version === 'number' && Number.isFinite(version))) {
       throw new TypeError(`dogpile-cache: region version must be a string or a finite number, got ${String(version)}`);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkDuration } from '../validate.js';
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type CachedValueMetadata, type RegionBinding,
   type RegionInvalidationStrategy, type StoredValue } from '../api.js';
@@ -92,7 +93,7 @@ export class IndexedDBBackend extends CacheBackend {
     const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000 } = args;
     if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
     if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
-    if (typeof blockedTimeout !== 'number' || !(blockedTimeout >= 0)) throw new TypeError('dogpile-cache: indexeddb blockedTimeout must be a number of ms >= 0');
+    checkDuration(blockedTimeout, 'indexeddb blockedTimeout');
     this.dbName = dbName;
     this.storeName = storeName;
     this.#blockedTimeout = blockedTimeout;

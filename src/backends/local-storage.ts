@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkDuration } from '../validate.js';
 import { CacheBackend, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding,
   type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { monotonicNow } from '../clock.js';
@@ -79,7 +80,7 @@ export class LocalStorageBackend extends CacheBackend {
     if (storage !== undefined && (storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
       throw new TypeError('dogpile-cache: localstorage storage must implement the Storage interface');
     }
-    if (typeof syncTimeout !== 'number' || !(syncTimeout >= 0)) throw new TypeError('dogpile-cache: localstorage syncTimeout must be a number of ms >= 0');
+    checkDuration(syncTimeout, 'localstorage syncTimeout');
     this.prefix = prefix;
     this.#givenStorage = storage;
     this.#bindings = new RegionBindings(namespace);

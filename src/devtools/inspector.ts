@@ -7,6 +7,7 @@
  * @module
  */
 import { freshnessOf } from '../freshness.js';
+import { checkDuration } from '../validate.js';
 import { CachedValue, NO_VALUE } from '../api.js';
 import type { RegionEvent } from '../events.js';
 import type { CacheRegion } from '../region.js';
@@ -70,9 +71,7 @@ export class Inspector {
     this.#transport = options.transport ?? windowTransport();
     this.#hook = options.hook ?? devtoolsHook();
     const interval = options.eventInterval ?? 250;
-    if (!(typeof interval === 'number' && interval >= 0 && interval < Infinity)) {
-      throw new TypeError(`dogpile-cache: eventInterval must be a finite number of ms >= 0, got ${String(interval)}`);
-    }
+    checkDuration(interval, 'eventInterval');
     this.#interval = interval;
     this.#previewLimits = options.previewLimits ?? {};
     this.#now = options.now ?? Date.now;

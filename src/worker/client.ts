@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkDuration } from '../validate.js';
 import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js';
 import { emptyStats, type RegionEvent, type RegionListener, type RegionStats } from '../events.js';
 import type { GetOptions, GetOrCreateOptions, MaybePromise } from '../region.js';
@@ -77,7 +78,7 @@ export class WorkerRegionClient implements RegionClient {
   constructor(source: WorkerSource | (() => WorkerSource), options: WrapRegionOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: wrapRegion options must be an object');
     const timeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-    if (typeof timeout !== 'number' || !(timeout > 0)) throw new TypeError('dogpile-cache: connectTimeout must be a number of ms > 0');
+    checkDuration(timeout, 'connectTimeout', 0, true);
     if (typeof source !== 'function' && (source === null || typeof source !== 'object')) {
       throw new TypeError('dogpile-cache: wrapRegion expects a SharedWorker, a Worker, a MessagePort, or a function returning one');
     }
