@@ -38,7 +38,6 @@ export {
 export {
   CacheRegion,
   makeRegion,
-  coerceConfigValue,
   type RegionOptions,
   type ConfigureOptions,
   type GetOptions,
@@ -66,12 +65,12 @@ export {
   type MultiKeyGenerator,
   type KeyGeneratorOptions,
 } from './keys.js';
-export { runLock, type LockEntry, type LockOptions, type LockObserver } from './lock.js';
-export { ProcessMutex, MutexRegistry, LayeredMutex } from './mutex.js';
+export { runLock, runLockMulti, type LockEntry, type LockOptions, type RunLockOptions, type LockObserver } from './lock.js';
+export { ProcessMutex, LayeredMutex } from './mutex.js';
 export { DefaultInvalidationStrategy } from './invalidation.js';
 export { ProxyBackend } from './proxy.js';
-export { registerBackend, getBackendFactory, registeredBackends, type BackendFactory } from './registry.js';
+export { registerBackend, type BackendFactory } from './registry.js';
 export { MemoryBackend, type MemoryBackendArguments } from './backends/memory.js';
 export { NullBackend } from './backends/null.js';
-export { emptyStats, Subscribable, type RegionEvent, type RegionEventType, type RegionListener, type RegionStats } from './events.js';
-export { monotonicNow } from './clock.js';
+export { type RegionEvent, type RegionEventType, type RegionListener, type RegionStats } from './events.js';
+export { freshnessOf, type Freshness } from './freshness.js';
