@@ -88,7 +88,9 @@ export function emptyStats(): RegionStats {
 
 /**
  * A set of listeners. `size` lets emitters skip building an event nobody
- * will read, so events cost nothing when nobody subscribes.
+ * will read, so events cost nothing when nobody subscribes. A listener that
+ * throws does not stop the others, nor the emitter: its error is rethrown
+ * on its own task, where the page's or process's error reporting sees it.
  */
 export class Subscribable<L extends (...args: never[]) => void> {
   protected readonly listeners = new Set<L>();
@@ -100,6 +102,20 @@ export class Subscribable<L extends (...args: never[]) => void> {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /** Calls every listener with `args`. */
+  emit(...args: Parameters<L>): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(...args);
+      } catch (error) {
+        // A listener's bug must not break the cache; report it where it can be seen.
+        setTimeout(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** Number of listeners. */

@@ -6,6 +6,7 @@
  */
 import type { InvalidationNotice, RegionInvalidationStrategy } from './api.js';
 import { FUTURE_TOLERANCE_MS, isFromTheFuture, monotonicNow } from './clock.js';
+import { Subscribable } from './events.js';
 import { ORIGIN_ID } from './origin.js';
 
 export type { InvalidationNotice, RegionInvalidationStrategy } from './api.js';
@@ -33,7 +34,7 @@ export function isNewerInvalidation(a: Pick<InvalidationNotice, 'at' | 'hard' | 
 export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
   /** The last invalidation, its time taken as when it arrived if it was stamped in the future. */
   #last: InvalidationNotice | undefined;
-  #listeners = new Set<(notice: InvalidationNotice) => void>();
+  readonly #listeners = new Subscribable<(notice: InvalidationNotice) => void>();
   readonly #now: () => number;
   /** The id this strategy stamps its own invalidations with. */
   readonly origin: string;
@@ -61,7 +62,7 @@ export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
     const taken = isFromTheFuture(notice.at, now) ? { ...notice, at: now } : notice;
     if (this.#last !== undefined && !isNewerInvalidation(taken, this.#last)) return false;
     this.#last = taken;
-    this.#listeners.forEach((listener) => listener(taken));
+    this.#listeners.emit(taken);
     return true;
   }
 
@@ -103,7 +104,6 @@ export class DefaultInvalidationStrategy implements RegionInvalidationStrategy {
   }
 
   subscribe(listener: (notice: InvalidationNotice) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.subscribe(listener);
   }
 }

@@ -159,20 +159,7 @@ export class CacheRegion {
   readonly #waits = new Flights();
   /** Creations without the lock after `lockTimeout`, one per key for this region's callers. */
   readonly #timedOutCreations = new Flights();
-  #events = new (class extends Subscribable<RegionListener> {
-    emit(event: RegionEvent): void {
-      for (const listener of this.listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          // A listener's bug must not break the cache; report it where it can be seen.
-          setTimeout(() => {
-            throw error;
-          });
-        }
-      }
-    }
-  })();
+  readonly #events = new Subscribable<RegionListener>();
   #stats = emptyStats();
 
   constructor(options: RegionOptions = {}) {
