@@ -184,6 +184,16 @@ export type BackendArguments = Record<string, unknown>;
  * the multi-key methods loop over them unless a backend does better.
  */
 export abstract class CacheBackend {
+  /**
+   * A stable name for inspection (the devtools' Backend column): a class's
+   * static `label` if it declares one, else its class name, which
+   * minification may change. Built-in backends declare theirs.
+   */
+  get label(): string {
+    const type = this.constructor as { label?: unknown; name?: string };
+    return typeof type.label === 'string' ? type.label : type.name || 'unknown';
+  }
+
   /** A mangler the region uses when it has none of its own. */
   declare keyMangler?: KeyMangler;
   /** A serializer the region uses when it has none of its own. */

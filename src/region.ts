@@ -35,6 +35,7 @@ import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type
 import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
+import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
 import { getBackendFactory } from './registry.js';
 
@@ -122,7 +123,7 @@ export type GetOrCreateMultiOptions<V> = GetOrCreateOptions<V>;
 const NEVER = undefined;
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
-export class CacheRegion {
+export class CacheRegion implements InspectableRegion {
   /** Name given to {@link makeRegion}. */
   readonly name: string | undefined;
   /** Key generator used by {@link cacheOnArguments}. */
@@ -311,6 +312,18 @@ export class CacheRegion {
   /** The expiration time given to `configure` (ms), or `undefined`. */
   get expirationTime(): number | undefined {
     return this.#expirationTime;
+  }
+
+  /** Labels of the backend chain, proxies first, the actual backend last (see `CacheBackend.label`). */
+  get backendLabels(): string[] {
+    const labels: string[] = [];
+    let backend: CacheBackend | undefined = this.#requireBackend();
+    while (backend && labels.length < 16) {
+      labels.push(backend.label);
+      if (backend === this.#actualBackend) break;
+      backend = backend instanceof ProxyBackend ? backend.proxied : undefined;
+    }
+    return labels;
   }
 
   /** The invalidation strategy in force. */
@@ -1132,7 +1145,7 @@ function findSyncPair(backend: CacheBackend): { get: CacheBackend['get']; getSyn
 }
 
 function describeBackend(backend: CacheBackend): string {
-  return backend.constructor?.name ?? 'unknown';
+  return backend.label;
 }
 
 /** dogpile.cache's `coerce_string_conf`, for one value. */

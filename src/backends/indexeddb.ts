@@ -79,6 +79,8 @@ interface EntryRecord {
  * blocked upgrades) every operation rejects with {@link StorageUnavailableError}.
  */
 export class IndexedDBBackend extends CacheBackend {
+  /** Stable label for inspection (see `CacheBackend.label`). */
+  static readonly label = 'IndexedDBBackend';
   readonly dbName: string;
   readonly storeName: string;
   readonly #bindings: RegionBindings;

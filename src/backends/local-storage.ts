@@ -63,6 +63,8 @@ const POLL_MS = 20;
  * the namespace are never touched. Unreadable or foreign entries read as misses.
  */
 export class LocalStorageBackend extends CacheBackend {
+  /** Stable label for inspection (see `CacheBackend.label`). */
+  static readonly label = 'LocalStorageBackend';
   /** Prefix of every storage key the backend writes. */
   readonly prefix: string;
   readonly #givenStorage: Storage | undefined;

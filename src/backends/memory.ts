@@ -16,6 +16,8 @@ export interface MemoryBackendArguments {
  * `get` is mutated in the cache too, as with dogpile.cache's memory backend.
  */
 export class MemoryBackend extends CacheBackend {
+  /** Stable label for inspection (see `CacheBackend.label`). */
+  static readonly label = 'MemoryBackend';
   readonly cache: Map<string, StoredValue>;
 
   constructor(args: MemoryBackendArguments = {}) {

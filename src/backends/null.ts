@@ -21,6 +21,8 @@ const nullMutex = new NullMutex();
 
 /** A backend that never stores anything. */
 export class NullBackend extends CacheBackend {
+  /** Stable label for inspection (see `CacheBackend.label`). */
+  static readonly label = 'NullBackend';
   override getMutex(): CacheMutex {
     return nullMutex;
   }

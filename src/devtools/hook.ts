@@ -12,32 +12,32 @@
  *
  * @module
  */
-import type { CacheRegion } from '../region.js';
+import type { InspectableRegion } from './inspectable.js';
 
 /** The global symbol the queue lives under. */
 export const DEVTOOLS_HOOK = Symbol.for('dogpile-cache.devtools');
 
 /** What the queue tells the inspector. */
-export type HookListener = (change: 'add' | 'remove', region: CacheRegion) => void;
+export type HookListener = (change: 'add' | 'remove', region: InspectableRegion) => void;
 
 /** The global registration queue. */
 export interface DevtoolsHook {
   readonly version: 1;
   /** Registered regions, in registration order. */
-  readonly regions: readonly CacheRegion[];
+  readonly regions: readonly InspectableRegion[];
   /** Registers regions (duplicates and non-regions are ignored). Same shape as the array form's `push`. */
   push(...regions: unknown[]): number;
   /** Unregisters a region. */
-  remove(region: CacheRegion): void;
+  remove(region: InspectableRegion): void;
   /** Hears registrations; returns the unsubscribe function. */
   listen(listener: HookListener): () => void;
 }
 
 /** Duck-typed, so a region from another copy of the library is accepted too. */
-function isRegion(value: unknown): value is CacheRegion {
+function isRegion(value: unknown): value is InspectableRegion {
   if (typeof value !== 'object' || value === null) return false;
-  const region = value as Partial<CacheRegion>;
-  return typeof region.subscribe === 'function' && typeof region.peekStored === 'function' && 'stats' in region;
+  const region = value as Partial<InspectableRegion>;
+  return typeof region.subscribe === 'function' && typeof region.peekStored === 'function' && 'stats' in region && 'backendLabels' in region;
 }
 
 function isHook(value: unknown): value is DevtoolsHook {
@@ -45,7 +45,7 @@ function isHook(value: unknown): value is DevtoolsHook {
 }
 
 function createHook(initial: readonly unknown[]): DevtoolsHook {
-  const regions: CacheRegion[] = [];
+  const regions: InspectableRegion[] = [];
   const listeners = new Set<HookListener>();
   const hook: DevtoolsHook = {
     version: 1,
@@ -88,8 +88,8 @@ export function devtoolsHook(): DevtoolsHook {
  * not. Costs nothing until a panel attaches. Returns the function that
  * unregisters it.
  */
-export function registerRegion(region: CacheRegion): () => void {
-  if (!isRegion(region)) throw new TypeError('dogpile-cache: registerRegion expects a CacheRegion');
+export function registerRegion(region: InspectableRegion): () => void {
+  if (!isRegion(region)) throw new TypeError('dogpile-cache: registerRegion expects a CacheRegion (or an InspectableRegion)');
   const hook = devtoolsHook();
   hook.push(region);
   return () => hook.remove(region);

@@ -13,10 +13,11 @@
  *
  * @module
  */
-import type { CacheRegion } from '../region.js';
+import type { InspectableRegion } from './inspectable.js';
 import { registerRegion } from './hook.js';
 import { installInspector, type Inspector, type InspectorOptions } from './inspector.js';
 
+export type { InspectableRegion } from './inspectable.js';
 export { DEVTOOLS_HOOK, devtoolsHook, registerRegion, type DevtoolsHook, type HookListener } from './hook.js';
 export { Inspector, installInspector, type InspectorOptions } from './inspector.js';
 export { windowTransport, createMemoryChannel, type InspectorTransport, type MemoryPanelSide } from './transport.js';
@@ -52,13 +53,13 @@ export {
  * Where there is no window (Node, SSR) it only registers them and returns
  * `undefined`.
  */
-export function inspect(...regions: CacheRegion[]): Inspector | undefined;
-export function inspect(options: InspectorOptions, ...regions: CacheRegion[]): Inspector | undefined;
-export function inspect(...args: Array<CacheRegion | InspectorOptions>): Inspector | undefined {
+export function inspect(...regions: InspectableRegion[]): Inspector | undefined;
+export function inspect(options: InspectorOptions, ...regions: InspectableRegion[]): Inspector | undefined;
+export function inspect(...args: Array<InspectableRegion | InspectorOptions>): Inspector | undefined {
   const first = args[0];
-  const hasOptions = first !== undefined && typeof (first as CacheRegion).subscribe !== 'function';
+  const hasOptions = first !== undefined && typeof (first as InspectableRegion).subscribe !== 'function';
   const options = hasOptions ? (first as InspectorOptions) : {};
-  const regions = (hasOptions ? args.slice(1) : args) as CacheRegion[];
+  const regions = (hasOptions ? args.slice(1) : args) as InspectableRegion[];
   for (const region of regions) registerRegion(region);
   if (!options.transport && typeof window === 'undefined') return undefined;
   return installInspector(options);

@@ -10,7 +10,7 @@ import { freshnessOf } from '../freshness.js';
 import { checkDuration } from '../validate.js';
 import { CachedValue, NO_VALUE } from '../api.js';
 import type { RegionEvent } from '../events.js';
-import type { CacheRegion } from '../region.js';
+import type { InspectableRegion } from './inspectable.js';
 import { devtoolsHook, type DevtoolsHook } from './hook.js';
 import { approximateSize, makePreview, type PreviewLimits } from './preview.js';
 import {
@@ -52,9 +52,9 @@ export class Inspector {
   readonly #interval: number;
   readonly #previewLimits: Partial<PreviewLimits>;
   readonly #now: () => number;
-  readonly #ids = new Map<CacheRegion, string>();
-  readonly #regions = new Map<string, CacheRegion>();
-  readonly #subscriptions = new Map<CacheRegion, () => void>();
+  readonly #ids = new Map<InspectableRegion, string>();
+  readonly #regions = new Map<string, InspectableRegion>();
+  readonly #subscriptions = new Map<InspectableRegion, () => void>();
   readonly #stop: Array<() => void> = [];
   #nextRegion = 0;
   #attached = false;
@@ -131,7 +131,7 @@ export class Inspector {
 
   // ---------------------------------------------------------------- regions
 
-  #add(region: CacheRegion): void {
+  #add(region: InspectableRegion): void {
     if (this.#ids.has(region) || this.#ids.size >= MAX_REGIONS) return;
     const id = `r${++this.#nextRegion}`;
     this.#ids.set(region, id);
@@ -139,7 +139,7 @@ export class Inspector {
     if (this.#attached) this.#subscribe(id, region);
   }
 
-  #remove(region: CacheRegion): void {
+  #remove(region: InspectableRegion): void {
     const id = this.#ids.get(region);
     if (id === undefined) return;
     this.#subscriptions.get(region)?.();
@@ -148,7 +148,7 @@ export class Inspector {
     this.#regions.delete(id);
   }
 
-  #subscribe(id: string, region: CacheRegion): void {
+  #subscribe(id: string, region: InspectableRegion): void {
     if (this.#subscriptions.has(region)) return;
     this.#subscriptions.set(
       region,
@@ -244,7 +244,7 @@ export class Inspector {
       return reply({ total: 0, listable: false, reason: `Listing keys failed: ${errorText(error)}`, entries: [] });
     }
     if (!keys) {
-      return reply({ total: 0, listable: false, reason: `The ${backendName(region.actualBackend)} backend cannot list its keys (it has no keys() method).`, entries: [] });
+      return reply({ total: 0, listable: false, reason: `The ${region.backendLabels.at(-1) ?? 'unknown'} backend cannot list its keys (it has no keys() method).`, entries: [] });
     }
     const needle = filter.toLowerCase();
     const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareKeys);
@@ -254,7 +254,7 @@ export class Inspector {
     reply({ total: matching.length, listable: true, reason: null, entries });
   }
 
-  async #entry(region: CacheRegion, key: string, now: number): Promise<EntryInfo> {
+  async #entry(region: InspectableRegion, key: string, now: number): Promise<EntryInfo> {
     const keyTruncated = key.length > MAX_TEXT;
     const entry: EntryInfo = {
       key: keyTruncated ? key.slice(0, MAX_TEXT) : key,
@@ -271,7 +271,7 @@ export class Inspector {
     } catch {
       // A lock that cannot be queried shows as free.
     }
-    let found: Awaited<ReturnType<CacheRegion['peekStored']>>;
+    let found: Awaited<ReturnType<InspectableRegion['peekStored']>>;
     try {
       found = await region.peekStored(key);
     } catch {
@@ -325,7 +325,7 @@ export class Inspector {
     if (this.#attached) await this.flush();
   }
 
-  async #summary(id: string, region: CacheRegion): Promise<RegionInfo> {
+  async #summary(id: string, region: InspectableRegion): Promise<RegionInfo> {
     const invalidator = region.regionInvalidator;
     const hard = invalidator.wasHardInvalidated();
     const soft = invalidator.wasSoftInvalidated();
@@ -377,31 +377,13 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function expirationOf(region: CacheRegion): number | null {
+function expirationOf(region: InspectableRegion): number | null {
   const expiration = region.expirationTime;
   return typeof expiration === 'number' && expiration >= 0 && Number.isFinite(expiration) ? expiration : null;
 }
 
-function backendName(backend: object): string {
-  const name = (backend as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name ? truncate(name, 100) : 'unknown';
-}
-
-function backendChain(region: CacheRegion): string[] {
-  const chain: string[] = [];
-  let backend: object | undefined = region.backend;
-  while (backend && chain.length < 15) {
-    chain.push(backendName(backend));
-    if (backend === region.actualBackend) break;
-    try {
-      backend = (backend as { proxied?: object }).proxied;
-    } catch {
-      break;
-    }
-  }
-  const actual = backendName(region.actualBackend);
-  if (chain[chain.length - 1] !== actual || chain.length === 15) chain.push(actual);
-  return chain;
+function backendChain(region: InspectableRegion): string[] {
+  return region.backendLabels.slice(0, 16).map((label) => truncate(String(label), 100));
 }
 
 function truncate(text: string, max = TEXT_LIMIT): string {

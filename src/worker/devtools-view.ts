@@ -12,40 +12,18 @@
 import type { RegionInvalidationStrategy } from '../api.js';
 import type { RegionListener, RegionStats } from '../events.js';
 import type { CacheRegion } from '../region.js';
+import type { InspectableRegion } from '../devtools/inspectable.js';
 import type { WorkerRegionClient } from './client.js';
 import { InPageRegionClient } from './in-page-client.js';
 import type { PeekedEntry, RegionClient } from './region-client.js';
 
-/** A backend as the inspector names it: by `constructor.name`, proxies first. */
-interface BackendLabel {
-  readonly constructor: { readonly name: string };
-  readonly proxied?: BackendLabel;
-  keys?(): Promise<string[]>;
-}
-
 /** The region-shaped view of a worker-hosted region that the devtools inspector reads. */
-export class WorkerRegionView {
+export class WorkerRegionView implements InspectableRegion {
   readonly #client: WorkerRegionClient;
-  readonly #actual: BackendLabel;
-  readonly #outer: BackendLabel;
   readonly #invalidator: RegionInvalidationStrategy;
 
   constructor(client: WorkerRegionClient) {
     this.#client = client;
-    const keys = async (): Promise<string[]> => {
-      const listed = await client.keys();
-      // The inspector tells "cannot list" by a missing keys(); a worker backend without one lists nothing.
-      return listed ?? [];
-    };
-    this.#actual = {
-      constructor: {
-        get name() {
-          return client.backendName ?? 'unknown';
-        },
-      },
-      keys,
-    };
-    this.#outer = { constructor: { name: client.mode === 'shared-worker' ? 'SharedWorker' : client.mode === 'worker' ? 'Worker' : 'MessagePort' }, proxied: this.#actual };
     const state = () => client.invalidationState;
     const before = (ts: number) => {
       const at = state().at;
@@ -79,13 +57,9 @@ export class WorkerRegionView {
   }
 
   /** The worker connection, then the worker region's backend. */
-  get backend(): BackendLabel {
-    return this.#outer;
-  }
-
-  /** The worker region's innermost backend (its `keys()` lists the worker's stored keys). */
-  get actualBackend(): BackendLabel {
-    return this.#actual;
+  get backendLabels(): string[] {
+    const mode = this.#client.mode;
+    return [mode === 'shared-worker' ? 'SharedWorker' : mode === 'worker' ? 'Worker' : 'MessagePort', this.#client.backendName ?? 'unknown'];
   }
 
   /** The worker region's invalidation state, as last heard. */

@@ -125,7 +125,7 @@ export class RegionHost {
       ...(lock ? { lifetimeLock: lock.name } : {}),
       name: region.name,
       expirationTime: region.expirationTime,
-      backend: region.isConfigured ? region.actualBackend.constructor?.name : undefined,
+      backend: region.isConfigured ? region.actualBackend.label : undefined,
       creators: Object.keys(this.#creators),
       multiCreators: Object.keys(this.#multiCreators),
       stats: region.stats,
