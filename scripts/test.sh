@@ -8,6 +8,8 @@ echo "== dependencies"
 node scripts/ensure-deps.mjs
 echo "== build"
 npm run --silent build
+echo "== types (everything, and the core without DOM or Node globals)"
+npm run --silent typecheck
 echo "== unit tests (vitest, Node)"
 npx vitest run
 echo "== browser"
