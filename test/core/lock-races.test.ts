@@ -360,6 +360,32 @@ describe('closing a region', () => {
     expect(closed).toBe(1);
   });
 
+  it('a localstorage region gives its BroadcastChannel back when closed', async () => {
+    const opened: BroadcastChannel[] = [];
+    const closed = new Set<BroadcastChannel>();
+    const Original = globalThis.BroadcastChannel;
+    class Counting extends Original {
+      constructor(name: string) {
+        super(name);
+        opened.push(this);
+      }
+      override close(): void {
+        closed.add(this);
+        super.close();
+      }
+    }
+    globalThis.BroadcastChannel = Counting;
+    try {
+      const storage = { getItem: () => null, setItem: () => {}, removeItem: () => {}, key: () => null, length: 0, clear: () => {} } as Storage;
+      const regions = Array.from({ length: 50 }, (_, i) => makeRegion({ name: `r${i}` }).configure('localstorage', { arguments: { storage } }));
+      expect(opened.length).toBeGreaterThanOrEqual(50);
+      for (const region of regions) region.close();
+      expect(opened.filter((channel) => !closed.has(channel))).toEqual([]);
+    } finally {
+      globalThis.BroadcastChannel = Original;
+    }
+  });
+
   it('Symbol.dispose closes it', async () => {
     const region = makeRegion().configure('memory');
     (region as unknown as Disposable)[Symbol.dispose]();
