@@ -59,6 +59,11 @@ export class Flights {
     return { promise, started: true };
   }
 
+  /** The promise running for `key`, if any, to join without starting one. */
+  running<T>(key: string): Promise<T> | undefined {
+    return this.#running.get(key) as Promise<T> | undefined;
+  }
+
   /** Number of keys with something in progress. */
   get size(): number {
     return this.#running.size;
@@ -76,11 +81,13 @@ export interface LockOptions<V, R = unknown> {
   /** What the region makes of a read: `undefined` when there is nothing usable (absent, hard-invalidated). */
   judge: (read: R) => LockEntry<V> | undefined;
   /**
-   * What the caller has already read, if anything: the first read is then
-   * skipped. Give it only together with {@link readIsCurrent} or accept a
-   * second read once the lock is taken.
+   * What the caller has already read, if {@link hasFirst}: the first read is
+   * then skipped. Give it only together with {@link readIsCurrent} or accept
+   * a second read once the lock is taken.
    */
   first?: R;
+  /** Whether {@link first} holds a read (`first` itself may be `undefined`); default: whether `first` is given. */
+  hasFirst?: boolean;
   /**
    * Asked right after `acquire(false)` succeeded: `true` when no holder can
    * have written the key since {@link first} was read (an in-process lock
@@ -181,7 +188,7 @@ async function readHolding<V, R>(options: LockOptions<V, R>): Promise<LockEntry<
  */
 export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Entered<V>> {
   const { mutex, observer } = options;
-  const entry = options.judge('first' in options ? (options.first as R) : await options.read());
+  const entry = options.judge((options.hasFirst ?? 'first' in options) ? (options.first as R) : await options.read());
   if (entry?.fresh) {
     observer?.hit?.();
     return { done: true, value: entry.value };

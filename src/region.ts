@@ -32,7 +32,7 @@ import {
 import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
-import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey } from './lock.js';
+import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
@@ -158,6 +158,8 @@ export class CacheRegion implements InspectableRegion {
   #syncPair: { get: CacheBackend['get']; getSync: (key: string) => StoredValue | NoValue } | undefined;
   /** Waits for another caller's creator, shared by this region's callers per key (see {@link Flights}). */
   readonly #waits = new Flights();
+  /** Callers of `getOrCreate` inside the lock, by stored key: later callers that find nothing wait beside them. */
+  readonly #passes = new Map<string, number>();
   /** Creations without the lock after `lockTimeout`, one per key for this region's callers. */
   readonly #timedOutCreations = new Flights();
   readonly #events = new Subscribable<RegionListener>();
@@ -416,19 +418,44 @@ export class CacheRegion implements InspectableRegion {
 
     const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
     const runner = this.asyncCreationRunner;
+    let passing = false;
     try {
-      return await runLock<V, CachedValue | NoValue>({
-        ...this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, 'getOrCreate'),
-        first: stored,
-        creator: async () => {
-          const started = this.#now();
-          const value = await this.#create(key, creator);
-          await this.#storeCreated(backend, mangled, key, value, shouldCacheFn, started);
-          return value;
-        },
-        asyncCreator: runner && ((held) => this.#handToRunner(runner, key, creator, held)),
-      });
+      let observer: LockObserver | undefined;
+      if (this.lockTimeout === undefined && this.#passes.has(mangled) && mutex.waitUntilFree && this.#lockEntry(stored, expiration) === undefined) {
+        // Nothing to serve, and another caller of this region is going
+        // through the lock for the key: wait for its holder beside the other
+        // waiters and share their read, as the lock would, without a pass of
+        // our own (a stampede would make one per caller).
+        observer = this.#observer(key);
+        observer.miss!();
+        const started = this.#now();
+        const waitUntilFree = mutex.waitUntilFree.bind(mutex);
+        const read = () => this.#loadNow(backend, mangled, key, 'getOrCreate');
+        const seen = this.#lockEntry<V>(await this.#waits.join(mangled, () => waitUntilFree().then(read)).promise, expiration);
+        if (seen?.fresh) {
+          observer.waited!(this.#now() - started);
+          return seen.value;
+        }
+        // Still missing (its creator failed): go through the lock; the miss is counted.
+        observer.miss = undefined;
+      }
+      this.#passes.set(mangled, (this.#passes.get(mangled) ?? 0) + 1);
+      passing = true;
+      const pass = this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreate', observer) as RunLockOptions<V, CachedValue | NoValue>;
+      pass.creator = async () => {
+        const started = this.#now();
+        const value = await this.#create(key, creator);
+        await this.#storeCreated(backend, mangled, key, value, shouldCacheFn, started);
+        return value;
+      };
+      pass.asyncCreator = runner && ((held) => this.#handToRunner(runner, key, creator, held));
+      return await runLock<V, CachedValue | NoValue>(pass);
     } finally {
+      if (passing) {
+        const left = this.#passes.get(mangled)! - 1;
+        if (left > 0) this.#passes.set(mangled, left);
+        else this.#passes.delete(mangled);
+      }
       this.#checkinMutex(mangled);
     }
   }
@@ -475,7 +502,9 @@ export class CacheRegion implements InspectableRegion {
         }
         const mangled = mangledKeys[i]!;
         const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
-        passes.push({ ...this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, 'getOrCreateMulti'), first: stored, caller: key });
+        const pass = this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreateMulti') as MultiLockKey<V, CachedValue | NoValue> & { caller: string };
+        pass.caller = key;
+        passes.push(pass);
       }
       if (passes.length > 0) {
         const values = await runLockMulti(passes, (indexes) =>
@@ -551,20 +580,28 @@ export class CacheRegion implements InspectableRegion {
     expiration: number | undefined,
     mutex: CacheMutex,
     readIsCurrent: (() => boolean) | undefined,
+    first: CachedValue | NoValue,
     operation: string,
+    observer: LockObserver = this.#observer(key),
   ): LockOptions<V, CachedValue | NoValue> {
+    // One shape for every pass (with the creator fields the callers fill in), so the lock's reads of it stay fast.
     return {
       mutex,
       key: mangled,
       read: () => this.#loadNow(backend, mangled, key, operation),
       judge: (value) => this.#lockEntry<V>(value, expiration),
-      ...(readIsCurrent ? { readIsCurrent } : {}),
-      ...(this.lockTimeout === undefined ? {} : { lockTimeout: this.lockTimeout }),
+      first,
+      hasFirst: true,
+      readIsCurrent,
+      lockTimeout: this.lockTimeout,
       waits: this.#waits,
       timedOutCreations: this.#timedOutCreations,
       now: this.#now,
-      observer: this.#observer(key),
-    };
+      observer,
+      creator: undefined,
+      asyncCreator: undefined,
+      caller: undefined,
+    } as LockOptions<V, CachedValue | NoValue>;
   }
 
   // ---------------------------------------------------------------- writes
