@@ -254,6 +254,16 @@ export abstract class CacheBackend {
    */
   bindRegion?(region: RegionBinding): void;
 
+  /**
+   * The reverse of {@link bindRegion}: a region that closes (or is configured
+   * anew) calls it with the same binding object it bound with. The backend
+   * forgets that region and, once no region is bound, releases what it
+   * opened for them (the change feed's channel or `storage` listener), so a
+   * dropped backend can be garbage-collected. Calling it for a region that
+   * is not bound does nothing. Optional.
+   */
+  unbindRegion?(region: RegionBinding): void;
+
   /** Subscribes to the backend's notices. Returns the unsubscribe function. */
   onNotice(listener: (notice: BackendNotice) => void): () => void {
     (this.#noticeListeners ??= new Set()).add(listener);

@@ -6,12 +6,16 @@
  * @module
  */
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
-import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
+import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type CachedValueMetadata, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
+import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
+import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
+import { unstorableReason } from '../browser/storable.js';
+import { tabId } from '../browser/tab-id.js';
 
 /** Arguments of the `indexeddb` backend. */
 export interface IndexedDBBackendArguments {
@@ -44,13 +48,15 @@ type EntryKey = [string, string | number];
 // Typed as read-write; read-only transactions only call the read methods.
 type Store = IDBPObjectStore<unknown, ArrayLike<string>, string, 'readwrite'>;
 
-/** A stored record: namespace, key, write time, and either a value (`ct`, `v`, `p`) or serialized data `s`. */
+/** A stored record: namespace, key, write time, and either a value (`ct`, `v`, `st`, `rv`, `p`) or serialized data `s`. */
 interface EntryRecord {
   ns: string;
   key: string | number;
   at?: number;
   ct?: number;
   v?: number;
+  st?: number;
+  rv?: string | number;
   p?: unknown;
   s?: string | Uint8Array;
   inv?: unknown;
@@ -71,6 +77,16 @@ interface EntryRecord {
  * reopened on next use.
  * Where IndexedDB cannot be opened (opaque origins, some private modes,
  * blocked upgrades) every operation rejects with {@link StorageUnavailableError}.
+ *
+ * A value that would not read back as it was (a function, a symbol, a DOM
+ * node, a class instance, which structured clone would turn into a plain
+ * object) rejects `set` with {@link ValueNotStorableError}, and nothing of
+ * that call is written.
+ *
+ * Every write and delete (evictions included) is posted, after it commits,
+ * on the BroadcastChannel `dogpile-cache:changes:idb:<db>/<store>/<namespace>`
+ * with this tab's id; other tabs' posts reach the bound regions as remote
+ * changes (`onChange`), unless older than a change already heard for the key.
  */
 export class IndexedDBBackend extends CacheBackend {
   readonly dbName: string;
@@ -80,6 +96,10 @@ export class IndexedDBBackend extends CacheBackend {
   readonly #blockedTimeout: number;
   #db: Promise<IDBPDatabase> | undefined;
   #generation = 0;
+  readonly #order = new ChangeOrder();
+  /** The change feed between tabs; open while a region is bound. */
+  #feed: ChangeChannel | undefined;
+  #now: () => number = Date.now;
 
   constructor(args: IndexedDBBackendArguments = {}) {
     super();
@@ -108,8 +128,23 @@ export class IndexedDBBackend extends CacheBackend {
     return this.#locks.mode;
   }
 
-  override bindRegion(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
-    this.#bindings.bind(region);
+  override bindRegion(region: RegionBinding): void {
+    if (!this.#bindings.bind(region) || this.#feed) return;
+    this.#now = region.now ?? Date.now;
+    const name = `dogpile-cache:changes:idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`;
+    this.#feed = new ChangeChannel(name, tabId(), (origin, changes) => {
+      for (const { kind, key, time } of changes) {
+        if (!this.#order.accept(key, time)) continue;
+        this.notifyChange(kind === 'set' ? { kind, key, ct: time, origin } : { kind, key, origin });
+      }
+    });
+  }
+
+  /** Forgets `region`; once none is bound, closes the change feed. */
+  override unbindRegion(region: RegionBinding): void {
+    if (!this.#bindings.unbind(region)) return;
+    this.#feed?.close();
+    this.#feed = undefined;
   }
 
   override getMutex(key: string): CacheMutex | null {
@@ -147,27 +182,45 @@ export class IndexedDBBackend extends CacheBackend {
     return records.map((record, i) => this.#decode(record, keys[i]!));
   }
 
+  /** Rejects with {@link ValueNotStorableError} for a value that would not read back as it was. */
   async set(key: string, value: StoredValue): Promise<void> {
-    const record = this.#record(key, value, Date.now());
-    await this.#write((store) => store.put(record).then(() => {}));
+    await this.setMulti(new Map([[key, value]]));
   }
 
-  /** One read-write transaction for all keys. */
+  /** One read-write transaction for all keys; a value that cannot be stored fails the whole call. */
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
     if (mapping.size === 0) return;
     const at = Date.now();
     const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
-    await this.#write((store) => Promise.all(records.map((record) => store.put(record))).then(() => {}));
+    await this.#write((store) => {
+      const puts: Array<Promise<unknown>> = [];
+      for (const record of records) {
+        try {
+          puts.push(store.put(record));
+        } catch (error) {
+          // The browser's structured clone refused it (a DOM node, a platform object): write none of the call.
+          if ((error as { name?: string })?.name !== 'DataCloneError') throw error;
+          const tx = store.transaction;
+          tx.done.catch(() => {});
+          puts.forEach((put) => put.catch(() => {}));
+          tx.abort();
+          throw this.#notStorable(record.key as string, (error as Error).message, error);
+        }
+      }
+      return Promise.all(puts).then(() => {});
+    });
+    this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run('readwrite', (store) => store.delete(this.#id(key)));
+    await this.deleteMulti([key]);
   }
 
   /** One read-write transaction for all keys. */
   override async deleteMulti(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.#run('readwrite', (store) => Promise.all(keys.map((key) => store.delete(this.#id(key)))));
+    this.#publishDeletes(keys);
   }
 
   /** The keys stored in this backend's namespace, read through the namespace index. */
@@ -192,7 +245,12 @@ export class IndexedDBBackend extends CacheBackend {
 
   #record(key: string, value: StoredValue, at: number): EntryRecord {
     const ns = this.namespace;
-    if (value instanceof CachedValue) return { ns, key, at, ct: value.metadata.ct, v: value.metadata.v, p: value.payload };
+    if (value instanceof CachedValue) {
+      const reason = unstorableReason(value.payload, 'clone');
+      if (reason !== undefined) throw this.#notStorable(key, reason);
+      const { ct, v, st, rv } = value.metadata;
+      return { ns, key, at, ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), p: value.payload };
+    }
     if (typeof value === 'string' || value instanceof Uint8Array) return { ns, key, at, s: value };
     throw new TypeError('dogpile-cache: indexeddb can store a CachedValue, a string or a Uint8Array');
   }
@@ -201,11 +259,32 @@ export class IndexedDBBackend extends CacheBackend {
     if (record === undefined) return NO_VALUE;
     if (record !== null && typeof record === 'object') {
       const r = record as EntryRecord;
-      if (typeof r.ct === 'number' && typeof r.v === 'number') return new CachedValue(r.p, { ct: r.ct, v: r.v });
+      if (typeof r.ct === 'number' && typeof r.v === 'number') {
+        const metadata: CachedValueMetadata = { ct: r.ct, v: r.v };
+        if (typeof r.st === 'number') metadata.st = r.st;
+        if (typeof r.rv === 'string' || typeof r.rv === 'number') metadata.rv = r.rv;
+        return new CachedValue(r.p, metadata);
+      }
       if (typeof r.s === 'string' || r.s instanceof Uint8Array) return r.s;
     }
     this.notify({ kind: 'corrupt-entry', message: 'A record that is not an entry of this library was read as a miss; it will be overwritten.', key });
     return NO_VALUE;
+  }
+
+  #notStorable(key: string, reason: string, cause?: unknown): ValueNotStorableError {
+    return new ValueNotStorableError(`Region "${this.#bindings.regionName}" cannot store the value of key "${key}" in IndexedDB: ${reason}`, cause === undefined ? undefined : { cause });
+  }
+
+  /** Tells other tabs of committed changes; this tab's own count as heard, so older news from elsewhere is dropped. */
+  #publish(changes: ChannelChange[]): void {
+    for (const { key, time } of changes) this.#order.record(key, time);
+    this.#feed?.publish(changes);
+  }
+
+  #publishDeletes(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const time = this.#now();
+    this.#publish(keys.map((key) => ({ kind: 'delete', key, time })));
   }
 
   #open(): Promise<IDBPDatabase> {
@@ -365,10 +444,12 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   /** Deletes this namespace's expired, hard-invalidated and unreadable entries. */
-  #evictDead(): Promise<number> {
+  async #evictDead(): Promise<number> {
     const now = Date.now();
-    return this.#run('readwrite', async (store) => {
+    const keys: string[] = [];
+    const removed = await this.#run('readwrite', async (store) => {
       let removed = 0;
+      keys.length = 0;
       let cursor = await store.index(NAMESPACE_INDEX).openCursor(IDBKeyRange.only(this.namespace));
       while (cursor) {
         const record = cursor.value as EntryRecord;
@@ -377,6 +458,7 @@ export class IndexedDBBackend extends CacheBackend {
           const serialized = typeof record.s === 'string' || record.s instanceof Uint8Array;
           if ((!readable && !serialized) || (readable && this.#bindings.isDead(record.ct!, now))) {
             await cursor.delete();
+            keys.push(record.key);
             removed++;
           }
         }
@@ -384,21 +466,29 @@ export class IndexedDBBackend extends CacheBackend {
       }
       return removed;
     });
+    this.#publishDeletes(keys);
+    return removed;
   }
 
   /** Deletes this namespace's `count` least recently written entries. */
-  #evictOldest(count: number): Promise<number> {
-    return this.#run('readwrite', async (store) => {
+  async #evictOldest(count: number): Promise<number> {
+    const keys: string[] = [];
+    const removed = await this.#run('readwrite', async (store) => {
       let removed = 0;
+      keys.length = 0;
       const ns = this.namespace;
       let cursor = await store.index(AGE_INDEX).openCursor(IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]));
       while (cursor && removed < count) {
+        const key = (cursor.primaryKey as unknown as EntryKey)[1];
         await cursor.delete();
+        if (typeof key === 'string') keys.push(key);
         removed++;
         cursor = await cursor.continue();
       }
       return removed;
     });
+    this.#publishDeletes(keys);
+    return removed;
   }
 
   #reportEviction(count: number): void {
