@@ -3,6 +3,7 @@
 import * as dogpile from 'dogpile-cache';
 import * as browser from 'dogpile-cache/browser';
 import { runConformance, type ConformanceResult, type ConformanceTarget } from '../../../test/conformance/backend-suite.js';
+import { describeValue, storableValues, unstorableValues } from '../../../test/conformance/value-fidelity.js';
 
 type BackendName = 'localstorage' | 'indexeddb';
 
@@ -146,6 +147,50 @@ async function conformance(backend: BackendName): Promise<ConformanceResult[]> {
   return runConformance(target);
 }
 
+/** Stores every value of the fidelity table; returns their descriptions as written. */
+async function writeFidelity(id: string): Promise<Record<string, unknown>> {
+  const r = region(id);
+  const described: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(storableValues())) {
+    await r.set(name, value);
+    described[name] = describeValue(value);
+  }
+  return described;
+}
+
+/** Reads the fidelity table back: each value's description, or `'NO_VALUE'`. */
+async function readFidelity(id: string): Promise<Record<string, unknown>> {
+  const r = region(id);
+  const described: Record<string, unknown> = {};
+  for (const name of Object.keys(storableValues())) {
+    const value = await r.get(name);
+    described[name] = value === dogpile.NO_VALUE ? 'NO_VALUE' : describeValue(value);
+  }
+  return described;
+}
+
+/** Tries to store each value that must be refused; reports what `set` rejected with, and whether anything was stored. */
+async function tryUnstorable(id: string): Promise<Record<string, { error: string; message: string; stored: boolean }>> {
+  const r = region(id);
+  const div = document.createElement('div');
+  const values: Record<string, unknown> = { ...unstorableValues(), 'DOM node': div, 'DOM node field': { el: document.body }, 'Window': window };
+  const out: Record<string, { error: string; message: string; stored: boolean }> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const key = `refused ${name}`;
+    let error = 'none';
+    let message = '';
+    try {
+      await r.set(key, value);
+    } catch (e) {
+      error = e instanceof Error ? e.name : String(e);
+      message = e instanceof Error ? e.message : '';
+      if (!(e instanceof dogpile.ValueNotStorableError)) error += ' (not a ValueNotStorableError)';
+    }
+    out[name] = { error, message, stored: (await r.get(key)) !== dogpile.NO_VALUE };
+  }
+  return out;
+}
+
 const harness = {
   dogpile,
   browser,
@@ -159,6 +204,9 @@ const harness = {
   startGatedCreate,
   openGate,
   conformance,
+  writeFidelity,
+  readFidelity,
+  tryUnstorable,
   sleep,
 };
 
