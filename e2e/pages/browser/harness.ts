@@ -3,6 +3,7 @@
 import * as dogpile from 'dogpile-cache';
 import * as browser from 'dogpile-cache/browser';
 import { runConformance, type ConformanceResult, type ConformanceTarget } from '../../../test/conformance/backend-suite.js';
+import { encodeEntry } from '../../../src/browser/local-storage-entry.js';
 import { describeValue, storableValues, unstorableValues } from '../../../test/conformance/value-fidelity.js';
 
 type BackendName = 'localstorage' | 'indexeddb';
@@ -26,6 +27,12 @@ export interface SeenEvent {
   hard?: boolean;
   remote?: boolean;
   error?: string;
+  /** For remote sets: the value's creation time. */
+  ct?: number;
+  /** For remote changes: the tab that made them, when known. */
+  origin?: string;
+  /** When the event was emitted (epoch ms, shared by the tabs of a browser). */
+  at?: number;
 }
 
 const regions = new Map<string, dogpile.CacheRegion>();
@@ -48,6 +55,12 @@ function summarize(event: dogpile.RegionEvent): SeenEvent {
   if (event.type === 'invalidated') {
     seen.hard = event.hard;
     seen.remote = event.remote;
+  }
+  if (event.type === 'set' || event.type === 'delete') {
+    seen.remote = event.remote;
+    seen.at = performance.timeOrigin + performance.now();
+    if (event.type === 'set' && event.ct !== undefined) seen.ct = event.ct;
+    if (event.origin !== undefined) seen.origin = event.origin;
   }
   return seen;
 }
@@ -191,6 +204,22 @@ async function tryUnstorable(id: string): Promise<Record<string, { error: string
   return out;
 }
 
+/**
+ * Plays a change message that arrives late, as another tab ("late-tab") would
+ * send it: for localStorage an entry written with creation time `ct`, for
+ * IndexedDB a post on the backend's change channel.
+ */
+function playLateChange(backend: BackendName, where: { prefix?: string; dbName?: string; namespace: string }, key: string, ct: number): void {
+  if (backend === 'localstorage') {
+    const value = new dogpile.CachedValue('late', { ct, v: dogpile.VALUE_VERSION });
+    localStorage.setItem(`${where.prefix}${where.namespace}|${key}`, encodeEntry(value, `${Math.floor(ct).toString(36)}-late`, 'late-tab'));
+    return;
+  }
+  const channel = new BroadcastChannel(`dogpile-cache:changes:idb:${encodeURIComponent(where.dbName!)}/entries/${where.namespace}`);
+  channel.postMessage({ tag: 'dogpile-cache.change', origin: 'late-tab', changes: [{ kind: 'set', key, time: ct }] });
+  channel.close();
+}
+
 const harness = {
   dogpile,
   browser,
@@ -207,6 +236,9 @@ const harness = {
   writeFidelity,
   readFidelity,
   tryUnstorable,
+  playLateChange,
+  tabId: browser.tabId,
+  now: () => performance.timeOrigin + performance.now(),
   sleep,
 };
 
