@@ -3,7 +3,7 @@
 import * as dogpile from 'dogpile-cache';
 import * as browser from 'dogpile-cache/browser';
 import { runConformance, type ConformanceResult, type ConformanceTarget } from '../../../test/conformance/backend-suite.js';
-import { encodeEntry } from '../../../src/browser/local-storage-entry.js';
+import { decodeEntry, encodeEntry } from '../../../src/browser/local-storage-entry.js';
 import { describeValue, storableValues, unstorableValues } from '../../../test/conformance/value-fidelity.js';
 
 type BackendName = 'localstorage' | 'indexeddb';
@@ -237,6 +237,8 @@ const harness = {
   readFidelity,
   tryUnstorable,
   playLateChange,
+  /** The localStorage entry format, for tests that write or inspect raw entries. */
+  entries: { encode: encodeEntry, decode: decodeEntry },
   tabId: browser.tabId,
   now: () => performance.timeOrigin + performance.now(),
   sleep,
