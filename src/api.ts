@@ -231,6 +231,16 @@ export abstract class CacheBackend {
   keys?(): AsyncIterable<string> | Promise<string[]>;
 
   /**
+   * Removes every entry of the region(s) bound to the backend, and only
+   * those (a shared backend leaves other namespaces and other apps' data
+   * alone), from storage itself: after a logout nothing of them is left to
+   * read, in any tab. Shared backends tell other tabs of each removed key
+   * through their change feed. Resolves to how many entries were removed.
+   * Optional; `region.clear()` uses it when present.
+   */
+  clear?(): Promise<number>;
+
+  /**
    * Optional synchronous read, for backends whose storage is synchronous
    * (memory): it returns what `get` would resolve with, without a promise.
    * The region uses it on its read paths only while the backend's `get` is

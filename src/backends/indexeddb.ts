@@ -7,7 +7,9 @@
  */
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type CachedValueMetadata, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
+import { parseMaxEntries } from './max-entries.js';
 import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
 import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
@@ -35,6 +37,12 @@ export interface IndexedDBBackendArguments {
    * app). Default 5000.
    */
   blockedTimeout?: number;
+  /**
+   * The most entries kept in the namespace; a write past it removes the
+   * least recently written ones (by any tab), in the write's transaction.
+   * Default: no cap.
+   */
+  maxEntries?: number;
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -94,6 +102,7 @@ export class IndexedDBBackend extends CacheBackend {
   readonly #bindings: RegionBindings;
   readonly #locks: KeyLocks;
   readonly #blockedTimeout: number;
+  readonly #maxEntries: number | undefined;
   #db: Promise<IDBPDatabase> | undefined;
   #generation = 0;
   readonly #order = new ChangeOrder();
@@ -104,13 +113,14 @@ export class IndexedDBBackend extends CacheBackend {
   constructor(args: IndexedDBBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
-    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000 } = args;
+    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries } = args;
     if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
     if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
     if (typeof blockedTimeout !== 'number' || !(blockedTimeout >= 0)) throw new TypeError('dogpile-cache: indexeddb blockedTimeout must be a number of ms >= 0');
     this.dbName = dbName;
     this.storeName = storeName;
     this.#blockedTimeout = blockedTimeout;
+    this.#maxEntries = parseMaxEntries(maxEntries, 'indexeddb');
     this.#bindings = new RegionBindings(namespace);
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
@@ -190,9 +200,11 @@ export class IndexedDBBackend extends CacheBackend {
   /** One read-write transaction for all keys; a value that cannot be stored fails the whole call. */
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
     if (mapping.size === 0) return;
-    const at = Date.now();
+    // Strictly increasing within the tab, so the age index orders this tab's writes exactly.
+    const at = monotonicNow();
     const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
-    await this.#write((store) => {
+    let evicted: string[] = [];
+    await this.#write(async (store) => {
       const puts: Array<Promise<unknown>> = [];
       for (const record of records) {
         try {
@@ -207,9 +219,31 @@ export class IndexedDBBackend extends CacheBackend {
           throw this.#notStorable(record.key as string, (error as Error).message, error);
         }
       }
-      return Promise.all(puts).then(() => {});
+      await Promise.all(puts);
+      evicted = await this.#trim(store, new Set(mapping.keys()));
     });
     this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
+    if (evicted.length > 0) {
+      this.#publishDeletes(evicted);
+      this.notify({ kind: 'max-entries-evicted', message: `IndexedDB namespace "${this.namespace}" holds at most ${this.#maxEntries} entries: removed the ${evicted.length} least recently written` });
+    }
+  }
+
+  /**
+   * Removes every entry of this backend's namespace, in one transaction
+   * (other namespaces and the region's invalidation record stay). Other tabs
+   * hear of each removed key through the change feed. Resolves to how many
+   * entries were removed.
+   */
+  override async clear(): Promise<number> {
+    const ns = this.namespace;
+    const ids = await this.#run('readwrite', async (store) => {
+      const found = (await store.index(AGE_INDEX).getAllKeys(IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]))) as unknown as EntryKey[];
+      await Promise.all(found.map((id) => store.delete(id as never)));
+      return found;
+    });
+    this.#publishDeletes(ids.map((id) => id[1]).filter((key): key is string => typeof key === 'string'));
+    return ids.length;
   }
 
   async delete(key: string): Promise<void> {
@@ -269,6 +303,27 @@ export class IndexedDBBackend extends CacheBackend {
     }
     this.notify({ kind: 'corrupt-entry', message: 'A record that is not an entry of this library was read as a miss; it will be overwritten.', key });
     return NO_VALUE;
+  }
+
+  /**
+   * Within a write's transaction: keeps the namespace within `maxEntries` by
+   * deleting the least recently written entries past it (the age index
+   * orders them), sparing the keys just written while others remain.
+   * Returns the keys deleted.
+   */
+  async #trim(store: Store, fresh: ReadonlySet<string>): Promise<string[]> {
+    const max = this.#maxEntries;
+    if (max === undefined) return [];
+    const ns = this.namespace;
+    const range = IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]);
+    const index = store.index(AGE_INDEX);
+    const excess = (await index.count(range)) - max;
+    if (excess <= 0) return [];
+    const oldest = (await index.getAllKeys(range, excess + fresh.size)) as unknown as EntryKey[];
+    const byAge = [...oldest.filter((id) => !fresh.has(id[1] as string)), ...oldest.filter((id) => fresh.has(id[1] as string))];
+    const victims = byAge.slice(0, excess);
+    await Promise.all(victims.map((id) => store.delete(id as never)));
+    return victims.map((id) => id[1]).filter((key): key is string => typeof key === 'string');
   }
 
   #notStorable(key: string, reason: string, cause?: unknown): ValueNotStorableError {

@@ -8,6 +8,7 @@
 import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
+import { parseMaxEntries } from './max-entries.js';
 import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { decodeEntry, decodeHeader, encodeEntry } from '../browser/local-storage-entry.js';
@@ -38,6 +39,11 @@ export interface LocalStorageBackendArguments {
    * Chromium, about one round in ten of a cross-tab stampede creates twice.
    */
   syncTimeout?: number;
+  /**
+   * The most entries kept in the namespace; a write past it removes the
+   * least recently written ones (by any tab). Default: no cap.
+   */
+  maxEntries?: number;
 }
 
 const DEFAULT_PREFIX = 'dogpile-cache:';
@@ -82,6 +88,7 @@ export class LocalStorageBackend extends CacheBackend {
   readonly #bindings: RegionBindings;
   readonly #locks: KeyLocks;
   readonly #syncTimeout: number;
+  readonly #maxEntries: number | undefined;
   /** Keys whose Web Lock this tab holds, with the token of a write made meanwhile. */
   readonly #held = new Map<string, string | undefined>();
   readonly #order = new ChangeOrder();
@@ -91,7 +98,7 @@ export class LocalStorageBackend extends CacheBackend {
   constructor(args: LocalStorageBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: localstorage arguments must be an object');
-    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000 } = args;
+    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000, maxEntries } = args;
     if (typeof prefix !== 'string') throw new TypeError('dogpile-cache: localstorage prefix must be a string');
     if (storage !== undefined && (storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
       throw new TypeError('dogpile-cache: localstorage storage must implement the Storage interface');
@@ -101,6 +108,7 @@ export class LocalStorageBackend extends CacheBackend {
     this.#givenStorage = storage;
     this.#bindings = new RegionBindings(namespace);
     this.#syncTimeout = syncTimeout;
+    this.#maxEntries = parseMaxEntries(maxEntries, 'localstorage');
     this.#locks = new KeyLocks({
       scope: () => `ls:${this.#entryPrefix()}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
@@ -203,6 +211,7 @@ export class LocalStorageBackend extends CacheBackend {
     await this.#write(this.storageKey(key), text);
     this.#wrote(key, value);
     if (this.#held.has(key)) this.#held.set(key, token);
+    this.#trim([key]);
   }
 
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
@@ -214,6 +223,7 @@ export class LocalStorageBackend extends CacheBackend {
       this.#wrote(key, value);
       if (this.#held.has(key)) this.#held.set(key, token);
     }
+    this.#trim([...mapping.keys()]);
   }
 
   async delete(key: string): Promise<void> {
@@ -226,6 +236,21 @@ export class LocalStorageBackend extends CacheBackend {
     const storage = this.#storage();
     await this.#markDeletes(keys);
     for (const key of keys) storage.removeItem(this.storageKey(key));
+  }
+
+  /**
+   * Removes every entry of this backend's namespace from localStorage (other
+   * namespaces, the region's invalidation record and other apps' keys stay).
+   * Other tabs hear of each removal through the `storage` event. Resolves to
+   * how many entries were removed.
+   */
+  override async clear(): Promise<number> {
+    const storage = this.#storage();
+    const prefix = this.#entryPrefix();
+    const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
+    for (const key of this.#held.keys()) this.#held.set(key, undefined);
+    for (const key of keys) storage.removeItem(key);
+    return keys.length;
   }
 
   /** The keys stored in this backend's namespace (as stored, i.e. mangled). */
@@ -346,6 +371,33 @@ export class LocalStorageBackend extends CacheBackend {
     const victims = what === 'dead' ? entries.filter((e) => e.dead) : entries.sort((a, b) => a.time - b.time).slice(0, count);
     for (const victim of victims) storage.removeItem(victim.key);
     return victims.length;
+  }
+
+  /**
+   * Keeps the namespace within `maxEntries`: removes the least recently
+   * written entries past it (by the header's write time), never the ones
+   * just written while others remain.
+   * Counting is a scan of localStorage's key list, done only when a cap is set.
+   */
+  #trim(justWritten: readonly string[]): void {
+    const max = this.#maxEntries;
+    if (max === undefined) return;
+    const storage = this.#storage();
+    const prefix = this.#entryPrefix();
+    const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
+    if (keys.length <= max) return;
+    const fresh = new Set(justWritten.map((key) => this.storageKey(key)));
+    const written = keys.map((key) => {
+      const header = decodeHeader(storage.getItem(key));
+      // Unreadable entries go first.
+      let time = -Infinity;
+      if (header !== undefined && typeof header !== 'string') time = header.at ?? (header.token === undefined ? Number.NaN : writeTokenTime(header.token));
+      return { key, fresh: fresh.has(key), time: Number.isNaN(time) ? -Infinity : time };
+    });
+    written.sort((a, b) => Number(a.fresh) - Number(b.fresh) || a.time - b.time);
+    const victims = written.slice(0, keys.length - max);
+    for (const { key } of victims) storage.removeItem(key);
+    this.notify({ kind: 'max-entries-evicted', message: `localStorage namespace "${this.namespace}" holds at most ${max} entries: removed the ${victims.length} least recently written` });
   }
 
   #reportEviction(count: number, storageKey: string): void {

@@ -118,7 +118,7 @@ describe('localstorage entries', () => {
     const decoded = decodeEntry(encodeEntry(cv, token));
     expect(decoded).toMatchObject({ token, ct: cv.metadata.ct });
     expect((decoded as { value: CachedValue }).value).toEqual(cv);
-    expect(decodeEntry(encodeEntry('text', token, 'tab1'))).toEqual({ kind: 's', value: 'text', token, origin: 'tab1', ct: undefined });
+    expect(decodeEntry(encodeEntry('text', token, 'tab1'))).toEqual({ kind: 's', value: 'text', token, origin: 'tab1', ct: undefined, at: expect.any(Number) });
     const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
     expect((decodeEntry(encodeEntry(bytes, token)) as { value: Uint8Array }).value).toEqual(bytes);
   });
@@ -140,7 +140,10 @@ describe('localstorage entries', () => {
     const cv = new CachedValue(new Map([[1, { d: new Date(0) }]]), { ct: 5, v: 2, st: 4, rv: 'build-7' });
     const text = encodeEntry(cv, 'tok', 'tab1');
     expect((decodeEntry(text) as { value: CachedValue }).value).toEqual(cv);
-    expect(decodeHeader(text)).toEqual({ kind: 'c', token: 'tok', origin: 'tab1', ct: 5 });
+    expect(decodeHeader(text)).toEqual({ kind: 'c', token: 'tok', origin: 'tab1', ct: 5, at: expect.any(Number) });
+    // Write times order this tab's writes strictly, even within one millisecond.
+    const [first, second] = [encodeEntry(cv, 't1'), encodeEntry(cv, 't2')].map((t) => (decodeHeader(t) as { at: number }).at);
+    expect(second).toBeGreaterThan(first!);
     // The header is read even when the body is not readable.
     expect(decodeHeader(text.replace(/\n.*$/s, '\n[oops'))).toMatchObject({ ct: 5 });
   });

@@ -2,7 +2,7 @@
  * The text form of a localStorage entry (format 3):
  *
  * ```text
- * dc3{"k":"c","ct":…,"v":…,"w":"<write token>","o":"<tab>"}\n<payload>
+ * dc3{"k":"c","ct":…,"v":…,"w":"<write token>","a":<written at>,"o":"<tab>"}\n<payload>
  * ```
  *
  * A JSON header, one line (JSON never writes a raw newline), then the body:
@@ -14,13 +14,16 @@
  * not parse the body.
  *
  * The write token `w` (time and random part) lets a tab tell whether it sees
- * a given write yet (see write-markers.ts); `o` names the tab that wrote it.
+ * a given write yet (see write-markers.ts); `a` is when it was written (epoch
+ * ms, strictly increasing within a tab: it orders evictions); `o` names the
+ * tab that wrote it.
  * Entries of earlier formats (plain JSON objects) read as `'outdated'`.
  *
  * @module
  */
 import { parse as devalueParse, stringify as devalueStringify } from 'devalue';
 import { CachedValue, type CachedValueMetadata, type StoredValue } from '../api.js';
+import { monotonicNow } from '../clock.js';
 import { ERROR_NAMES } from './storable.js';
 
 /** The marker every entry of this format starts with. */
@@ -36,6 +39,8 @@ export interface EntryHeader {
   origin: string | undefined;
   /** Creation time for values, else undefined. */
   ct: number | undefined;
+  /** When the entry was written (epoch ms), when known. */
+  at: number | undefined;
 }
 
 /** A decoded entry. */
@@ -62,12 +67,13 @@ const revivers = {
  * cannot encode; callers check values with `unstorableReason` first.
  */
 export function encodeEntry(value: StoredValue, token: string, origin?: string): string {
+  const written = { w: token, a: monotonicNow(), ...(origin === undefined ? {} : { o: origin }) };
   if (value instanceof CachedValue) {
     const { ct, v, st, rv } = value.metadata;
-    const header = { k: 'c', ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), w: token, ...(origin === undefined ? {} : { o: origin }) };
+    const header = { k: 'c', ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), ...written };
     return `${ENTRY_FORMAT}${JSON.stringify(header)}\n${devalueStringify(value.payload, reducers)}`;
   }
-  const head = (k: 's' | 'b') => `${ENTRY_FORMAT}${JSON.stringify({ k, w: token, ...(origin === undefined ? {} : { o: origin }) })}\n`;
+  const head = (k: 's' | 'b') => `${ENTRY_FORMAT}${JSON.stringify({ k, ...written })}\n`;
   if (typeof value === 'string') return head('s') + value;
   if (value instanceof Uint8Array) return head('b') + toBase64(value);
   throw new TypeError('dogpile-cache: localstorage can store a CachedValue, a string or a Uint8Array');
@@ -103,7 +109,7 @@ function isEarlierFormat(text: string): boolean {
 }
 
 function headerOf(record: Record<string, unknown>): EntryHeader | 'corrupt' {
-  const { k, w, o, ct, v } = record;
+  const { k, w, o, ct, v, a } = record;
   if (k !== 'c' && k !== 's' && k !== 'b') return 'corrupt';
   if (k === 'c' && (typeof ct !== 'number' || typeof v !== 'number')) return 'corrupt';
   return {
@@ -111,6 +117,7 @@ function headerOf(record: Record<string, unknown>): EntryHeader | 'corrupt' {
     token: typeof w === 'string' ? w : undefined,
     origin: typeof o === 'string' ? o : undefined,
     ct: k === 'c' ? (ct as number) : undefined,
+    at: typeof a === 'number' ? a : undefined,
   };
 }
 

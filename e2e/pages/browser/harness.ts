@@ -148,6 +148,12 @@ async function conformance(backend: BackendName): Promise<ConformanceResult[]> {
         ? new browser.LocalStorageBackend({ prefix: `conf-${run}-${n}:` })
         : new browser.IndexedDBBackend({ dbName: `conf-${run}`, namespace: `check-${n}` });
     },
+    createCapped: (maxEntries) => {
+      n++;
+      return backend === 'localstorage'
+        ? new browser.LocalStorageBackend({ prefix: `conf-${run}-${n}:`, maxEntries })
+        : new browser.IndexedDBBackend({ dbName: `conf-${run}`, namespace: `check-${n}`, maxEntries });
+    },
     dispose: async (b) => {
       if (b instanceof browser.LocalStorageBackend) {
         for (const key of Object.keys(localStorage)) if (key.startsWith(b.prefix)) localStorage.removeItem(key);
