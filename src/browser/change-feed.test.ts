@@ -54,3 +54,37 @@ describe('ChangeChannel', () => {
     expect(heard).toEqual([]);
   });
 });
+
+describe('IndexedDB change feed (Node: the channel side only)', () => {
+  it('reports posts from other tabs while a region is bound, drops older news, and stops once the last region unbinds', async () => {
+    const { IndexedDBBackend } = await import('../backends/indexeddb.js');
+    const dbName = `feed-${Math.random()}`;
+    const backend = new IndexedDBBackend({ dbName });
+    const heard: unknown[] = [];
+    backend.onChange((change) => heard.push(change));
+    const first = { name: 'r', expirationTime: undefined, now: Date.now };
+    const second = { name: 'r', expirationTime: undefined, now: Date.now };
+    backend.bindRegion(first);
+    backend.bindRegion(second);
+    const other = new BroadcastChannel(`dogpile-cache:changes:idb:${encodeURIComponent(dbName)}/entries/r`);
+    const post = (changes: ChannelChange[]) => other.postMessage({ tag: 'dogpile-cache.change', origin: 'tab-x', changes });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+    post([{ kind: 'set', key: 'k', time: 200 }]);
+    await settle();
+    post([{ kind: 'set', key: 'k', time: 100 }, { kind: 'delete', key: 'k', time: 150 }, { kind: 'delete', key: 'j', time: 1 }]);
+    await settle();
+    expect(heard).toEqual([
+      { kind: 'set', key: 'k', ct: 200, origin: 'tab-x' },
+      { kind: 'delete', key: 'j', origin: 'tab-x' },
+    ]);
+    backend.unbindRegion(first);
+    post([{ kind: 'set', key: 'n', time: 1 }]);
+    await settle();
+    expect(heard).toHaveLength(3);
+    backend.unbindRegion(second);
+    post([{ kind: 'set', key: 'm', time: 1 }]);
+    await settle();
+    other.close();
+    expect(heard).toHaveLength(3);
+  });
+});
