@@ -102,7 +102,7 @@ const takenPrefixes = new WeakMap<CacheRegion, Map<string, string>>();
  * leave out `this` and closures, so such copies share values on purpose.
  */
 function claimPrefix(region: CacheRegion, generator: unknown, namespace: string | undefined, fn: AnyFunction, decorator: string): void {
-  const prefix = keyPrefix(generator, namespace, fn);
+  const prefix = keyPrefix(generator, namespace, fn, decorator);
   if (prefix === undefined) return;
   let taken = takenPrefixes.get(region);
   if (!taken) takenPrefixes.set(region, (taken = new Map()));
@@ -124,8 +124,8 @@ function claimPrefix(region: CacheRegion, generator: unknown, namespace: string 
 export function cacheOnArguments<F extends AnyFunction>(region: CacheRegion, fn: F, options: CacheOnArgumentsOptions): CachedFunction<F> {
   checkFunction(fn, 'cacheOnArguments');
   const generator = options.functionKeyGenerator ?? region.functionKeyGenerator;
-  const keyFor = generator(options.namespace, fn, { toStr: options.toStr ?? defaultToStr });
   claimPrefix(region, generator, options.namespace, fn, 'cacheOnArguments');
+  const keyFor = generator(options.namespace, fn, { toStr: options.toStr ?? defaultToStr });
   const { shouldCacheFn } = options;
 
   const cached = function (this: unknown, ...args: Parameters<F>): Promise<Result<F>> {
@@ -163,8 +163,8 @@ export function cacheMultiOnArguments<F extends AnyFunction>(
 ): CachedMultiFunction<F> {
   checkFunction(fn, 'cacheMultiOnArguments');
   const generator = options.functionMultiKeyGenerator ?? region.functionMultiKeyGenerator;
-  const keysFor = generator(options.namespace, fn, { toStr: options.toStr ?? defaultToStr });
   claimPrefix(region, generator, options.namespace, fn, 'cacheMultiOnArguments');
+  const keysFor = generator(options.namespace, fn, { toStr: options.toStr ?? defaultToStr });
   const { asdict = false, shouldCacheFn } = options;
 
   const cached = async function (this: unknown, ...args: Parameters<F>): Promise<Result<F>> {

@@ -128,10 +128,11 @@ const PREFIXED_GENERATORS: ReadonlySet<unknown> = new Set<unknown>();
  * The part every key of a decorated function starts with, under the default
  * generators (`functionKeyGenerator`, `kwargFunctionKeyGenerator`,
  * `functionMultiKeyGenerator`): `name|` or `name|namespace|`. For another
- * generator, `undefined`: its keys are its own business.
+ * generator, `undefined`: its keys are its own business. Throws
+ * `ValidationError` (naming `caller`) for a nameless function without a namespace.
  */
-export function keyPrefix(generator: unknown, namespace: string | undefined, fn: AnyFunction): string | undefined {
-  return PREFIXED_GENERATORS.has(generator) ? functionNamespace(namespace, fn, 'the key generator') + '|' : undefined;
+export function keyPrefix(generator: unknown, namespace: string | undefined, fn: AnyFunction, caller = 'the key generator'): string | undefined {
+  return PREFIXED_GENERATORS.has(generator) ? functionNamespace(namespace, fn, caller) + '|' : undefined;
 }
 
 /**

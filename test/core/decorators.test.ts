@@ -132,6 +132,7 @@ describe('cacheOnArguments', () => {
     const anonymous = [(x: number) => x][0]!;
     expect(() => region.cacheOnArguments()(anonymous)).toThrow(/named function or a namespace/);
     expect(() => region.cacheOnArguments()(anonymous)).toThrow(ValidationError);
+    expect(() => region.cacheOnArguments()(anonymous)).toThrow(/cacheOnArguments needs .*minifier/);
     expect(() => region.cacheMultiOnArguments()([(...xs: number[]) => xs][0]!)).toThrow(ValidationError);
     expect(() => region.cacheOnArguments({ namespace: 'ok' })(anonymous)).not.toThrow();
     expect(() => region.cacheOnArguments()('x' as never)).toThrow(TypeError);
