@@ -27,7 +27,7 @@ export default defineConfig({
     },
     rolldownOptions: {
       // Dependencies stay imports, so the user's bundler dedupes and tree-shakes them.
-      external: [/^@noble\/hashes/, /^idb($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/],
+      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/],
     },
   },
   test: {

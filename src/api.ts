@@ -236,6 +236,16 @@ export abstract class CacheBackend {
   keys?(): AsyncIterable<string> | Promise<string[]>;
 
   /**
+   * Removes every entry of the region(s) bound to the backend, and only
+   * those (a shared backend leaves other namespaces and other apps' data
+   * alone), from storage itself: after a logout nothing of them is left to
+   * read, in any tab. Shared backends tell other tabs of each removed key
+   * through their change feed. Resolves to how many entries were removed.
+   * Optional; `region.clear()` uses it when present.
+   */
+  clear?(): Promise<number>;
+
+  /**
    * Optional synchronous read, for backends whose storage is synchronous
    * (memory): it returns what `get` would resolve with, without a promise.
    * The region uses it on its read paths only while the backend's `get` is
@@ -260,8 +270,12 @@ export abstract class CacheBackend {
   bindRegion?(region: RegionBinding): void;
 
   /**
-   * A region calls this when it is closed or configured anew: the backend
-   * releases what it holds for that region (channels, listeners). Optional.
+   * The reverse of {@link bindRegion}: a region that closes (or is configured
+   * anew) calls it with the same binding object it bound with. The backend
+   * forgets that region and, once no region is bound, releases what it
+   * opened for them (the change feed's channel or `storage` listener), so a
+   * dropped backend can be garbage-collected. Calling it for a region that
+   * is not bound does nothing. Optional.
    */
   unbindRegion?(region: RegionBinding): void;
 

@@ -5,7 +5,8 @@
  * @module
  */
 import { NO_VALUE, type NoValue } from './api.js';
-import { defaultToStr, type AnyFunction, type KeyGenerator, type MultiKeyGenerator, type ToStr } from './keys.js';
+import { ValidationError } from './errors.js';
+import { defaultToStr, keyPrefix, type AnyFunction, type KeyGenerator, type MultiKeyGenerator, type ToStr } from './keys.js';
 import type { CacheRegion, MaybePromise } from './region.js';
 
 /** An expiration time in ms, or a function returning one, asked on every call. */
@@ -13,7 +14,13 @@ export type ExpirationOption = number | (() => number);
 
 /** Options of `region.cacheOnArguments()`. */
 export interface CacheOnArgumentsOptions {
-  /** Added to the key, to tell apart functions of the same name. */
+  /**
+   * Added to the key, to tell apart functions of the same name. Give one to
+   * every cached function in code that is minified (minifiers rename
+   * functions) or whose keys persist (`localstorage`, `indexeddb`): the key
+   * then no longer depends on the function's name. Two decorated functions
+   * of one region with the same name and namespace are refused.
+   */
   namespace?: string;
   /** Overrides the region's expiration time for this function. */
   expirationTime?: ExpirationOption;
@@ -83,10 +90,41 @@ function checkFunction(fn: unknown, decorator: string): void {
   if (typeof fn !== 'function') throw new TypeError(`dogpile-cache: ${decorator} decorates functions, got ${typeof fn}`);
 }
 
+/** The key prefixes taken in each region, with the source text of the function that took each. */
+const takenPrefixes = new WeakMap<CacheRegion, Map<string, string>>();
+
+/**
+ * Claims `fn`'s key prefix in `region`, or throws {@link ValidationError} when
+ * another decorated function of the region has it: the two would read each
+ * other's values (two functions named `load`, or two a minifier renamed `e`).
+ * The same code decorated again is allowed (same source text: a method
+ * decorated per instance, a module evaluated again): like dogpile, keys
+ * leave out `this` and closures, so such copies share values on purpose.
+ */
+function claimPrefix(region: CacheRegion, generator: unknown, namespace: string | undefined, fn: AnyFunction, decorator: string): void {
+  const prefix = keyPrefix(generator, namespace, fn, decorator);
+  if (prefix === undefined) return;
+  let taken = takenPrefixes.get(region);
+  if (!taken) takenPrefixes.set(region, (taken = new Map()));
+  const source = Function.prototype.toString.call(fn);
+  const holder = taken.get(prefix);
+  if (holder === undefined) {
+    taken.set(prefix, source);
+    return;
+  }
+  if (holder === source) return;
+  const where = region.name === undefined ? 'this region' : `region "${region.name}"`;
+  const minified = fn.name.length <= 2 ? ` A name like "${fn.name}" usually comes from a minifier, which renames functions: in minified code give every cached function a namespace.` : '';
+  throw new ValidationError(
+    `dogpile-cache: ${decorator}: another function of ${where} already has the keys "${prefix}…", so the two would return each other's values. Give one of them a namespace, e.g. ${decorator}({ namespace: '${fn.name || 'module'}.v2' }).${minified}`,
+  );
+}
+
 /** Implements `region.cacheOnArguments(options)(fn)`. */
 export function cacheOnArguments<F extends AnyFunction>(region: CacheRegion, fn: F, options: CacheOnArgumentsOptions): CachedFunction<F> {
   checkFunction(fn, 'cacheOnArguments');
   const generator = options.functionKeyGenerator ?? region.functionKeyGenerator;
+  claimPrefix(region, generator, options.namespace, fn, 'cacheOnArguments');
   const keyFor = generator(options.namespace, fn, { toStr: options.toStr ?? defaultToStr });
   const { shouldCacheFn } = options;
 
@@ -125,6 +163,7 @@ export function cacheMultiOnArguments<F extends AnyFunction>(
 ): CachedMultiFunction<F> {
   checkFunction(fn, 'cacheMultiOnArguments');
   const generator = options.functionMultiKeyGenerator ?? region.functionMultiKeyGenerator;
+  claimPrefix(region, generator, options.namespace, fn, 'cacheMultiOnArguments');
   const keysFor = generator(options.namespace, fn, { toStr: options.toStr ?? defaultToStr });
   const { asdict = false, shouldCacheFn } = options;
 

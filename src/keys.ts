@@ -6,6 +6,7 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { KeyMangler } from './api.js';
+import { ValidationError } from './errors.js';
 
 /** Turns one function argument into its part of a cache key. */
 export type ToStr = (arg: unknown) => string;
@@ -113,11 +114,25 @@ export function defaultToStr(arg: unknown): string {
 function functionNamespace(namespace: string | undefined, fn: AnyFunction, generator: string): string {
   if (typeof fn !== 'function') throw new TypeError(`dogpile-cache: ${generator} expects a function, got ${typeof fn}`);
   if (!fn.name && namespace === undefined) {
-    throw new TypeError(
-      `dogpile-cache: ${generator} needs a named function or a namespace, or two anonymous functions would share keys`,
+    throw new ValidationError(
+      `dogpile-cache: ${generator} needs a named function or a namespace: this function has no name (an anonymous function, or one a minifier renamed), so its keys would be shared with any other such function. Pass a namespace, e.g. cacheOnArguments({ namespace: 'users.load' }).`,
     );
   }
   return namespace === undefined ? fn.name : `${fn.name}|${namespace}`;
+}
+
+/** The key generators of this module, whose keys all start with {@link keyPrefix}. */
+const PREFIXED_GENERATORS: ReadonlySet<unknown> = new Set<unknown>();
+
+/**
+ * The part every key of a decorated function starts with, under the default
+ * generators (`functionKeyGenerator`, `kwargFunctionKeyGenerator`,
+ * `functionMultiKeyGenerator`): `name|` or `name|namespace|`. For another
+ * generator, `undefined`: its keys are its own business. Throws
+ * `ValidationError` (naming `caller`) for a nameless function without a namespace.
+ */
+export function keyPrefix(generator: unknown, namespace: string | undefined, fn: AnyFunction, caller = 'the key generator'): string | undefined {
+  return PREFIXED_GENERATORS.has(generator) ? functionNamespace(namespace, fn, caller) + '|' : undefined;
 }
 
 /**
@@ -157,6 +172,8 @@ export const functionMultiKeyGenerator: MultiKeyGenerator = (namespace, fn, opti
   const toStr = options?.toStr ?? defaultToStr;
   return (...args) => args.map((arg) => prefix + toStr(arg));
 };
+
+(PREFIXED_GENERATORS as Set<unknown>).add(functionKeyGenerator).add(kwargFunctionKeyGenerator).add(functionMultiKeyGenerator);
 
 /** SHA-1 of the key's UTF-8 bytes, as 40 hex digits. Synchronous. */
 export function sha1MangleKey(key: string): string {

@@ -694,20 +694,29 @@ export class CacheRegion implements InspectableRegion {
   /**
    * Removes every entry of the region from the backend (e.g. on logout): the
    * data leaves storage, so every tab or process sharing it then misses.
-   * Resolves to how many entries it removed; needs a backend that lists its
-   * keys (`keys()`), else rejects with a `DogpileCacheException`.
+   * Resolves to how many entries it removed. Uses the backend's `clear()`
+   * when it has one, else its `keys()`; a backend with neither rejects with
+   * a `DogpileCacheException`.
    */
   async clear(): Promise<number> {
     const backend = this.#requireBackend();
     if (this.#invalidatorReady) await this.#ready();
+    const actual = this.#actualBackend!;
+    // Listed first, so that this region's listeners hear of every removed key.
     const stored = await this.storedKeys();
-    if (!stored) {
-      throw new DogpileCacheException(`Region${this.name ? ` "${this.name}"` : ''}: backend ${describeBackend(this.actualBackend)} cannot list its keys, so clear() cannot find them.`);
+    let removed: number;
+    if (typeof actual.clear === 'function') {
+      // The backend knows its region's entries, and tells other tabs itself.
+      removed = await actual.clear();
+    } else if (stored) {
+      if (stored.length > 0) await backend.deleteMulti(stored);
+      removed = stored.length;
+    } else {
+      throw new DogpileCacheException(`Region${this.name ? ` "${this.name}"` : ''}: backend ${describeBackend(actual)} can neither clear nor list its keys, so clear() cannot find them.`);
     }
-    if (stored.length > 0) await backend.deleteMulti(stored);
-    this.#stats.deletes += stored.length;
-    if (this.#events.size) for (const key of stored) this.#emitKey('delete', key);
-    return stored.length;
+    this.#stats.deletes += removed;
+    if (this.#events.size && stored) for (const key of stored) this.#emitKey('delete', key);
+    return removed;
   }
 
   /**

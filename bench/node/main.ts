@@ -1,11 +1,13 @@
 /**
- * The Node suite: memory hits and the in-process stampede, measured in a
- * Node process of its own (started by the runner), printed as JSON.
+ * The Node suite: memory hits, the in-process stampede and the localStorage
+ * entry encoding, measured in a Node process of its own (started by the
+ * runner), printed as JSON.
  *
  * Usage: `node main.mjs '{"reps":5,"minMs":1000,"warmupMs":300}'`.
  *
  * @module
  */
+import { encodingSuite } from '../cases/encoding.js';
 import { memoryHitSuite } from '../cases/memory-hit.js';
 import { stampedeSuite } from '../cases/stampede.js';
 import { runSuiteHere, type RunSettings, type SuiteResult } from '../cases/suite-runner.js';
@@ -17,7 +19,7 @@ async function main(): Promise<void> {
   const settings = JSON.parse(process.argv[2] ?? '{}') as RunSettings;
   const only = process.argv[3]?.split(',').filter(Boolean);
   const results: SuiteResult[] = [];
-  for (const suite of [memoryHitSuite(), stampedeSuite()]) {
+  for (const suite of [memoryHitSuite(), stampedeSuite(), encodingSuite()]) {
     if (only && !only.includes(suite.id)) continue;
     process.stderr.write(`  node: ${suite.id}\n`);
     results.push(await runSuiteHere(suite, 'node', settings));

@@ -23,7 +23,7 @@ import { checkTargets } from './targets.js';
 import { environment, packageVersions } from './versions.js';
 
 /** Suites measured in Node. */
-const NODE_SUITES = ['memory-hit', 'stampede'];
+const NODE_SUITES = ['memory-hit', 'stampede', 'encoding'];
 
 /** Suites measured in a page: which page, and which source entry they need. */
 const PAGE_SUITES: Array<{ id: string; page: string; needs?: string }> = [

@@ -29,8 +29,8 @@ export const USAGE = `npm run bench [-- options]
   --reps N        repetitions per case, interleaved (default 5)
   --ms N          minimum ms per repetition (default 1000)
   --warmup N      unrecorded warm-up ms per case (default 300)
-  --suites a,b    only these suites (memory-hit, stampede, storage-read, storage-write,
-                  storage-bulk, cross-tab, worker, size)
+  --suites a,b    only these suites (memory-hit, stampede, encoding, storage-read,
+                  storage-write, storage-bulk, cross-tab, worker, size)
   --no-node       skip the Node measurements
   --no-browser    skip the Chromium measurements
   --no-size       skip the bundle sizes

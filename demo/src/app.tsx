@@ -1,19 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
 import { RegionPanel } from './region-panel.js';
 import { normalizeQuery, type DemoRegion } from './regions.js';
-import type { TabSync } from './tab-sync.js';
+import { tabId } from 'dogpile-cache/browser';
+import type { MemoryMirror } from './memory-mirror.js';
 import { useRequestCounts } from './use-request-counts.js';
 
 const SUGGESTIONS = ['cache', 'state', 'indexeddb', 'test', 'date', 'http'];
 
 export interface AppProps {
   regions: DemoRegion[];
-  sync: TabSync;
+  mirror: MemoryMirror;
   initialQuery: string | undefined;
   expirationTime: number;
 }
 
-export function App({ regions, sync, initialQuery, expirationTime }: AppProps) {
+export function App({ regions, mirror, initialQuery, expirationTime }: AppProps) {
   const [query, setQuery] = useState(initialQuery);
   const [draft, setDraft] = useState(initialQuery ?? '');
   const [failApi, setFailApi] = useState(false);
@@ -47,8 +48,8 @@ export function App({ regions, sync, initialQuery, expirationTime }: AppProps) {
           <strong>{counts ? counts.total : '–'}</strong>
           <em class={counts?.inFlight ? 'inflight on' : 'inflight'}>{counts?.inFlight ? `${counts.inFlight} in flight` : 'idle'}</em>
         </div>
-        <div class="tab-id" title="This tab's id (tabs talk over BroadcastChannel)">
-          tab <code>{sync.tabId}</code>
+        <div class="tab-id" title="This tab's id, as other tabs' regions see it in their remote events">
+          tab <code>{tabId()}</code>
         </div>
         <button type="button" class="primary" onClick={() => window.open(location.href, '_blank')}>
           Open another tab ↗
@@ -92,7 +93,7 @@ export function App({ regions, sync, initialQuery, expirationTime }: AppProps) {
 
       <main class="columns">
         {regions.map((demo) => (
-          <RegionPanel key={demo.id} demo={demo} query={query} failApi={failApi} counts={counts} sync={sync} />
+          <RegionPanel key={demo.id} demo={demo} query={query} failApi={failApi} counts={counts} mirror={mirror} />
         ))}
       </main>
 

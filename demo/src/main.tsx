@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { inspect } from 'dogpile-cache/devtools';
 import { App } from './app.js';
 import { createRegions, expirationFromUrl, normalizeQuery } from './regions.js';
-import { createTabSync } from './tab-sync.js';
+import { createMemoryMirror } from './memory-mirror.js';
 
 const expirationTime = expirationFromUrl(location.search);
 const regions = createRegions(expirationTime);
@@ -12,6 +12,6 @@ inspect(...regions.map((demo) => demo.region));
 
 const initialQuery = normalizeQuery(new URLSearchParams(location.search).get('q') ?? 'cache');
 render(
-  <App regions={regions} sync={createTabSync()} initialQuery={initialQuery} expirationTime={expirationTime} />,
+  <App regions={regions} mirror={createMemoryMirror()} initialQuery={initialQuery} expirationTime={expirationTime} />,
   document.getElementById('app')!,
 );

@@ -1,9 +1,9 @@
-import type { CacheRegion, RegionEvent } from 'dogpile-cache';
-import { peekEntry, useCachedValue, useRegionStats, type CachedValueResult } from 'dogpile-cache/preact';
+import type { RegionEvent } from 'dogpile-cache';
+import { useCachedValue, useRegionStats, type CachedValueResult } from 'dogpile-cache/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { searchPackages, type RequestCounts, type SearchResponse } from './api-client.js';
 import { searchKey, type DemoRegion } from './regions.js';
-import type { TabSync } from './tab-sync.js';
+import type { MemoryMirror } from './memory-mirror.js';
 import { useNow } from './use-now.js';
 
 export interface RegionPanelProps {
@@ -11,11 +11,11 @@ export interface RegionPanelProps {
   query: string | undefined;
   failApi: boolean;
   counts: RequestCounts | undefined;
-  sync: TabSync;
+  mirror: MemoryMirror;
 }
 
 /** One region: its entry for the current search, how it got there, and buttons to invalidate it. */
-export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelProps) {
+export function RegionPanel({ demo, query, failApi, counts, mirror }: RegionPanelProps) {
   const { id, region, shared } = demo;
   const key = query === undefined ? undefined : searchKey(query);
   const failRef = useRef(failApi);
@@ -27,22 +27,17 @@ export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelP
   const now = useNow(1000);
   const [busy, setBusy] = useState<string>();
 
-  // What the other tabs did (see tab-sync.ts).
-  const reload = result.reload;
+  // Shared regions hear of other tabs' changes from the library (remote
+  // events, which the hook follows); the memory panel mirrors the buttons (see memory-mirror.ts).
   useEffect(
     () =>
-      sync.subscribe((message) => {
-        if (message.region !== id) return;
-        if (message.type === 'delete' && message.key === key) {
-          // Shared storage: the entry is gone for us too, look again (once this
-          // tab's view of the storage shows it). Memory: mirror the delete here.
-          if (shared) void untilDeletionVisible(region, message.key, message.at).then(reload);
-          else void region.delete(message.key);
-        } else if (message.type === 'invalidate' && !shared) {
-          void region.invalidate(message.hard);
-        }
-      }),
-    [sync, id, key, shared, region, reload],
+      shared
+        ? undefined
+        : mirror.subscribe((message) => {
+            if (message.type === 'delete') void region.delete(message.key);
+            else void region.invalidate(message.hard);
+          }),
+    [mirror, shared, region],
   );
 
   const act = async (label: string, action: () => Promise<void>) => {
@@ -56,14 +51,13 @@ export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelP
   const invalidate = (hard: boolean) =>
     act(hard ? 'hard' : 'soft', async () => {
       await region.invalidate(hard);
-      if (!shared) sync.post({ type: 'invalidate', region: id, hard });
+      if (!shared) mirror.post({ type: 'invalidate', hard });
     });
   const deleteEntry = () =>
     act('delete', async () => {
       if (!key) return;
-      const at = Date.now();
       await region.delete(key);
-      sync.post({ type: 'delete', region: id, key, at });
+      if (!shared) mirror.post({ type: 'delete', key });
     });
 
   const served = counts?.bySource[id] ?? 0;
@@ -149,15 +143,6 @@ export function RegionPanel({ demo, query, failApi, counts, sync }: RegionPanelP
  * since): Chromium updates each tab's copy of localStorage asynchronously,
  * and the BroadcastChannel message may arrive first. Bounded to one second.
  */
-async function untilDeletionVisible(region: CacheRegion, key: string, at: number): Promise<void> {
-  const deadline = Date.now() + 1000;
-  while (Date.now() < deadline) {
-    const entry = await peekEntry(region, key);
-    if (!entry || entry.createdAt >= at) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 function StatusPill({ status }: { status: string }) {
   const text = status === 'stale' ? 'stale · regenerating' : status;
   return <span class={`pill ${status}`}>{text}</span>;
@@ -253,7 +238,9 @@ function describeEvent(event: RegionEvent, key: string | undefined): string | un
     case 'stale':
       return `${at} served stale while another regenerates`;
     case 'delete':
-      return `${at} entry deleted`;
+      return `${at} entry deleted${event.remote ? ' in another tab' : ''}`;
+    case 'set':
+      return event.remote ? `${at} written in another tab${event.origin ? ` (${event.origin})` : ''}` : undefined;
     case 'error':
       return `${at} ${event.operation} failed: ${errorText(event.error)}`;
     case 'lockTimeout':

@@ -9,6 +9,9 @@ for (const backend of BACKENDS) {
     // Every check applies: both backends have keys() and a mutex.
     expect(results.map((r) => r.name)).toContain('the backend mutex excludes a second holder until released');
     expect(results.map((r) => r.name)).toContain('keys() lists stored keys');
-    expect(results.length).toBeGreaterThanOrEqual(14);
+    // And clear() and maxEntries, which both take.
+    expect(results.map((r) => r.name)).toContain('clear() removes every entry, says how many, and the backend works on');
+    expect(results.map((r) => r.name)).toContain('maxEntries: writes past the cap remove the least recently written entries');
+    expect(results.length).toBeGreaterThanOrEqual(16);
   });
 }

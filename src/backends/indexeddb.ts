@@ -7,13 +7,18 @@
  */
 import { checkDuration } from '../validate.js';
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type CachedValueMetadata, type RegionBinding,
-  type RegionInvalidationStrategy, type StoredValue } from '../api.js';
-import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
+import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type CachedValueMetadata, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { monotonicNow } from '../clock.js';
+import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
+import { parseMaxEntries } from './max-entries.js';
+import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
+import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
+import { unstorableReason } from '../browser/storable.js';
+import { tabId } from '../browser/tab-id.js';
 
 /** Arguments of the `indexeddb` backend. */
 export interface IndexedDBBackendArguments {
@@ -33,6 +38,12 @@ export interface IndexedDBBackendArguments {
    * app). Default 5000.
    */
   blockedTimeout?: number;
+  /**
+   * The most entries kept in the namespace; a write past it removes the
+   * least recently written ones (by any tab), in the write's transaction.
+   * Default: no cap.
+   */
+  maxEntries?: number;
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -46,16 +57,14 @@ type EntryKey = [string, string | number];
 // Typed as read-write; read-only transactions only call the read methods.
 type Store = IDBPObjectStore<unknown, ArrayLike<string>, string, 'readwrite'>;
 
-/** A stored record: namespace, key, write time, and either a value (`ct`, `v`, `p`) or serialized data `s`. */
+/** A stored record: namespace, key, write time, and either a value (`ct`, `v`, `st`, `rv`, `p`) or serialized data `s`. */
 interface EntryRecord {
   ns: string;
   key: string | number;
   at?: number;
   ct?: number;
   v?: number;
-  /** Creator start time (`metadata.st`), when the value was created. */
   st?: number;
-  /** Region version (`metadata.rv`), when the region has one. */
   rv?: string | number;
   p?: unknown;
   s?: string | Uint8Array;
@@ -77,6 +86,16 @@ interface EntryRecord {
  * reopened on next use.
  * Where IndexedDB cannot be opened (opaque origins, some private modes,
  * blocked upgrades) every operation rejects with {@link StorageUnavailableError}.
+ *
+ * A value that would not read back as it was (a function, a symbol, a DOM
+ * node, a class instance, which structured clone would turn into a plain
+ * object) rejects `set` with {@link ValueNotStorableError}, and nothing of
+ * that call is written.
+ *
+ * Every write and delete (evictions included) is posted, after it commits,
+ * on the BroadcastChannel `dogpile-cache:changes:idb:<db>/<store>/<namespace>`
+ * with this tab's id; other tabs' posts reach the bound regions as remote
+ * changes (`onChange`), unless older than a change already heard for the key.
  */
 export class IndexedDBBackend extends CacheBackend {
   /** Stable label for inspection (see `CacheBackend.label`). */
@@ -86,19 +105,25 @@ export class IndexedDBBackend extends CacheBackend {
   readonly #bindings: RegionBindings;
   readonly #locks: KeyLocks;
   readonly #blockedTimeout: number;
+  readonly #maxEntries: number | undefined;
   #db: Promise<IDBPDatabase> | undefined;
   #generation = 0;
+  readonly #order = new ChangeOrder();
+  /** The change feed between tabs; open while a region is bound. */
+  #feed: ChangeChannel | undefined;
+  #now: () => number = Date.now;
 
   constructor(args: IndexedDBBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
-    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000 } = args;
+    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries } = args;
     if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
     if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
     checkDuration(blockedTimeout, 'indexeddb blockedTimeout');
     this.dbName = dbName;
     this.storeName = storeName;
     this.#blockedTimeout = blockedTimeout;
+    this.#maxEntries = parseMaxEntries(maxEntries, 'indexeddb');
     this.#bindings = new RegionBindings(namespace);
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
@@ -117,7 +142,22 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   override bindRegion(region: RegionBinding): void {
-    this.#bindings.bind(region);
+    if (!this.#bindings.bind(region) || this.#feed) return;
+    this.#now = region.now ?? Date.now;
+    const name = `dogpile-cache:changes:idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`;
+    this.#feed = new ChangeChannel(name, tabId(), (origin, changes) => {
+      for (const { kind, key, time } of changes) {
+        if (!this.#order.accept(key, time)) continue;
+        this.notifyChange(kind === 'set' ? { kind, key, ct: time, origin } : { kind, key, origin });
+      }
+    });
+  }
+
+  /** Forgets `region`; once none is bound, closes the change feed. */
+  override unbindRegion(region: RegionBinding): void {
+    if (!this.#bindings.unbind(region)) return;
+    this.#feed?.close();
+    this.#feed = undefined;
   }
 
   override getMutex(key: string): CacheMutex | null {
@@ -156,27 +196,69 @@ export class IndexedDBBackend extends CacheBackend {
     return records.map((record, i) => this.#decode(record, keys[i]!));
   }
 
+  /** Rejects with {@link ValueNotStorableError} for a value that would not read back as it was. */
   async set(key: string, value: StoredValue): Promise<void> {
-    const record = this.#record(key, value, Date.now());
-    await this.#write((store) => store.put(record).then(() => {}));
+    await this.setMulti(new Map([[key, value]]));
   }
 
-  /** One read-write transaction for all keys. */
+  /** One read-write transaction for all keys; a value that cannot be stored fails the whole call. */
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
     if (mapping.size === 0) return;
-    const at = Date.now();
+    // Strictly increasing within the tab, so the age index orders this tab's writes exactly.
+    const at = monotonicNow();
     const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
-    await this.#write((store) => Promise.all(records.map((record) => store.put(record))).then(() => {}));
+    let evicted: string[] = [];
+    await this.#write(async (store) => {
+      const puts: Array<Promise<unknown>> = [];
+      for (const record of records) {
+        try {
+          puts.push(store.put(record));
+        } catch (error) {
+          // The browser's structured clone refused it (a DOM node, a platform object): write none of the call.
+          if ((error as { name?: string })?.name !== 'DataCloneError') throw error;
+          const tx = store.transaction;
+          tx.done.catch(() => {});
+          puts.forEach((put) => put.catch(() => {}));
+          tx.abort();
+          throw this.#notStorable(record.key as string, (error as Error).message, error);
+        }
+      }
+      await Promise.all(puts);
+      evicted = await this.#trim(store, new Set(mapping.keys()));
+    });
+    this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
+    if (evicted.length > 0) {
+      this.#publishDeletes(evicted);
+      this.notify({ kind: 'max-entries-evicted', message: `IndexedDB namespace "${this.namespace}" holds at most ${this.#maxEntries} entries: removed the ${evicted.length} least recently written` });
+    }
+  }
+
+  /**
+   * Removes every entry of this backend's namespace, in one transaction
+   * (other namespaces and the region's invalidation record stay). Other tabs
+   * hear of each removed key through the change feed. Resolves to how many
+   * entries were removed.
+   */
+  override async clear(): Promise<number> {
+    const ns = this.namespace;
+    const ids = await this.#run('readwrite', async (store) => {
+      const found = (await store.index(AGE_INDEX).getAllKeys(IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]))) as unknown as EntryKey[];
+      await Promise.all(found.map((id) => store.delete(id as never)));
+      return found;
+    });
+    this.#publishDeletes(ids.map((id) => id[1]).filter((key): key is string => typeof key === 'string'));
+    return ids.length;
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run('readwrite', (store) => store.delete(this.#id(key)));
+    await this.deleteMulti([key]);
   }
 
   /** One read-write transaction for all keys. */
   override async deleteMulti(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.#run('readwrite', (store) => Promise.all(keys.map((key) => store.delete(this.#id(key)))));
+    this.#publishDeletes(keys);
   }
 
   /** The keys stored in this backend's namespace, read through the namespace index. */
@@ -202,11 +284,10 @@ export class IndexedDBBackend extends CacheBackend {
   #record(key: string, value: StoredValue, at: number): EntryRecord {
     const ns = this.namespace;
     if (value instanceof CachedValue) {
+      const reason = unstorableReason(value.payload, 'clone');
+      if (reason !== undefined) throw this.#notStorable(key, reason);
       const { ct, v, st, rv } = value.metadata;
-      const record: EntryRecord = { ns, key, at, ct, v, p: value.payload };
-      if (st !== undefined) record.st = st;
-      if (rv !== undefined) record.rv = rv;
-      return record;
+      return { ns, key, at, ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), p: value.payload };
     }
     if (typeof value === 'string' || value instanceof Uint8Array) return { ns, key, at, s: value };
     throw new TypeError('dogpile-cache: indexeddb can store a CachedValue, a string or a Uint8Array');
@@ -226,6 +307,43 @@ export class IndexedDBBackend extends CacheBackend {
     }
     this.notify({ kind: 'corrupt-entry', message: 'A record that is not an entry of this library was read as a miss; it will be overwritten.', key });
     return NO_VALUE;
+  }
+
+  /**
+   * Within a write's transaction: keeps the namespace within `maxEntries` by
+   * deleting the least recently written entries past it (the age index
+   * orders them), sparing the keys just written while others remain.
+   * Returns the keys deleted.
+   */
+  async #trim(store: Store, fresh: ReadonlySet<string>): Promise<string[]> {
+    const max = this.#maxEntries;
+    if (max === undefined) return [];
+    const ns = this.namespace;
+    const range = IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]);
+    const index = store.index(AGE_INDEX);
+    const excess = (await index.count(range)) - max;
+    if (excess <= 0) return [];
+    const oldest = (await index.getAllKeys(range, excess + fresh.size)) as unknown as EntryKey[];
+    const byAge = [...oldest.filter((id) => !fresh.has(id[1] as string)), ...oldest.filter((id) => fresh.has(id[1] as string))];
+    const victims = byAge.slice(0, excess);
+    await Promise.all(victims.map((id) => store.delete(id as never)));
+    return victims.map((id) => id[1]).filter((key): key is string => typeof key === 'string');
+  }
+
+  #notStorable(key: string, reason: string, cause?: unknown): ValueNotStorableError {
+    return new ValueNotStorableError(`Region "${this.#bindings.regionName}" cannot store the value of key "${key}" in IndexedDB: ${reason}`, cause === undefined ? undefined : { cause });
+  }
+
+  /** Tells other tabs of committed changes; this tab's own count as heard, so older news from elsewhere is dropped. */
+  #publish(changes: ChannelChange[]): void {
+    for (const { key, time } of changes) this.#order.record(key, time);
+    this.#feed?.publish(changes);
+  }
+
+  #publishDeletes(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const time = this.#now();
+    this.#publish(keys.map((key) => ({ kind: 'delete', key, time })));
   }
 
   #open(): Promise<IDBPDatabase> {
@@ -385,10 +503,12 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   /** Deletes this namespace's expired, hard-invalidated and unreadable entries. */
-  #evictDead(): Promise<number> {
+  async #evictDead(): Promise<number> {
     const now = Date.now();
-    return this.#run('readwrite', async (store) => {
+    const keys: string[] = [];
+    const removed = await this.#run('readwrite', async (store) => {
       let removed = 0;
+      keys.length = 0;
       let cursor = await store.index(NAMESPACE_INDEX).openCursor(IDBKeyRange.only(this.namespace));
       while (cursor) {
         const record = cursor.value as EntryRecord;
@@ -397,6 +517,7 @@ export class IndexedDBBackend extends CacheBackend {
           const serialized = typeof record.s === 'string' || record.s instanceof Uint8Array;
           if ((!readable && !serialized) || (readable && this.#bindings.isDead(record.ct!, now))) {
             await cursor.delete();
+            keys.push(record.key);
             removed++;
           }
         }
@@ -404,21 +525,29 @@ export class IndexedDBBackend extends CacheBackend {
       }
       return removed;
     });
+    this.#publishDeletes(keys);
+    return removed;
   }
 
   /** Deletes this namespace's `count` least recently written entries. */
-  #evictOldest(count: number): Promise<number> {
-    return this.#run('readwrite', async (store) => {
+  async #evictOldest(count: number): Promise<number> {
+    const keys: string[] = [];
+    const removed = await this.#run('readwrite', async (store) => {
       let removed = 0;
+      keys.length = 0;
       const ns = this.namespace;
       let cursor = await store.index(AGE_INDEX).openCursor(IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]));
       while (cursor && removed < count) {
+        const key = (cursor.primaryKey as unknown as EntryKey)[1];
         await cursor.delete();
+        if (typeof key === 'string') keys.push(key);
         removed++;
         cursor = await cursor.continue();
       }
       return removed;
     });
+    this.#publishDeletes(keys);
+    return removed;
   }
 
   #reportEviction(count: number): void {

@@ -1,17 +1,21 @@
 /**
- * The `localstorage` backend: entries as JSON in `window.localStorage` (or
+ * The `localstorage` backend: entries as text in `window.localStorage` (or
  * any `Storage`), shared by every tab of the origin, with a Web Lock per key
  * so one creator runs across all of them.
  *
  * @module
  */
-import { checkDuration } from '../validate.js';
-import { CacheBackend, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding,
-  type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { monotonicNow } from '../clock.js';
-import { QuotaExceededError, StorageUnavailableError } from '../errors.js';
+import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
+import { parseMaxEntries } from './max-entries.js';
+import { checkDuration } from '../validate.js';
+import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
-import { decodeEntry, encodeEntry } from '../browser/local-storage-entry.js';
+import { decodeEntry, decodeHeader, encodeEntry } from '../browser/local-storage-entry.js';
+import { listenToStorage } from '../browser/storage-event-feed.js';
+import { unstorableReason } from '../browser/storable.js';
+import { tabId } from '../browser/tab-id.js';
 import { writeMakingRoom } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
@@ -36,6 +40,11 @@ export interface LocalStorageBackendArguments {
    * Chromium, about one round in ten of a cross-tab stampede creates twice.
    */
   syncTimeout?: number;
+  /**
+   * The most entries kept in the namespace; a write past it removes the
+   * least recently written ones (by any tab). Default: no cap.
+   */
+  maxEntries?: number;
 }
 
 const DEFAULT_PREFIX = 'dogpile-cache:';
@@ -44,9 +53,20 @@ const MARKER_HOLD_MS = 1_500;
 const POLL_MS = 20;
 
 /**
- * Stores entries under `<prefix><namespace>|<key>` as JSON (`{ct, v, p}`, or
- * the region serializer's output); the region's invalidation under
- * `<prefix><region name>#invalidated`, broadcast to open tabs.
+ * Stores entries under `<prefix><namespace>|<key>`: a one-line JSON header
+ * (creation time, version, write token, writing tab) and the payload encoded
+ * with devalue, so values read back as structured clone (and so IndexedDB)
+ * would give them: `NaN`, `-0`, `Date`, `Map`, `Set`, `RegExp`, typed arrays,
+ * `BigInt`, `undefined`, holes and cycles survive (see
+ * `browser/local-storage-entry.ts`). A value that cannot come back as it was
+ * (a function, a symbol, a DOM node, a class instance) rejects `set` with
+ * {@link ValueNotStorableError}. Entries of earlier formats read as misses.
+ * The region's invalidation lives under `<prefix><region name>#invalidated`,
+ * broadcast to open tabs.
+ *
+ * Other tabs' writes and deletes reach the bound regions through the
+ * `storage` event, as remote changes (`onChange`); a write older (by
+ * creation time) than one already heard for the key is not reported.
  *
  * Creation is locked across tabs with the Web Lock
  * `dogpile-cache:ls:<prefix><namespace>:<key>`; because a tab's view of
@@ -71,13 +91,17 @@ export class LocalStorageBackend extends CacheBackend {
   readonly #bindings: RegionBindings;
   readonly #locks: KeyLocks;
   readonly #syncTimeout: number;
+  readonly #maxEntries: number | undefined;
   /** Keys whose Web Lock this tab holds, with the token of a write made meanwhile. */
   readonly #held = new Map<string, string | undefined>();
+  readonly #order = new ChangeOrder();
+  /** Stops listening to other tabs' changes; set while a region is bound. */
+  #stopListening: (() => void) | undefined;
 
   constructor(args: LocalStorageBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: localstorage arguments must be an object');
-    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000 } = args;
+    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000, maxEntries } = args;
     if (typeof prefix !== 'string') throw new TypeError('dogpile-cache: localstorage prefix must be a string');
     if (storage !== undefined && (storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
       throw new TypeError('dogpile-cache: localstorage storage must implement the Storage interface');
@@ -87,6 +111,7 @@ export class LocalStorageBackend extends CacheBackend {
     this.#givenStorage = storage;
     this.#bindings = new RegionBindings(namespace);
     this.#syncTimeout = syncTimeout;
+    this.#maxEntries = parseMaxEntries(maxEntries, 'localstorage');
     this.#locks = new KeyLocks({
       scope: () => `ls:${this.#entryPrefix()}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
@@ -124,7 +149,21 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   override bindRegion(region: RegionBinding): void {
-    this.#bindings.bind(region);
+    if (!this.#bindings.bind(region) || this.#stopListening) return;
+    let storage: Storage;
+    try {
+      storage = this.#storage();
+    } catch {
+      return; // No storage: every operation will say so; there is nothing to follow.
+    }
+    this.#stopListening = listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+  }
+
+  /** Forgets `region`; once none is bound, stops following other tabs. */
+  override unbindRegion(region: RegionBinding): void {
+    if (!this.#bindings.unbind(region)) return;
+    this.#stopListening?.();
+    this.#stopListening = undefined;
   }
 
   override getMutex(key: string): CacheMutex | null {
@@ -169,20 +208,26 @@ export class LocalStorageBackend extends CacheBackend {
     return keys.map((key) => this.#read(storage, key));
   }
 
+  /** Rejects with {@link ValueNotStorableError} for a value that would not read back as it was. */
   async set(key: string, value: StoredValue): Promise<void> {
     const token = newWriteToken();
-    await this.#write(this.storageKey(key), encodeEntry(value, token));
+    const text = this.#encode(key, value, token);
+    await this.#write(this.storageKey(key), text);
+    this.#wrote(key, value);
     if (this.#held.has(key)) this.#held.set(key, token);
+    this.#trim([key]);
   }
 
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
-    // Encode everything first: a payload JSON cannot hold fails before anything is written.
+    // Encode everything first: a value that cannot be stored fails before anything is written.
     const token = newWriteToken();
-    const encoded = [...mapping].map(([key, value]) => [key, encodeEntry(value, token)] as const);
-    for (const [key, text] of encoded) {
+    const encoded = [...mapping].map(([key, value]) => [key, value, this.#encode(key, value, token)] as const);
+    for (const [key, value, text] of encoded) {
       await this.#write(this.storageKey(key), text);
+      this.#wrote(key, value);
       if (this.#held.has(key)) this.#held.set(key, token);
     }
+    this.#trim([...mapping.keys()]);
   }
 
   async delete(key: string): Promise<void> {
@@ -195,6 +240,21 @@ export class LocalStorageBackend extends CacheBackend {
     const storage = this.#storage();
     await this.#markDeletes(keys);
     for (const key of keys) storage.removeItem(this.storageKey(key));
+  }
+
+  /**
+   * Removes every entry of this backend's namespace from localStorage (other
+   * namespaces, the region's invalidation record and other apps' keys stay).
+   * Other tabs hear of each removal through the `storage` event. Resolves to
+   * how many entries were removed.
+   */
+  override async clear(): Promise<number> {
+    const storage = this.#storage();
+    const prefix = this.#entryPrefix();
+    const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
+    for (const key of this.#held.keys()) this.#held.set(key, undefined);
+    for (const key of keys) storage.removeItem(key);
+    return keys.length;
   }
 
   /** The keys stored in this backend's namespace (as stored, i.e. mangled). */
@@ -234,12 +294,49 @@ export class LocalStorageBackend extends CacheBackend {
 
   #read(storage: Storage, key: string): StoredValue | NoValue {
     const decoded = decodeEntry(storage.getItem(this.storageKey(key)));
-    if (decoded === undefined) return NO_VALUE;
+    // An entry of an earlier format is a miss like any other: the next write replaces it.
+    if (decoded === undefined || decoded === 'outdated') return NO_VALUE;
     if (decoded === 'corrupt') {
-      this.notify({ kind: 'corrupt-entry', message: 'An entry that is not valid JSON of this library was read as a miss; it will be overwritten.', key });
+      this.notify({ kind: 'corrupt-entry', message: 'An entry that is not an entry of this library was read as a miss; it will be overwritten.', key });
       return NO_VALUE;
     }
     return decoded.value;
+  }
+
+  /** The entry's text, or {@link ValueNotStorableError} naming the region and the key. */
+  #encode(key: string, value: StoredValue, token: string): string {
+    const reason = value instanceof CachedValue ? unstorableReason(value.payload, 'refuse') : undefined;
+    if (reason === undefined) {
+      try {
+        return encodeEntry(value, token, tabId());
+      } catch (error) {
+        if (!(value instanceof CachedValue)) throw error;
+        throw this.#notStorable(key, error instanceof Error ? error.message : String(error), error);
+      }
+    }
+    throw this.#notStorable(key, reason);
+  }
+
+  #notStorable(key: string, reason: string, cause?: unknown): ValueNotStorableError {
+    return new ValueNotStorableError(`Region "${this.#bindings.regionName}" cannot store the value of key "${key}" in localStorage: ${reason}`, cause === undefined ? undefined : { cause });
+  }
+
+  /** Remembers this tab's own write, so older news of the key from another tab is not reported. */
+  #wrote(key: string, value: StoredValue): void {
+    if (value instanceof CachedValue) this.#order.record(key, value.metadata.ct);
+  }
+
+  /** Another tab changed an entry of this namespace: report it to the bound regions. */
+  #heard(key: string, newValue: string | null): void {
+    if (newValue === null) {
+      // Storage events arrive in storage order, so a removal is always news.
+      this.notifyChange({ kind: 'delete', key });
+      return;
+    }
+    const header = decodeHeader(newValue);
+    if (header === undefined || typeof header === 'string') return;
+    if (!this.#order.accept(key, header.ct)) return;
+    this.notifyChange({ kind: 'set', key, ...(header.ct === undefined ? {} : { ct: header.ct }), ...(header.origin === undefined ? {} : { origin: header.origin }) });
   }
 
   /** `setItem`, making room in this namespace when storage is full. */
@@ -265,9 +362,9 @@ export class LocalStorageBackend extends CacheBackend {
     const entries: Array<{ key: string; time: number; dead: boolean }> = [];
     for (const key of this.#storageKeys()) {
       if (!key.startsWith(prefix)) continue;
-      const decoded = decodeEntry(storage.getItem(key));
+      const decoded = decodeHeader(storage.getItem(key));
       if (decoded === undefined) continue;
-      if (decoded === 'corrupt') {
+      if (decoded === 'corrupt' || decoded === 'outdated') {
         entries.push({ key, time: -Infinity, dead: true });
         continue;
       }
@@ -278,6 +375,33 @@ export class LocalStorageBackend extends CacheBackend {
     const victims = what === 'dead' ? entries.filter((e) => e.dead) : entries.sort((a, b) => a.time - b.time).slice(0, count);
     for (const victim of victims) storage.removeItem(victim.key);
     return victims.length;
+  }
+
+  /**
+   * Keeps the namespace within `maxEntries`: removes the least recently
+   * written entries past it (by the header's write time), never the ones
+   * just written while others remain.
+   * Counting is a scan of localStorage's key list, done only when a cap is set.
+   */
+  #trim(justWritten: readonly string[]): void {
+    const max = this.#maxEntries;
+    if (max === undefined) return;
+    const storage = this.#storage();
+    const prefix = this.#entryPrefix();
+    const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
+    if (keys.length <= max) return;
+    const fresh = new Set(justWritten.map((key) => this.storageKey(key)));
+    const written = keys.map((key) => {
+      const header = decodeHeader(storage.getItem(key));
+      // Unreadable entries go first.
+      let time = -Infinity;
+      if (header !== undefined && typeof header !== 'string') time = header.at ?? (header.token === undefined ? Number.NaN : writeTokenTime(header.token));
+      return { key, fresh: fresh.has(key), time: Number.isNaN(time) ? -Infinity : time };
+    });
+    written.sort((a, b) => Number(a.fresh) - Number(b.fresh) || a.time - b.time);
+    const victims = written.slice(0, keys.length - max);
+    for (const { key } of victims) storage.removeItem(key);
+    this.notify({ kind: 'max-entries-evicted', message: `localStorage namespace "${this.namespace}" holds at most ${max} entries: removed the ${victims.length} least recently written` });
   }
 
   #reportEviction(count: number, storageKey: string): void {
@@ -320,9 +444,9 @@ export class LocalStorageBackend extends CacheBackend {
     const markedAt = writeTokenTime(token);
     /** Whether `text` (an entry's JSON, or `null`) shows the marked change, or a newer one. */
     const shows = (text: string | null) => {
-      const decoded = decodeEntry(text);
+      const decoded = decodeHeader(text);
       if (decoded === undefined) return kind === 'delete';
-      if (decoded === 'corrupt' || decoded.token === undefined) return false;
+      if (typeof decoded === 'string' || decoded.token === undefined) return false;
       // After a delete, only a later write counts: an entry of the same millisecond may be the deleted one.
       if (kind === 'delete') return writeTokenTime(decoded.token) > markedAt;
       return decoded.token === token || writeTokenTime(decoded.token) >= markedAt;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CachedValue, NO_VALUE, QuotaExceededError, StorageUnavailableError, VALUE_VERSION, makeRegion, type RegionEvent } from 'dogpile-cache';
 import { IndexedDBBackend, LocalStorageBackend, SharedInvalidationStrategy, isQuotaError } from 'dogpile-cache/browser';
 import { applicableChecks, type ConformanceTarget } from '../../test/conformance/backend-suite.js';
-import { decodeEntry, encodeEntry } from './local-storage-entry.js';
+import { decodeEntry, decodeHeader, encodeEntry } from './local-storage-entry.js';
 import { latestMarker, newWriteToken, placeMarker, writeTokenTime } from './write-markers.js';
 
 /**
@@ -118,16 +118,34 @@ describe('localstorage entries', () => {
     const decoded = decodeEntry(encodeEntry(cv, token));
     expect(decoded).toMatchObject({ token, ct: cv.metadata.ct });
     expect((decoded as { value: CachedValue }).value).toEqual(cv);
-    expect(decodeEntry(encodeEntry('text', token))).toEqual({ value: 'text', token, ct: undefined });
+    expect(decodeEntry(encodeEntry('text', token, 'tab1'))).toEqual({ kind: 's', value: 'text', token, origin: 'tab1', ct: undefined, at: expect.any(Number) });
     const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
     expect((decodeEntry(encodeEntry(bytes, token)) as { value: Uint8Array }).value).toEqual(bytes);
   });
 
-  it('read bad JSON, wrong shapes and bad base64 as corrupt, never throwing', () => {
-    for (const text of ['{', '[1]', 'null', '42', '"s"', '{"foo":1}', '{"b":"***"}', '{"ct":"1","v":2}']) {
-      expect(decodeEntry(text)).toBe('corrupt');
-    }
+  it('read bad JSON, wrong shapes, bad bodies and bad base64 as corrupt, never throwing', () => {
+    const bad = ['{', '[1]', 'null', '42', '"s"', '{"foo":1}', '{"ct":"1","v":2}', 'dc3', 'dc3{"k":"c"}\n1', 'dc3{"k":"c","ct":1,"v":2}\n[oops', 'dc3{"k":"b"}\n***', 'dc3[1]\n1', 'dc3{"k":"x"}\n'];
+    for (const text of bad) expect(decodeEntry(text)).toBe('corrupt');
     expect(decodeEntry(null)).toBeUndefined();
+  });
+
+  it('read entries of the earlier JSON format as outdated (a miss), header and all', () => {
+    for (const text of ['{"ct":1,"v":2,"p":{"a":1},"w":"t"}', '{"s":"x","w":"t"}', '{"b":"AAE=","w":"t"}']) {
+      expect(decodeEntry(text)).toBe('outdated');
+      expect(decodeHeader(text)).toBe('outdated');
+    }
+  });
+
+  it('keep metadata beside the payload, and read the header without the body', () => {
+    const cv = new CachedValue(new Map([[1, { d: new Date(0) }]]), { ct: 5, v: 2, st: 4, rv: 'build-7' });
+    const text = encodeEntry(cv, 'tok', 'tab1');
+    expect((decodeEntry(text) as { value: CachedValue }).value).toEqual(cv);
+    expect(decodeHeader(text)).toEqual({ kind: 'c', token: 'tok', origin: 'tab1', ct: 5, at: expect.any(Number) });
+    // Write times order this tab's writes strictly, even within one millisecond.
+    const [first, second] = [encodeEntry(cv, 't1'), encodeEntry(cv, 't2')].map((t) => (decodeHeader(t) as { at: number }).at);
+    expect(second).toBeGreaterThan(first!);
+    // The header is read even when the body is not readable.
+    expect(decodeHeader(text.replace(/\n.*$/s, '\n[oops'))).toMatchObject({ ct: 5 });
   });
 
   it('write tokens carry their time and sort by it', () => {

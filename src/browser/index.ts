@@ -27,3 +27,4 @@ export {
   type SharedInvalidationOptions,
 } from './shared-invalidation.js';
 export { isQuotaError } from './quota.js';
+export { tabId } from './tab-id.js';

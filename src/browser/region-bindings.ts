@@ -25,7 +25,8 @@ export class RegionBindings {
   readonly #explicit: string | undefined;
   #first: string | undefined;
   #bound = false;
-  #expirations: Array<number | undefined> = [];
+  /** The regions bound now, with their expiration times. */
+  readonly #regions = new Map<object, { name: string | undefined; expirationTime: number | undefined }>();
   readonly #strategies = new Set<RegionInvalidationStrategy>();
 
   constructor(explicitNamespace?: string) {
@@ -40,13 +41,27 @@ export class RegionBindings {
     return this.#explicit ?? this.#first ?? '';
   }
 
-  /** Records a region configured with the backend. */
-  bind(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): void {
+  /** Records a region configured with the backend. Returns whether it is the first bound now. */
+  bind(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): boolean {
     if (!this.#bound) {
       this.#bound = true;
       this.#first = region.name;
     }
-    this.#expirations.push(region.expirationTime);
+    const first = this.#regions.size === 0;
+    this.#regions.set(region, { name: region.name, expirationTime: region.expirationTime });
+    return first;
+  }
+
+  /** Forgets a region (given as it was bound). Returns whether none is left. */
+  unbind(region: object): boolean {
+    this.#regions.delete(region);
+    return this.#regions.size === 0;
+  }
+
+  /** How error messages name the region: its name, or the namespace's. */
+  get regionName(): string {
+    const names = [...this.#regions.values()].map((r) => r.name ?? '');
+    return names.length === 1 ? names[0]! : names.length > 1 ? names.join('", "') : this.namespace;
   }
 
   /** Records a strategy the backend made for one of its regions. */
@@ -59,7 +74,7 @@ export class RegionBindings {
    * older than every region's expiration time, or hard-invalidated for all.
    */
   isDead(ct: number, now: number): boolean {
-    const expirations = this.#expirations;
+    const expirations = [...this.#regions.values()].map((r) => r.expirationTime);
     if (expirations.length > 0 && expirations.every((e) => e !== undefined)) {
       const longest = Math.max(...(expirations as number[]));
       if (now - ct > longest) return true;

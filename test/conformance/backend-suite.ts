@@ -14,22 +14,29 @@ export interface ConformanceTarget {
   create(): CacheBackend | Promise<CacheBackend>;
   /** Clean up after a check (close databases, clear storage). */
   dispose?(backend: CacheBackend): void | Promise<void>;
+  /** A new, empty backend holding at most `maxEntries` entries, for backends that take the argument. */
+  createCapped?(maxEntries: number): CacheBackend | Promise<CacheBackend>;
 }
 
 /** One named check. */
 export interface ConformanceCheck {
   name: string;
   /** A capability the backend must have for the check to apply. */
-  requires?: 'mutex' | 'keys';
+  requires?: 'mutex' | 'keys' | 'clear' | 'maxEntries';
   run(target: ConformanceTarget): Promise<void>;
 }
 
-/** The checks that apply to `backend` (those needing a mutex or `keys()` only if it has them). */
-export function applicableChecks(backend: CacheBackend, checks: ConformanceCheck[] = backendChecks): ConformanceCheck[] {
+/**
+ * The checks that apply to `backend` (those needing a mutex, `keys()` or
+ * `clear()` only if it has them; `maxEntries` only if the target can make a capped backend).
+ */
+export function applicableChecks(backend: CacheBackend, checks: ConformanceCheck[] = backendChecks, target?: ConformanceTarget): ConformanceCheck[] {
   return checks.filter(
     (check) =>
       (check.requires !== 'mutex' || backend.getMutex('probe') !== null) &&
-      (check.requires !== 'keys' || typeof backend.keys === 'function'),
+      (check.requires !== 'keys' || typeof backend.keys === 'function') &&
+      (check.requires !== 'clear' || typeof backend.clear === 'function') &&
+      (check.requires !== 'maxEntries' || typeof target?.createCapped === 'function'),
   );
 }
 
@@ -215,6 +222,40 @@ export const backendChecks: ConformanceCheck[] = [
       }),
   },
   {
+    name: 'clear() removes every entry, says how many, and the backend works on',
+    requires: 'clear',
+    run: (t) =>
+      withBackend(t, async (b) => {
+        await b.setMulti(new Map<string, StoredValue>([['c-1', value(1)], ['c-2', value(2)], ['c-3', 'serialized']]));
+        assertEqual(await b.clear!(), 3, 'clear() count');
+        assertEqual(await b.getMulti(['c-1', 'c-2', 'c-3']), [NO_VALUE, NO_VALUE, NO_VALUE], 'getMulti after clear()');
+        if (b.keys) assertEqual([...((await b.keys()) as string[])], [], 'keys() after clear()');
+        assertEqual(await b.clear!(), 0, 'clear() of an empty backend');
+        const again = value(4);
+        await b.set('c-4', again);
+        assertCachedValue(await b.get('c-4'), again, 'set after clear()');
+      }),
+  },
+  {
+    name: 'maxEntries: writes past the cap remove the least recently written entries',
+    requires: 'maxEntries',
+    run: async (t) => {
+      const b = await t.createCapped!(3);
+      try {
+        for (const key of ['m-1', 'm-2', 'm-3']) await b.set(key, value(key));
+        await b.set('m-1', value('m-1 again')); // written again: now the most recent
+        await b.set('m-4', value('m-4'));
+        const got = await b.getMulti(['m-1', 'm-2', 'm-3', 'm-4']);
+        assertEqual(got.map((v) => (v === NO_VALUE ? 'gone' : (v as CachedValue).payload)), ['m-1 again', 'gone', 'm-3', 'm-4'], 'after one write past the cap');
+        await b.setMulti(new Map([['m-5', value('m-5')], ['m-6', value('m-6')]]));
+        const after = await b.getMulti(['m-1', 'm-3', 'm-4', 'm-5', 'm-6']);
+        assertEqual(after.map((v) => (v === NO_VALUE ? 'gone' : (v as CachedValue).payload)), ['gone', 'gone', 'm-4', 'm-5', 'm-6'], 'after setMulti past the cap');
+      } finally {
+        await t.dispose?.(b);
+      }
+    },
+  },
+  {
     name: 'the backend mutex excludes a second holder until released',
     requires: 'mutex',
     run: (t) =>
@@ -306,7 +347,7 @@ export const backendChecks: ConformanceCheck[] = [
 export async function runConformance(target: ConformanceTarget, checks: ConformanceCheck[] = backendChecks): Promise<ConformanceResult[]> {
   const results: ConformanceResult[] = [];
   const probe = await target.create();
-  const applicable = applicableChecks(probe, checks);
+  const applicable = applicableChecks(probe, checks, target);
   await target.dispose?.(probe);
   for (const check of applicable) {
     try {

@@ -3,13 +3,13 @@ import { MemoryBackend, NO_VALUE, makeRegion, NullBackend } from 'dogpile-cache'
 import { applicableChecks, type ConformanceTarget } from './backend-suite.js';
 
 const targets: ConformanceTarget[] = [
-  { name: 'memory', create: () => new MemoryBackend() },
+  { name: 'memory', create: () => new MemoryBackend(), createCapped: (maxEntries) => new MemoryBackend({ maxEntries }) },
   { name: "memory (by name)", create: () => makeRegion().configure("memory").backend },
 ];
 
 for (const target of targets) {
   describe(`backend conformance: ${target.name}`, () => {
-    for (const check of applicableChecks(target.create() as MemoryBackend)) {
+    for (const check of applicableChecks(target.create() as MemoryBackend, undefined, target)) {
       it(check.name, () => check.run(target));
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_VALUE, makeRegion, kwargFunctionKeyGenerator, type KeyGenerator } from 'dogpile-cache';
+import { NO_VALUE, ValidationError, makeRegion, kwargFunctionKeyGenerator, type KeyGenerator } from 'dogpile-cache';
 import { manualClock } from './helpers.js';
 
 function setup() {
@@ -131,8 +131,94 @@ describe('cacheOnArguments', () => {
     const { region } = setup();
     const anonymous = [(x: number) => x][0]!;
     expect(() => region.cacheOnArguments()(anonymous)).toThrow(/named function or a namespace/);
+    expect(() => region.cacheOnArguments()(anonymous)).toThrow(ValidationError);
+    expect(() => region.cacheOnArguments()(anonymous)).toThrow(/cacheOnArguments needs .*minifier/);
+    expect(() => region.cacheMultiOnArguments()([(...xs: number[]) => xs][0]!)).toThrow(ValidationError);
     expect(() => region.cacheOnArguments({ namespace: 'ok' })(anonymous)).not.toThrow();
     expect(() => region.cacheOnArguments()('x' as never)).toThrow(TypeError);
+  });
+});
+
+describe('key prefixes of decorated functions', () => {
+  it('refuses a second function of the same name in one region, saying to give one a namespace', async () => {
+    const { region, dict } = setup();
+    const users = region.cacheOnArguments()(async function load(id: number) {
+      return { user: id };
+    });
+    const decoratePosts = () =>
+      region.cacheOnArguments()(async function load(id: number) {
+        return { post: id };
+      });
+    expect(decoratePosts).toThrow(ValidationError);
+    expect(decoratePosts).toThrow(/namespace/);
+    expect(decoratePosts).toThrow(/"load\|…"/);
+    const posts = region.cacheOnArguments({ namespace: 'posts' })(async function load(id: number) {
+      return { post: id };
+    });
+    expect(await users(5)).toEqual({ user: 5 });
+    expect(await posts(5)).toEqual({ post: 5 });
+    expect([...dict.keys()].sort()).toEqual(['load|5', 'load|posts|5']);
+  });
+
+  it('counts both decorators: a multi function shares the key format of a single one', () => {
+    const { region } = setup();
+    region.cacheOnArguments()(function items(id: number) {
+      return id;
+    });
+    expect(() =>
+      region.cacheMultiOnArguments()(function items(...ids: number[]) {
+        return ids.map((id) => -id);
+      }),
+    ).toThrow(ValidationError);
+    // The kwarg generator writes the same prefix too.
+    expect(() =>
+      region.cacheOnArguments({ functionKeyGenerator: kwargFunctionKeyGenerator })(function items(q: { id: number }) {
+        return q.id * 2;
+      }),
+    ).toThrow(ValidationError);
+  });
+
+  it('names minified functions in the error', () => {
+    const { region } = setup();
+    const first = { e: async (id: number) => ({ user: id }) }.e;
+    const second = { e: async (id: number) => ({ post: id }) }.e;
+    region.cacheOnArguments()(first);
+    expect(() => region.cacheOnArguments()(second)).toThrow(/minifier/);
+  });
+
+  it('allows the same code decorated again: the same function, a method decorated per instance, other regions', async () => {
+    const { region } = setup();
+    function double(x: number) {
+      return x * 2;
+    }
+    region.cacheOnArguments()(double);
+    expect(() => region.cacheOnArguments({ expirationTime: 5 })(double)).not.toThrow();
+    class Repo {
+      constructor(readonly prefix: string) {}
+      load = region.cacheOnArguments()(async function load(this: Repo, id: number) {
+        return `${this.prefix}-${id}`;
+      });
+    }
+    expect(() => [new Repo('a'), new Repo('b')]).not.toThrow();
+    const other = makeRegion().configure('memory');
+    expect(() =>
+      other.cacheOnArguments()(function double(x: number) {
+        return x * 3;
+      }),
+    ).not.toThrow();
+  });
+
+  it('leaves custom key generators alone: their keys are their own', () => {
+    const { region } = setup();
+    const generator: KeyGenerator = (_namespace, fn) => (...args) => `${fn.length}:${args.join(',')}`;
+    region.cacheOnArguments({ functionKeyGenerator: generator })(function same(a: number) {
+      return a;
+    });
+    expect(() =>
+      region.cacheOnArguments({ functionKeyGenerator: generator })(function same(a: number) {
+        return -a;
+      }),
+    ).not.toThrow();
   });
 });
 

@@ -3,6 +3,8 @@
 import * as dogpile from 'dogpile-cache';
 import * as browser from 'dogpile-cache/browser';
 import { runConformance, type ConformanceResult, type ConformanceTarget } from '../../../test/conformance/backend-suite.js';
+import { decodeEntry, encodeEntry } from '../../../src/browser/local-storage-entry.js';
+import { describeValue, storableValues, unstorableValues } from '../../../test/conformance/value-fidelity.js';
 
 type BackendName = 'localstorage' | 'indexeddb';
 
@@ -53,6 +55,12 @@ export interface SeenEvent {
   hard?: boolean;
   remote?: boolean;
   error?: string;
+  /** For remote sets: the value's creation time. */
+  ct?: number;
+  /** For remote changes: the tab that made them, when known. */
+  origin?: string;
+  /** When the event was emitted (epoch ms, shared by the tabs of a browser). */
+  at?: number;
 }
 
 const regions = new Map<string, dogpile.CacheRegion>();
@@ -75,6 +83,12 @@ function summarize(event: dogpile.RegionEvent): SeenEvent {
   if (event.type === 'invalidated') {
     seen.hard = event.hard;
     seen.remote = event.remote;
+  }
+  if (event.type === 'set' || event.type === 'delete') {
+    seen.remote = event.remote;
+    seen.at = performance.timeOrigin + performance.now();
+    if (event.type === 'set' && event.ct !== undefined) seen.ct = event.ct;
+    if (event.origin !== undefined) seen.origin = event.origin;
   }
   return seen;
 }
@@ -261,6 +275,12 @@ async function conformance(backend: BackendName): Promise<ConformanceResult[]> {
         ? new browser.LocalStorageBackend({ prefix: `conf-${run}-${n}:` })
         : new browser.IndexedDBBackend({ dbName: `conf-${run}`, namespace: `check-${n}` });
     },
+    createCapped: (maxEntries) => {
+      n++;
+      return backend === 'localstorage'
+        ? new browser.LocalStorageBackend({ prefix: `conf-${run}-${n}:`, maxEntries })
+        : new browser.IndexedDBBackend({ dbName: `conf-${run}`, namespace: `check-${n}`, maxEntries });
+    },
     dispose: async (b) => {
       if (b instanceof browser.LocalStorageBackend) {
         for (const key of Object.keys(localStorage)) if (key.startsWith(b.prefix)) localStorage.removeItem(key);
@@ -271,6 +291,66 @@ async function conformance(backend: BackendName): Promise<ConformanceResult[]> {
     },
   };
   return runConformance(target);
+}
+
+/** Stores every value of the fidelity table; returns their descriptions as written. */
+async function writeFidelity(id: string): Promise<Record<string, unknown>> {
+  const r = region(id);
+  const described: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(storableValues())) {
+    await r.set(name, value);
+    described[name] = describeValue(value);
+  }
+  return described;
+}
+
+/** Reads the fidelity table back: each value's description, or `'NO_VALUE'`. */
+async function readFidelity(id: string): Promise<Record<string, unknown>> {
+  const r = region(id);
+  const described: Record<string, unknown> = {};
+  for (const name of Object.keys(storableValues())) {
+    const value = await r.get(name);
+    described[name] = value === dogpile.NO_VALUE ? 'NO_VALUE' : describeValue(value);
+  }
+  return described;
+}
+
+/** Tries to store each value that must be refused; reports what `set` rejected with, and whether anything was stored. */
+async function tryUnstorable(id: string): Promise<Record<string, { error: string; message: string; stored: boolean }>> {
+  const r = region(id);
+  const div = document.createElement('div');
+  const values: Record<string, unknown> = { ...unstorableValues(), 'DOM node': div, 'DOM node field': { el: document.body }, 'Window': window };
+  const out: Record<string, { error: string; message: string; stored: boolean }> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const key = `refused ${name}`;
+    let error = 'none';
+    let message = '';
+    try {
+      await r.set(key, value);
+    } catch (e) {
+      error = e instanceof Error ? e.name : String(e);
+      message = e instanceof Error ? e.message : '';
+      if (!(e instanceof dogpile.ValueNotStorableError)) error += ' (not a ValueNotStorableError)';
+    }
+    out[name] = { error, message, stored: (await r.get(key)) !== dogpile.NO_VALUE };
+  }
+  return out;
+}
+
+/**
+ * Plays a change message that arrives late, as another tab ("late-tab") would
+ * send it: for localStorage an entry written with creation time `ct`, for
+ * IndexedDB a post on the backend's change channel.
+ */
+function playLateChange(backend: BackendName, where: { prefix?: string; dbName?: string; namespace: string }, key: string, ct: number): void {
+  if (backend === 'localstorage') {
+    const value = new dogpile.CachedValue('late', { ct, v: dogpile.VALUE_VERSION });
+    localStorage.setItem(`${where.prefix}${where.namespace}|${key}`, encodeEntry(value, `${Math.floor(ct).toString(36)}-late`, 'late-tab'));
+    return;
+  }
+  const channel = new BroadcastChannel(`dogpile-cache:changes:idb:${encodeURIComponent(where.dbName!)}/entries/${where.namespace}`);
+  channel.postMessage({ tag: 'dogpile-cache.change', origin: 'late-tab', changes: [{ kind: 'set', key, time: ct }] });
+  channel.close();
 }
 
 const harness = {
@@ -293,6 +373,14 @@ const harness = {
   startGatedCreate,
   openGate,
   conformance,
+  writeFidelity,
+  readFidelity,
+  tryUnstorable,
+  playLateChange,
+  /** The localStorage entry format, for tests that write or inspect raw entries. */
+  entries: { encode: encodeEntry, decode: decodeEntry },
+  tabId: browser.tabId,
+  now: () => performance.timeOrigin + performance.now(),
   sleep,
 };
 

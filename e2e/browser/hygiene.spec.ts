@@ -1,0 +1,88 @@
+// maxEntries holds under writes from two tabs, and a backend's clear() in one
+// tab leaves nothing of the region in storage; the other tab reads misses and
+// hears of each removal as a remote delete.
+import { expect, test, type Page } from '@playwright/test';
+import { BACKENDS, openTabs, uniqueName } from './tabs.js';
+
+const MAX = 20;
+
+/** How many entries of the region are in storage, counted from the raw storage (not through the backend). */
+function storedCount(tab: Page, backend: string, name: string): Promise<number> {
+  return tab.evaluate(
+    async ([be, n]) => {
+      if (be === 'localstorage') return Object.keys(localStorage).filter((k) => k.startsWith(`${n}:${n}|`)).length;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(n!);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const count = await new Promise<number>((resolve, reject) => {
+        const request = db.transaction('entries').objectStore('entries').index('ns-at').count(IDBKeyRange.bound([n, -Infinity], [n, Infinity]));
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return count;
+    },
+    [backend, name] as const,
+  );
+}
+
+for (const backend of BACKENDS) {
+  test.describe(backend, () => {
+    test(`maxEntries ${MAX} holds under many writes from two tabs, keeping the newest`, async ({ context }) => {
+      const [a, b] = await openTabs(context, 2);
+      const name = uniqueName('cap');
+      const args = backend === 'localstorage' ? { prefix: `${name}:`, maxEntries: MAX } : { dbName: name, maxEntries: MAX };
+      for (const tab of [a!, b!]) await tab.evaluate(([be, n, ar]) => window.dc.setup('r', { backend: be as 'localstorage', name: n, args: ar }), [backend, name, args] as const);
+      // Both tabs write 100 keys each at the same time, one after another within a tab.
+      await Promise.all(
+        [a!, b!].map((tab, t) =>
+          tab.evaluate(async (t) => {
+            for (let i = 0; i < 100; i++) await window.dc.region('r').set(`t${t}-${i}`, { i });
+          }, t),
+        ),
+      );
+      // Then one more write in each tab, one after the other: the two newest writes of all.
+      await a!.evaluate(() => window.dc.region('r').set('last-a', 'a'));
+      await b!.evaluate(() => window.dc.region('r').set('last-b', 'b'));
+      // Each write trims after itself: at most MAX stay (localStorage: once both tabs' copies agree).
+      await expect.poll(() => storedCount(a!, backend, name)).toBeLessThanOrEqual(MAX);
+      expect(await storedCount(a!, backend, name)).toBeGreaterThanOrEqual(MAX / 2);
+      // The newest writes survived; the first ones did not.
+      for (const tab of [a!, b!]) {
+        await expect
+          .poll(() => tab.evaluate(() => window.dc.region('r').getMulti(['last-a', 'last-b', 't0-0', 't1-0']).then((vs) => vs.map((v) => (v === window.dc.dogpile.NO_VALUE ? 'gone' : v)))))
+          .toEqual(['a', 'b', 'gone', 'gone']);
+      }
+    });
+
+    test('clear() of the backend in one tab leaves nothing in storage; the other tab reads misses and hears remote deletes', async ({ context }) => {
+      const [a, b] = await openTabs(context, 2);
+      const name = uniqueName('clear');
+      const other = `${name}-other`;
+      const args = (n: string) => (backend === 'localstorage' ? { prefix: `${name}:` } : { dbName: name, namespace: n });
+      for (const tab of [a!, b!]) await tab.evaluate(([be, n, ar]) => window.dc.setup('r', { backend: be as 'localstorage', name: n, args: ar }), [backend, name, args(name)] as const);
+      await a!.evaluate(([be, n, ar]) => window.dc.setup('other', { backend: be as 'localstorage', name: n, args: ar }), [backend, other, args(other)] as const);
+      await a!.evaluate(async () => {
+        await window.dc.region('r').setMulti({ 'secret-1': 'token', 'secret-2': { user: 'ann' }, 'secret-3': [1, 2] });
+        await window.dc.region('other').set('kept', 'not this region');
+      });
+      await expect.poll(() => b!.evaluate(() => window.dc.region('r').get('secret-2'))).toEqual({ user: 'ann' });
+
+      const removed = await a!.evaluate(() => (window.dc.region('r').actualBackend as { clear(): Promise<number> }).clear());
+      expect(removed).toBe(3);
+      expect(await storedCount(a!, backend, name)).toBe(0);
+      // Nothing of the region is left in storage at all, under any key.
+      const leftovers = await a!.evaluate(async (be) => (be === 'localstorage' ? Object.values(localStorage).filter((v) => v.includes('ann')).length : 0), backend);
+      expect(leftovers).toBe(0);
+      // Another region's entries stay.
+      expect(await a!.evaluate(() => window.dc.region('other').get('kept'))).toBe('not this region');
+
+      await expect.poll(() => b!.evaluate(() => window.dc.region('r').getMulti(['secret-1', 'secret-2', 'secret-3']).then((vs) => vs.map((v) => v === window.dc.dogpile.NO_VALUE)))).toEqual([true, true, true]);
+      await expect
+        .poll(async () => (await b!.evaluate(() => window.dc.events('r'))).filter((e) => e.type === 'delete' && e.remote).map((e) => e.key).sort())
+        .toEqual(['secret-1', 'secret-2', 'secret-3']);
+    });
+  });
+}
