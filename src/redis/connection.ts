@@ -1,0 +1,188 @@
+/**
+ * The backend's connections to Redis: one for commands (the caller's client
+ * or one made from a URL) and one for subscriptions, with a bound on every
+ * command and one error type for "Redis is not reachable".
+ *
+ * @module
+ */
+import { createClient, RESP_TYPES } from 'redis';
+import { RedisUnavailableError } from './errors.js';
+
+/** An argument of a Redis command. */
+export type RedisArgument = string | Buffer;
+
+/**
+ * The part of a node-redis client (`createClient()` from the `redis`
+ * package, v5) that the backend uses. Typed structurally so that any
+ * node-redis client, whatever its modules and type mapping, is accepted.
+ */
+export interface RedisClientLike {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  sendCommand(args: readonly RedisArgument[], options?: object): Promise<unknown>;
+  multi(): { addCommand(args: readonly RedisArgument[]): unknown; exec(): Promise<unknown> };
+  duplicate(overrides?: object): RedisClientLike;
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
+  unsubscribe(channel: string, listener?: (message: string, channel: string) => void): Promise<unknown>;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  close?(): Promise<unknown>;
+  destroy?(): unknown;
+}
+
+/** Options of {@link RedisConnection}. */
+export interface RedisConnectionOptions {
+  /** A node-redis client to use (connected, or connected here). Not closed by {@link RedisConnection.close}. */
+  client?: RedisClientLike;
+  /** Where to connect when no client is given, e.g. `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Longest wait (ms) for any one command, including the wait for a connection. */
+  commandTimeout: number;
+  /** Told about connection errors the client reports in the background. */
+  onError(error: unknown): void;
+}
+
+/** Replies of bulk strings as Buffers: stored values are binary. */
+const BUFFER_REPLIES = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
+
+/** Whether `error` is a reply from the server (a script error, a wrong type) rather than a connection fault. */
+function isServerReply(error: unknown): boolean {
+  const name = (error as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name === 'ErrorReply' || name === 'SimpleError' || name === 'BlobError' || name === 'MultiErrorReply';
+}
+
+/**
+ * Runs commands with a deadline. A client made here from a URL has its
+ * offline queue disabled, so while the connection is down commands fail at
+ * once instead of piling up, and it reconnects by itself (backoff capped at
+ * one second). A client passed in keeps its own settings; the deadline still
+ * applies, so no call hangs whatever they are.
+ */
+export class RedisConnection {
+  readonly #client: RedisClientLike;
+  readonly #owned: boolean;
+  readonly #timeout: number;
+  readonly #onError: (error: unknown) => void;
+  #connecting: Promise<unknown> | undefined;
+  #subscriber: Promise<RedisClientLike> | undefined;
+  #closed = false;
+
+  constructor(options: RedisConnectionOptions) {
+    this.#timeout = options.commandTimeout;
+    this.#onError = options.onError;
+    if (options.client) {
+      this.#client = options.client;
+      this.#owned = false;
+    } else {
+      this.#client = createClient({
+        url: options.url,
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: options.commandTimeout,
+          // Keep trying for as long as the backend lives; jitter spreads many processes' reconnects.
+          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1_000) + Math.floor(Math.random() * 50),
+        },
+      }) as unknown as RedisClientLike;
+      this.#owned = true;
+      // Without a listener an 'error' event would crash the process.
+      this.#client.on('error', (error: never) => this.#onError(error));
+    }
+  }
+
+  /** The command client. */
+  get client(): RedisClientLike {
+    return this.#client;
+  }
+
+  /** Sends one command; bulk-string replies come back as strings. */
+  command(args: readonly RedisArgument[]): Promise<unknown> {
+    return this.#run(() => this.#client.sendCommand(args));
+  }
+
+  /** Sends one command; bulk-string replies come back as Buffers (for stored values). */
+  commandBuffers(args: readonly RedisArgument[]): Promise<unknown> {
+    return this.#run(() => this.#client.sendCommand(args, BUFFER_REPLIES));
+  }
+
+  /** Sends commands as one MULTI/EXEC transaction (one round trip, applied together). */
+  transaction(commands: ReadonlyArray<readonly RedisArgument[]>): Promise<unknown> {
+    return this.#run(() => {
+      const multi = this.#client.multi();
+      for (const args of commands) multi.addCommand(args);
+      return multi.exec();
+    });
+  }
+
+  /** The subscriber connection (a duplicate of the command client), made on first use. */
+  subscriber(): Promise<RedisClientLike> {
+    if (!this.#subscriber) {
+      const making = (async () => {
+        // Subscriptions are re-sent by node-redis after a reconnect, so the subscriber keeps its offline queue.
+        const subscriber = this.#client.duplicate({ disableOfflineQueue: false });
+        subscriber.on('error', (error: never) => this.#onError(error));
+        await this.#bounded(subscriber.connect(), 'connecting the subscriber');
+        return subscriber;
+      })();
+      this.#subscriber = making;
+      making.catch(() => {
+        if (this.#subscriber === making) this.#subscriber = undefined;
+      });
+    }
+    return this.#subscriber;
+  }
+
+  /** Closes the subscriber, and the command client if it was made here. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const subscriber = await this.#subscriber?.catch(() => undefined);
+    await Promise.all([subscriber && closeClient(subscriber), this.#owned && this.#client.isOpen ? closeClient(this.#client) : undefined]);
+  }
+
+  #ensureConnected(): Promise<unknown> | undefined {
+    if (this.#client.isReady || (!this.#owned && this.#client.isOpen)) return undefined;
+    if (this.#closed) return Promise.reject(new RedisUnavailableError('The Redis backend was closed'));
+    if (!this.#client.isOpen) {
+      const connecting = this.#client.connect();
+      this.#connecting = connecting;
+      connecting.catch(() => {
+        if (this.#connecting === connecting) this.#connecting = undefined;
+      });
+    }
+    // An owned client that is open but not ready is reconnecting: commands fail fast below.
+    return this.#connecting;
+  }
+
+  async #run<T>(send: () => Promise<T>): Promise<T> {
+    const connecting = this.#ensureConnected();
+    const started = Date.now();
+    if (connecting) await this.#bounded(connecting, 'connecting');
+    const left = Math.max(1, this.#timeout - (Date.now() - started));
+    return this.#bounded(send(), 'waiting for a reply', left);
+  }
+
+  /** Races `promise` against the deadline; maps connection faults to {@link RedisUnavailableError}. */
+  #bounded<T>(promise: Promise<T>, what: string, ms = this.#timeout): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisUnavailableError(`Redis did not answer within ${ms} ms (${what})`)), ms);
+    });
+    // A command that settles after its deadline must not surface as an unhandled rejection.
+    promise.catch(() => {});
+    return Promise.race([promise, deadline])
+      .catch((error: unknown) => {
+        if (error instanceof RedisUnavailableError || isServerReply(error)) throw error;
+        throw new RedisUnavailableError(`Redis is not reachable (${(error as Error)?.message ?? String(error)})`, { cause: error });
+      })
+      .finally(() => clearTimeout(timer));
+  }
+}
+
+async function closeClient(client: RedisClientLike): Promise<void> {
+  try {
+    if (client.close) await client.close();
+    else client.destroy?.();
+  } catch {
+    client.destroy?.();
+  }
+}
