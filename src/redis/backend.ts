@@ -20,7 +20,7 @@ import { ValidationError } from '../errors.js';
 import { LayeredMutex, MutexRegistry } from '../mutex.js';
 import { RegistryMutex } from '../browser/registry-mutex.js';
 import { changeMessage, parseChange } from './change-feed.js';
-import { Channels } from './channels.js';
+import { Channels, type Listening } from './channels.js';
 import { RedisConnection, type RedisArgument, type RedisClientLike } from './connection.js';
 import { RedisInvalidationStrategy } from './invalidation.js';
 import { KeySpace } from './key-space.js';
@@ -66,6 +66,15 @@ export interface RedisBackendArguments {
   /** Longest wait (ms) for one command, including the wait for a connection (default 2000). */
   commandTimeout?: number;
   /**
+   * What `getOrCreate` does when Redis cannot be reached: `'fail'` (default)
+   * rejects with `RedisUnavailableError`; `'create'` runs the creator
+   * without the distributed lock (one creator per process, not one overall)
+   * and returns its value uncached (the failed write is an `error` event).
+   * Plain reads (`get`) read an unreachable Redis as a miss either way, with
+   * an `error` event.
+   */
+  whenUnavailable?: 'fail' | 'create';
+  /**
    * Longest time (ms) between two tries of a busy lock when no release
    * message arrives (default 100; each wait is jittered to 50-100% of it).
    */
@@ -107,11 +116,12 @@ export class RedisBackend extends CacheBackend {
   readonly #explicitNamespace: string | undefined;
   readonly #staleMargin: number | undefined;
   readonly #pollInterval: number;
+  readonly #whenUnavailable: 'fail' | 'create';
   readonly #strategies = new Set<RedisInvalidationStrategy>();
   #bound: RegionBinding[] = [];
   #space: KeySpace | undefined;
   #locks: RedisLockContext | undefined;
-  #feed: Promise<unknown> | undefined;
+  #feed: Listening | undefined;
   #down = false;
 
   constructor(args: RedisBackendArguments = {}) {
@@ -129,6 +139,9 @@ export class RedisBackend extends CacheBackend {
     this.lockTimeout = positive('lockTimeout', args.lockTimeout, 30_000);
     this.commandTimeout = positive('commandTimeout', args.commandTimeout, 2_000);
     this.#pollInterval = positive('pollInterval', args.pollInterval, 100);
+    const { whenUnavailable = 'fail' } = args;
+    if (whenUnavailable !== 'fail' && whenUnavailable !== 'create') throw new TypeError("dogpile-cache: redis whenUnavailable must be 'fail' or 'create'");
+    this.#whenUnavailable = whenUnavailable;
     if (staleMargin === -1 || staleMargin === Infinity) this.#staleMargin = undefined;
     else this.#staleMargin = staleMargin === undefined ? -2 : positive('staleMargin', staleMargin, 0);
     this.#connection = new RedisConnection({
@@ -174,6 +187,7 @@ export class RedisBackend extends CacheBackend {
       channel: space.invalidationChannel,
       origin: this.origin,
       now: region.now,
+      alsoReady: () => this.#feed?.subscribed ?? Promise.resolve(),
       onFault: (kind, error) => this.notify({ kind, message: "The region's invalidation could not be read from Redis; it starts without it", error }),
     });
     this.#strategies.add(strategy);
@@ -289,6 +303,9 @@ export class RedisBackend extends CacheBackend {
         releases: new LockReleases({ connection: this.#connection, channels: this.#channels, channel: space.releasesChannel, pollInterval: this.#pollInterval }),
         releasesChannel: space.releasesChannel,
         lease: this.lockTimeout,
+        whenUnavailable: this.#whenUnavailable,
+        onDegraded: (lockKey, error) =>
+          this.notify({ kind: 'lock-degraded', message: 'Redis is unreachable: creating under an in-process lock only (whenUnavailable: create)', key: lockKey, error }),
         onLeaseTrouble: (kind, lockKey, error) => {
           const message =
             kind === 'lock-lost'
@@ -311,9 +328,8 @@ export class RedisBackend extends CacheBackend {
       if (change) this.notifyChange(change);
     });
     this.#feed = feed;
-    feed.catch((error: unknown) => {
-      if (this.#feed === feed) this.#feed = undefined;
-      this.notify({ kind: 'change-feed-unavailable', message: 'Could not subscribe to the change feed; writes in other processes are not reported', error });
+    feed.subscribed.catch((error: unknown) => {
+      this.notify({ kind: 'change-feed-delayed', message: 'Could not subscribe to the change feed yet (retrying); writes in other processes are not reported meanwhile', error });
     });
   }
 

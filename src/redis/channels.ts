@@ -4,76 +4,81 @@
  *
  * @module
  */
-import type { RedisClientLike, RedisConnection } from './connection.js';
+import type { RedisConnection } from './connection.js';
 
 type Listener = (message: string) => void;
 
+/** A listener added by {@link Channels.listen}. */
+export interface Listening {
+  /** Resolves once the channel is subscribed; rejects (within the command timeout) when it is not yet. */
+  readonly subscribed: Promise<void>;
+  /** Removes the listener. */
+  stop(): void;
+}
+
+/** How long to wait before trying again to subscribe when the subscriber could not be reached. */
+const RETRY_MS = 1_000;
+
 /**
- * Subscribes each channel once, however many listeners it has, and tells
- * `onResubscribed` listeners when the subscriber connection is back after a
- * loss: messages published while it was down are lost, so they re-read what
- * they depend on.
+ * Subscribes each channel once, however many listeners it has. A listener
+ * stays until stopped, even when subscribing is slow or fails at first:
+ * the subscription is retried until it is made, and node-redis re-sends it
+ * after every reconnection. `onResubscribed` listeners hear of each
+ * (re)connection of the subscriber: messages published while it was down
+ * are lost, so they re-read what they depend on.
  */
 export class Channels {
   readonly #connection: RedisConnection;
   readonly #listeners = new Map<string, Set<Listener>>();
-  readonly #subscribed = new Map<string, Promise<void>>();
-  readonly #reconnectListeners = new Set<() => void>();
-  #watching: RedisClientLike | undefined;
+  /** Per channel, the SUBSCRIBE once sent (node-redis keeps it from then on). */
+  readonly #issued = new Map<string, Promise<void>>();
+  readonly #retrying = new Set<string>();
 
   constructor(connection: RedisConnection) {
     this.#connection = connection;
   }
 
-  /**
-   * Adds a listener to `channel`; resolves once the channel is subscribed,
-   * so a message published after that is delivered. Rejects (and keeps no
-   * listener) when the subscriber connection cannot be made.
-   */
-  async listen(channel: string, listener: Listener): Promise<() => void> {
+  /** Adds a listener to `channel` and subscribes it if needed. */
+  listen(channel: string, listener: Listener): Listening {
     let set = this.#listeners.get(channel);
     if (!set) this.#listeners.set(channel, (set = new Set()));
     set.add(listener);
-    const remove = () => {
-      set.delete(listener);
-    };
-    try {
-      await this.#subscribe(channel);
-    } catch (error) {
-      remove();
-      throw error;
-    }
-    return remove;
+    const subscribed = this.#subscribe(channel);
+    subscribed.catch(() => this.#retryLater(channel));
+    return { subscribed, stop: () => void set.delete(listener) };
   }
 
-  /** Called after the subscriber reconnected. Returns the unsubscribe function. */
+  /** Called after each (re)connection of the subscriber. Returns the unsubscribe function. */
   onResubscribed(listener: () => void): () => void {
-    this.#reconnectListeners.add(listener);
-    return () => this.#reconnectListeners.delete(listener);
+    return this.#connection.onSubscriberReady(listener);
   }
 
-  #subscribe(channel: string): Promise<void> {
-    let subscribed = this.#subscribed.get(channel);
-    if (!subscribed) {
-      subscribed = (async () => {
-        const subscriber = await this.#connection.subscriber();
-        this.#watch(subscriber);
-        // Channels stay subscribed for the backend's life: they are few (three per namespace).
-        await subscriber.subscribe(channel, (message) => this.#listeners.get(channel)?.forEach((listener) => listener(message)));
-      })();
-      this.#subscribed.set(channel, subscribed);
-      subscribed.catch(() => {
-        if (this.#subscribed.get(channel) === subscribed) this.#subscribed.delete(channel);
-      });
+  async #subscribe(channel: string): Promise<void> {
+    let issued = this.#issued.get(channel);
+    if (!issued) {
+      const subscriber = await this.#connection.subscriber();
+      issued = this.#issued.get(channel);
+      if (!issued) {
+        const sending = subscriber.subscribe(channel, (message) => this.#listeners.get(channel)?.forEach((listener) => listener(message))).then(() => {});
+        sending.catch(() => {
+          if (this.#issued.get(channel) === sending) this.#issued.delete(channel);
+        });
+        this.#issued.set(channel, sending);
+        issued = sending;
+      }
     }
-    return subscribed;
+    // Bounded: the subscriber queues commands while offline, and no caller may hang on it.
+    await this.#connection.bounded(issued, `subscribing to ${channel}`);
   }
 
-  #watch(subscriber: RedisClientLike): void {
-    if (this.#watching === subscriber) return;
-    this.#watching = subscriber;
-    // Watching starts once connected, so every later 'ready' is a reconnection
-    // (node-redis re-sends the subscriptions as it reconnects).
-    subscriber.on('ready', () => this.#reconnectListeners.forEach((listener) => listener()));
+  /** When the subscriber could not even be reached, try again until the SUBSCRIBE is sent. */
+  #retryLater(channel: string): void {
+    if (this.#connection.closed || this.#issued.has(channel) || this.#retrying.has(channel)) return;
+    this.#retrying.add(channel);
+    const timer = setTimeout(() => {
+      this.#retrying.delete(channel);
+      if (this.#listeners.get(channel)?.size) this.#subscribe(channel).catch(() => this.#retryLater(channel));
+    }, RETRY_MS);
+    timer.unref?.();
   }
 }

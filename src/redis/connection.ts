@@ -25,7 +25,8 @@ export interface RedisClientLike {
   duplicate(overrides?: object): RedisClientLike;
   subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
   unsubscribe(channel: string, listener?: (message: string, channel: string) => void): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node-redis types its listeners with any
+  on(event: string, listener: (...args: any[]) => void): unknown;
   close?(): Promise<unknown>;
   destroy?(): unknown;
 }
@@ -64,7 +65,9 @@ export class RedisConnection {
   readonly #timeout: number;
   readonly #onError: (error: unknown) => void;
   #connecting: Promise<unknown> | undefined;
-  #subscriber: Promise<RedisClientLike> | undefined;
+  #subscriber: RedisClientLike | undefined;
+  #subscriberConnecting: Promise<unknown> | undefined;
+  readonly #subscriberReady = new Set<() => void>();
   #closed = false;
 
   constructor(options: RedisConnectionOptions) {
@@ -85,8 +88,13 @@ export class RedisConnection {
       }) as unknown as RedisClientLike;
       this.#owned = true;
       // Without a listener an 'error' event would crash the process.
-      this.#client.on('error', (error: never) => this.#onError(error));
+      this.#client.on('error', (error: unknown) => this.#onError(error));
     }
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** The command client. */
@@ -113,30 +121,45 @@ export class RedisConnection {
     });
   }
 
-  /** The subscriber connection (a duplicate of the command client), made on first use. */
-  subscriber(): Promise<RedisClientLike> {
+  /**
+   * The subscriber connection (a duplicate of the command client), made on
+   * first use and kept for the backend's life: a connection that is slow to
+   * come up is waited for again, never duplicated anew.
+   */
+  async subscriber(): Promise<RedisClientLike> {
+    if (this.#closed) throw new RedisUnavailableError('The Redis backend was closed');
     if (!this.#subscriber) {
-      const making = (async () => {
-        // Subscriptions are re-sent by node-redis after a reconnect, so the subscriber keeps its offline queue.
-        const subscriber = this.#client.duplicate({ disableOfflineQueue: false });
-        subscriber.on('error', (error: never) => this.#onError(error));
-        await this.#bounded(subscriber.connect(), 'connecting the subscriber');
-        return subscriber;
-      })();
-      this.#subscriber = making;
-      making.catch(() => {
-        if (this.#subscriber === making) this.#subscriber = undefined;
+      // Subscriptions are re-sent by node-redis after a reconnect, so the subscriber keeps its offline queue.
+      const subscriber = this.#client.duplicate({ disableOfflineQueue: false });
+      subscriber.on('error', (error: unknown) => this.#onError(error));
+      subscriber.on('ready', () => this.#subscriberReady.forEach((listener) => listener()));
+      this.#subscriber = subscriber;
+    }
+    const subscriber = this.#subscriber;
+    if (!this.#subscriberConnecting) {
+      const connecting = subscriber.isOpen ? Promise.resolve() : subscriber.connect();
+      this.#subscriberConnecting = connecting;
+      connecting.catch(() => {
+        // Gave up (a client without a reconnect strategy): the next call connects again.
+        if (this.#subscriberConnecting === connecting) this.#subscriberConnecting = undefined;
       });
     }
-    return this.#subscriber;
+    await this.#bounded(this.#subscriberConnecting, 'connecting the subscriber');
+    return subscriber;
+  }
+
+  /** Called each time the subscriber connection is (re)established. Returns the unsubscribe function. */
+  onSubscriberReady(listener: () => void): () => void {
+    this.#subscriberReady.add(listener);
+    return () => this.#subscriberReady.delete(listener);
   }
 
   /** Closes the subscriber, and the command client if it was made here. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const subscriber = await this.#subscriber?.catch(() => undefined);
-    await Promise.all([subscriber && closeClient(subscriber), this.#owned && this.#client.isOpen ? closeClient(this.#client) : undefined]);
+    const subscriber = this.#subscriber;
+    await Promise.all([subscriber && closeClient(subscriber, this.#timeout), this.#owned && this.#client.isOpen ? closeClient(this.#client, this.#timeout) : undefined]);
   }
 
   #ensureConnected(): Promise<unknown> | undefined {
@@ -161,6 +184,11 @@ export class RedisConnection {
     return this.#bounded(send(), 'waiting for a reply', left);
   }
 
+  /** Bounds `promise` (e.g. a SUBSCRIBE on the subscriber) by the command timeout, as commands are. */
+  bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    return this.#bounded(promise, what);
+  }
+
   /** Races `promise` against the deadline; maps connection faults to {@link RedisUnavailableError}. */
   #bounded<T>(promise: Promise<T>, what: string, ms = this.#timeout): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -178,11 +206,24 @@ export class RedisConnection {
   }
 }
 
-async function closeClient(client: RedisClientLike): Promise<void> {
+/**
+ * Closes a client: gracefully (pending replies first) when it is connected,
+ * at once when it is not (node-redis's close() would wait for a reconnection
+ * that may never come), and never for longer than `timeoutMs`.
+ */
+async function closeClient(client: RedisClientLike, timeoutMs: number): Promise<void> {
+  if (!client.isReady || !client.close) {
+    if (client.isOpen) client.destroy?.();
+    return;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
   try {
-    if (client.close) await client.close();
-    else client.destroy?.();
+    const outcome = await Promise.race([client.close().then(() => 'closed' as const), late]);
+    if (outcome === 'late' && client.isOpen) client.destroy?.();
   } catch {
-    client.destroy?.();
+    if (client.isOpen) client.destroy?.();
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -60,6 +60,8 @@ export interface RedisInvalidationOptions {
   origin: string;
   /** The region's clock, epoch ms. */
   now: () => number;
+  /** Something else the region should wait for before its first read (the backend's change feed subscription). */
+  alsoReady?: () => Promise<unknown>;
   /** Told when the stored record could not be loaded (the region then starts without it). */
   onFault(kind: 'invalidation-not-loaded', error: unknown): void;
 }
@@ -86,14 +88,20 @@ export class RedisInvalidationStrategy extends DefaultInvalidationStrategy {
     this.#options = options;
   }
 
-  /** Subscribes, then loads the stored record; later calls return the same promise. */
+  /**
+   * Subscribes, then loads the stored record; later calls return the same
+   * promise. Also waits for `alsoReady`, so that once a region has made its
+   * first call, other processes' writes are reported to it.
+   */
   ready(): Promise<void> {
     this.#ready ??= (async () => {
       const { channels, channel } = this.#options;
       try {
-        const stop = await channels.listen(channel, (message) => this.#offer(parseInvalidation(message), true));
-        if (this.#closed) stop();
-        else this.#detach.push(stop, channels.onResubscribed(() => void this.#load().catch(() => {})));
+        if (this.#closed) return;
+        const listening = channels.listen(channel, (message) => this.#offer(parseInvalidation(message), true));
+        this.#detach.push(listening.stop, channels.onResubscribed(() => void this.#load().catch(() => {})));
+        // Subscribed before loading, so a record published in between is not missed.
+        await Promise.all([listening.subscribed, this.#options.alsoReady?.().catch(() => {})]);
         await this.#load();
       } catch (error) {
         this.#options.onFault('invalidation-not-loaded', error);

@@ -43,11 +43,7 @@ export class LockReleases {
    */
   ready(): Promise<unknown> {
     if (!this.#listening) {
-      const listening = this.#channels.listen(this.#channel, (lockKey) => this.#wake(lockKey));
-      this.#listening = listening;
-      listening.catch(() => {
-        if (this.#listening === listening) this.#listening = undefined;
-      });
+      this.#listening = this.#channels.listen(this.#channel, (lockKey) => this.#wake(lockKey)).subscribed;
       // After a reconnection a release may have been missed: everybody looks again.
       this.#channels.onResubscribed(() => [...this.#waiters.keys()].forEach((key) => this.#wake(key)));
     }

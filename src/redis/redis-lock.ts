@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CacheMutex } from '../api.js';
 import type { RedisConnection } from './connection.js';
+import { RedisUnavailableError } from './errors.js';
 import type { LockReleases } from './lock-releases.js';
 import { EXTEND_LOCK, RELEASE_LOCK } from './scripts.js';
 
@@ -18,6 +19,14 @@ export interface RedisLockContext {
   releasesChannel: string;
   /** Lease (ms): how long the lock outlives a holder that stopped renewing it. */
   lease: number;
+  /**
+   * `'create'`: when Redis cannot be reached, `acquire` resolves `true`
+   * without a Redis lock (the in-process layer still lets one caller per
+   * process create), instead of rejecting with `RedisUnavailableError`.
+   */
+  whenUnavailable: 'fail' | 'create';
+  /** Told when acquiring degraded to an in-process lock because Redis was unreachable. */
+  onDegraded(lockKey: string, error: unknown): void;
   /** Told when a renewal found the lock taken by another (our lease had run out) or failed. */
   onLeaseTrouble(kind: 'lock-lost' | 'lock-extend-failed' | 'lock-release-failed', lockKey: string, error?: unknown): void;
 }
@@ -57,6 +66,17 @@ export class RedisLock implements CacheMutex {
 
   async acquire(wait = true): Promise<boolean> {
     if (this.#token) throw new Error(`dogpile-cache: Redis lock "${this.key}" is already held by this mutex`);
+    try {
+      return await this.#acquire(wait);
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError) || this.#context.whenUnavailable !== 'create') throw error;
+      // Degraded: this process's callers are still serialised by the in-process layer; release is a no-op.
+      this.#context.onDegraded(this.key, error);
+      return true;
+    }
+  }
+
+  async #acquire(wait: boolean): Promise<boolean> {
     const { releases } = this.#context;
     if (wait) await releases.ready();
     const token = randomUUID();
@@ -114,8 +134,13 @@ export class RedisLock implements CacheMutex {
    * Resolves once the lock is free, without taking it. Every caller of the
    * process waiting on this key shares one wait, so they wake together.
    */
-  waitUntilFree(): Promise<void> {
-    return this.#context.releases.untilFree(this.key);
+  async waitUntilFree(): Promise<void> {
+    try {
+      await this.#context.releases.untilFree(this.key);
+    } catch (error) {
+      // Degraded: the caller goes on to the in-process layer, which serialises this process's callers.
+      if (!(error instanceof RedisUnavailableError) || this.#context.whenUnavailable !== 'create') throw error;
+    }
   }
 
   async #trySet(token: string): Promise<boolean> {

@@ -111,7 +111,8 @@ async function handle(request: Request): Promise<unknown> {
 process.on('message', (message: { init?: Init; proceed?: string } & Partial<Request>) => {
   if (message.init) {
     init(message.init);
-    send({ event: 'ready' });
+    // The first call waits for the region's subscriptions (invalidation, change feed).
+    void region.getValueMetadata('warm-up').then(() => send({ event: 'ready' }));
     return;
   }
   if (message.proceed !== undefined) {

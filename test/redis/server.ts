@@ -42,6 +42,8 @@ export interface TestRedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** Whether it is running (started and not stopped). */
+  readonly running: boolean;
 }
 
 /** Starts redis-server on a free loopback port (or `port`). */
@@ -73,5 +75,13 @@ export async function startRedisServer(port?: number): Promise<TestRedisServer> 
     clearTimeout(timer);
   };
   await start();
-  return { port: chosen, url: `redis://127.0.0.1:${chosen}`, stop, start };
+  return {
+    port: chosen,
+    url: `redis://127.0.0.1:${chosen}`,
+    stop,
+    start,
+    get running() {
+      return child !== undefined && child.exitCode === null;
+    },
+  };
 }
