@@ -33,6 +33,6 @@ if [ ! -e "$policy" ]; then
   $sudo_cmd chmod +x "$policy"
   created_policy=1
 fi
-trap '[ -n "$created_policy" ] && $sudo_cmd rm -f "$policy"' EXIT
+trap 'if [ -n "$created_policy" ]; then $sudo_cmd rm -f "$policy"; fi' EXIT
 $sudo_cmd apt-get install -y -q redis-server
 echo "redis: installed $(redis-server --version | head -n1)"
