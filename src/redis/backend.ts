@@ -17,13 +17,14 @@ import {
   type StoredValue,
 } from '../api.js';
 import { ValidationError } from '../errors.js';
-import { LayeredMutex, MutexRegistry } from '../mutex.js';
+import { MutexRegistry } from '../mutex.js';
 import { RegistryMutex } from '../browser/registry-mutex.js';
 import { changeMessage, parseChange } from './change-feed.js';
 import { Channels, type Listening } from './channels.js';
 import { RedisConnection, type RedisArgument, type RedisClientLike } from './connection.js';
 import { RedisInvalidationStrategy } from './invalidation.js';
 import { KeySpace } from './key-space.js';
+import { LocalHolds, RedisKeyMutex } from './key-mutex.js';
 import { LockReleases } from './lock-releases.js';
 import { RedisLock, type RedisLockContext } from './redis-lock.js';
 import { decodeEntry, encodeEntry } from './value-codec.js';
@@ -95,7 +96,7 @@ function positive(name: string, value: unknown, fallback: number): number {
  * one MULTI/EXEC; every write and delete is published on the namespace's
  * change channel, and other backends' messages arrive through `onChange`.
  *
- * `getMutex` returns `LayeredMutex(in-process, RedisLock)`: callers of one
+ * `getMutex` returns a {@link RedisKeyMutex} (in-process layer, then a `RedisLock`): callers of one
  * process queue locally and one of them holds the Redis lock, so one
  * creator runs across every process. `createInvalidationStrategy` returns a
  * {@link RedisInvalidationStrategy}.
@@ -113,6 +114,7 @@ export class RedisBackend extends CacheBackend {
   readonly #connection: RedisConnection;
   readonly #channels: Channels;
   readonly #registry = new MutexRegistry();
+  readonly #holds = new LocalHolds();
   readonly #explicitNamespace: string | undefined;
   readonly #staleMargin: number | undefined;
   readonly #pollInterval: number;
@@ -175,7 +177,7 @@ export class RedisBackend extends CacheBackend {
   }
 
   override getMutex(key: string): CacheMutex {
-    return new LayeredMutex(new RegistryMutex(this.#registry, key), new RedisLock(this.#lockContext(), this.keySpace.lock(key)));
+    return new RedisKeyMutex(new RegistryMutex(this.#registry, key), new RedisLock(this.#lockContext(), this.keySpace.lock(key)), this.#holds, key);
   }
 
   override createInvalidationStrategy(region: RegionBinding): RegionInvalidationStrategy {

@@ -69,6 +69,8 @@ export class RedisConnection {
   #subscriberConnecting: Promise<unknown> | undefined;
   readonly #subscriberReady = new Set<() => void>();
   #closed = false;
+  readonly #pending = new Set<Pending>();
+  #sweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RedisConnectionOptions) {
     this.#timeout = options.commandTimeout;
@@ -176,12 +178,18 @@ export class RedisConnection {
     return this.#connecting;
   }
 
-  async #run<T>(send: () => Promise<T>): Promise<T> {
+  #run<T>(send: () => Promise<T>): Promise<T> {
+    // The common case, connected: no extra async frame.
+    if (this.#client.isReady || (!this.#owned && this.#client.isOpen)) return this.#bounded(attempt(send), 'waiting for a reply');
+    return this.#runConnecting(send);
+  }
+
+  async #runConnecting<T>(send: () => Promise<T>): Promise<T> {
     const connecting = this.#ensureConnected();
     const started = Date.now();
     if (connecting) await this.#bounded(connecting, 'connecting');
     const left = Math.max(1, this.#timeout - (Date.now() - started));
-    return this.#bounded(send(), 'waiting for a reply', left);
+    return this.#bounded(attempt(send), 'waiting for a reply', left);
   }
 
   /** Bounds `promise` (e.g. a SUBSCRIBE on the subscriber) by the command timeout, as commands are. */
@@ -189,21 +197,67 @@ export class RedisConnection {
     return this.#bounded(promise, what);
   }
 
-  /** Races `promise` against the deadline; maps connection faults to {@link RedisUnavailableError}. */
+  /**
+   * Settles with `promise`, or rejects with {@link RedisUnavailableError}
+   * once `ms` have passed; maps connection faults to that error too. One
+   * sweeping timer serves every pending command (rather than a timer per
+   * command, which would cost a hit a good part of its time).
+   */
   #bounded<T>(promise: Promise<T>, what: string, ms = this.#timeout): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailableError(`Redis did not answer within ${ms} ms (${what})`)), ms);
+    return new Promise<T>((resolve, reject) => {
+      const entry: Pending = { deadline: Date.now() + ms, ms, what, reject };
+      this.#pending.add(entry);
+      this.#sweep ??= this.#startSweeping();
+      promise.then(
+        (value) => {
+          if (this.#pending.delete(entry)) resolve(value);
+        },
+        (error: unknown) => {
+          // A command that fails after its deadline was already reported as late.
+          if (!this.#pending.delete(entry)) return;
+          if (error instanceof RedisUnavailableError || isServerReply(error)) reject(error);
+          else reject(new RedisUnavailableError(`Redis is not reachable (${(error as Error)?.message ?? String(error)})`, { cause: error }));
+        },
+      );
     });
-    // A command that settles after its deadline must not surface as an unhandled rejection.
-    promise.catch(() => {});
-    return Promise.race([promise, deadline])
-      .catch((error: unknown) => {
-        if (error instanceof RedisUnavailableError || isServerReply(error)) throw error;
-        throw new RedisUnavailableError(`Redis is not reachable (${(error as Error)?.message ?? String(error)})`, { cause: error });
-      })
-      .finally(() => clearTimeout(timer));
   }
+
+  #startSweeping(): ReturnType<typeof setInterval> {
+    // Deadlines are kept to within a tenth of the timeout (10-100 ms).
+    const every = Math.min(100, Math.max(10, Math.floor(this.#timeout / 10)));
+    const timer = setInterval(() => {
+      const now = Date.now();
+      for (const entry of this.#pending) {
+        if (now < entry.deadline) continue;
+        this.#pending.delete(entry);
+        entry.reject(new RedisUnavailableError(`Redis did not answer within ${entry.ms} ms (${entry.what})`));
+      }
+      if (this.#pending.size === 0) {
+        clearInterval(timer);
+        this.#sweep = undefined;
+      }
+    }, every);
+    // Pending commands keep the process alive by themselves; the sweeper must not.
+    timer.unref?.();
+    return timer;
+  }
+}
+
+/** `send()`, with a synchronous throw (a closed client) turned into a rejection. */
+function attempt<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return send();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A command waiting for its reply, with its deadline. */
+interface Pending {
+  deadline: number;
+  ms: number;
+  what: string;
+  reject(error: unknown): void;
 }
 
 /**
