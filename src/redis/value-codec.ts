@@ -9,6 +9,8 @@ import { CantDeserializeException, ValueNotStorableError } from '../errors.js';
 
 /** Tag of a {@link CachedValue}: the structured clone of `[metadata, payload]` follows. */
 const TAG_VALUE = 0x63; // 'c'
+/** Tag of a {@link CachedValue} whose metadata and payload are plain JSON: `[metadata, payload]` as JSON follows. */
+const TAG_JSON = 0x6a; // 'j'
 /** Tag of a region serializer's string: UTF-8 follows. */
 const TAG_STRING = 0x73; // 's'
 /** Tag of a region serializer's bytes: the bytes follow. */
@@ -30,9 +32,12 @@ const TAG_UTF16 = 0x75; // 'u'
  */
 export function encodeEntry(value: StoredValue, where: string): Buffer {
   if (value instanceof CachedValue) {
+    const pair = [value.metadata, value.payload];
+    // Plain JSON data reads back several times faster from JSON than from V8's format, and means the same.
+    if (isPlainJson(pair, new Set())) return Buffer.concat([Buffer.of(TAG_JSON), Buffer.from(JSON.stringify(pair), 'utf8')]);
     let body: Buffer;
     try {
-      body = serialize([value.metadata, value.payload]);
+      body = serialize(pair);
     } catch (error) {
       throw new ValueNotStorableError(`${where}: the value cannot be stored in Redis (${(error as Error)?.message ?? String(error)})`, { cause: error });
     }
@@ -58,10 +63,10 @@ export function decodeEntry(data: Buffer, key: string): StoredValue {
   if (tag === TAG_STRING) return body.toString('utf8');
   if (tag === TAG_UTF16) return body.toString('utf16le');
   if (tag === TAG_BYTES) return new Uint8Array(body);
-  if (tag === TAG_VALUE) {
+  if (tag === TAG_VALUE || tag === TAG_JSON) {
     let decoded: unknown;
     try {
-      decoded = deserialize(body);
+      decoded = tag === TAG_JSON ? JSON.parse(body.toString('utf8')) : deserialize(body);
     } catch (error) {
       throw new CantDeserializeException(`Redis entry "${key}" cannot be read`, { cause: error });
     }
@@ -77,5 +82,43 @@ export function decodeEntry(data: Buffer, key: string): StoredValue {
 }
 
 function isWellFormed(text: string): boolean {
+  // Fast path: most strings have no surrogates at all.
   return !/[\uD800-\uDFFF]/.test(text) || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
+}
+
+/**
+ * Whether JSON would carry `value` exactly: plain objects and arrays (dense,
+ * no shared or cyclic references) of strings without lone surrogates,
+ * finite numbers other than -0, booleans and null. Anything else (Date,
+ * Map, undefined, NaN, a class instance...) goes through V8's serializer.
+ */
+function isPlainJson(value: unknown, seen: Set<object>): boolean {
+  switch (typeof value) {
+    case 'string':
+      return isWellFormed(value);
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (seen.has(value)) return false;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) return false;
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], seen)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (Object.getOwnPropertySymbols(value).length > 0) return false;
+      for (const key of Object.keys(value)) {
+        if (key === '__proto__' || !isWellFormed(key) || !isPlainJson((value as Record<string, unknown>)[key], seen)) return false;
+      }
+      // Non-enumerable own properties would be dropped by both encodings alike; getters were read above.
+      return true;
+    }
+    default:
+      return false;
+  }
 }

@@ -69,6 +69,25 @@ describe('redis: values', () => {
     expect(p.lone).toBe(payload.lone);
   });
 
+  it('plain JSON data and structured-clone-only data both come back as stored (shared references kept)', async () => {
+    const b = backend();
+    const plain = { id: 1, name: 'Ada', tags: ['a', 'b'], nested: { ok: true, none: null, n: 1.5e300 } };
+    const shared = { x: 1 };
+    const withShared = { first: shared, second: shared, list: [shared] };
+    const negative = { zero: -0 };
+    const classy = new (class Point { x = 1; y = 2; })();
+    for (const [key, payload] of Object.entries({ plain, withShared, negative, classy })) {
+      await b.set(key, new CachedValue(payload, { ct: 1, v: VALUE_VERSION }));
+    }
+    expect(((await b.get('plain')) as CachedValue).payload).toEqual(plain);
+    const back = ((await b.get('withShared')) as CachedValue<typeof withShared>).payload;
+    expect(back.first).toBe(back.second);
+    expect(back.list[0]).toBe(back.first);
+    expect(Object.is(((await b.get('negative')) as CachedValue<typeof negative>).payload.zero, -0)).toBe(true);
+    // As structuredClone does: a class instance comes back as a plain object with its own fields.
+    expect(((await b.get('classy')) as CachedValue).payload).toEqual({ x: 1, y: 2 });
+  });
+
   it('a value with a function or a symbol rejects set with ValueNotStorableError naming region and key', async () => {
     const b = backend();
     const region = makeRegion({ name: 'users' }).configure(b, { expirationTime: 60_000 });
