@@ -6,6 +6,7 @@
  * @module
  */
 import type { BackendChange } from '../api.js';
+import { parseJsonObject } from './json-object.js';
 
 /** A published change: kind, key (as stored), creation time for a set, origin id. */
 interface ChangeMessage {
@@ -27,13 +28,8 @@ export function changeMessage(kind: 'set' | 'delete', key: string, origin: strin
  * anything that is not a change message.
  */
 export function parseChange(text: string, ownOrigin: string): BackendChange | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
+  const value = parseJsonObject(text);
+  if (!value) return undefined;
   const { t, k, ct, o } = value as Partial<ChangeMessage>;
   if ((t !== 'set' && t !== 'delete') || typeof k !== 'string' || typeof o !== 'string' || o === ownOrigin) return undefined;
   const change: BackendChange = { kind: t, key: k, origin: o };

@@ -9,6 +9,7 @@ import type { InvalidationNotice } from '../api.js';
 import { DefaultInvalidationStrategy } from '../invalidation.js';
 import type { Channels } from './channels.js';
 import type { RedisConnection } from './connection.js';
+import { parseJsonObject } from './json-object.js';
 import { SAVE_INVALIDATION } from './scripts.js';
 
 /** The stored and published form of an invalidation. */
@@ -35,15 +36,9 @@ export function compareInvalidations(a: RedisInvalidationRecord, b: RedisInvalid
 
 /** Checks a record read from Redis or a message; anything else is `undefined`. */
 export function parseInvalidation(text: unknown): RedisInvalidationRecord | undefined {
-  if (typeof text !== 'string') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const { at, hard, origin } = value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (!value) return undefined;
+  const { at, hard, origin } = value;
   if (typeof at !== 'number' || !Number.isFinite(at) || typeof hard !== 'boolean' || typeof origin !== 'string') return undefined;
   return { at, hard, origin };
 }

@@ -212,6 +212,25 @@ describe('redis: the lock', () => {
   });
 });
 
+describe('redis: channels', () => {
+  it('ignores foreign messages on the change and invalidation channels, and hears real ones after them', async () => {
+    const b = backend();
+    const region = makeRegion({ name: 'chan' }).configure(b, { expirationTime: 60_000 });
+    await region.set('k', 'v');
+    const events: RegionEvent[] = [];
+    region.subscribe((event) => events.push(event));
+    for (const message of ['not json', '[1,2]', '{"t":"set"}', '{"at":"soon","hard":true,"origin":"x"}', 'null']) {
+      await raw.publish(b.keySpace.changesChannel, message);
+      await raw.publish(b.keySpace.invalidationChannel, message);
+    }
+    const other = backend({ prefix: b.prefix, namespace: 'chan' });
+    await other.delete('k');
+    await eventually(() => events.some((e) => e.type === 'delete'), 5_000, 'the real delete event');
+    expect(events.map((e) => e.type)).toEqual(['delete']);
+    expect(await region.get('k')).toBe(NO_VALUE);
+  });
+});
+
 describe('redis: invalidation order', () => {
   const rec = (at: number, hard: boolean, origin: string): RedisInvalidationRecord => ({ at, hard, origin });
 
