@@ -132,6 +132,22 @@ describe('redis: values', () => {
     expect(await raw.pTTL(forever.keySpace.entry('k'))).toBe(-1);
   });
 
+  it('getMulti is one MGET; setMulti and deleteMulti one MULTI/EXEC each', async () => {
+    const b = backend();
+    const region = makeRegion({ name: 'multi' }).configure(b, { expirationTime: 60_000 });
+    await region.get('warm-up');
+    const calls = async (command: string) => Number((await raw.info('commandstats')).match(new RegExp(`cmdstat_${command}:calls=(\\d+)`))?.[1] ?? 0);
+    await raw.configResetStat();
+    await region.setMulti(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])));
+    expect([await calls('multi'), await calls('exec'), await calls('set')]).toEqual([1, 1, 10]);
+    await raw.configResetStat();
+    expect(await region.getMulti(Array.from({ length: 10 }, (_, i) => `k${i}`))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([await calls('mget'), await calls('get')]).toEqual([1, 0]);
+    await raw.configResetStat();
+    await region.deleteMulti(['k0', 'k1', 'k2']);
+    expect([await calls('multi'), await calls('del')]).toEqual([1, 1]);
+  });
+
   it('keeps every key under the prefix and namespace; keys() lists only entries, by SCAN', async () => {
     const prefix = uniquePrefix();
     const b = backend({ prefix });
