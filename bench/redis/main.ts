@@ -40,22 +40,43 @@ const median = (xs: number[]): number => {
 };
 
 /** µs per op of `op` run `OPS` times one after another. */
-async function perOp(op: (i: number) => Promise<unknown>): Promise<number> {
+async function perOp(op: (i: number) => Promise<unknown>, ops: number): Promise<number> {
   const started = performance.now();
-  for (let i = 0; i < OPS; i++) await op(i);
-  return ((performance.now() - started) * 1000) / OPS;
+  for (let i = 0; i < ops; i++) await op(i);
+  return ((performance.now() - started) * 1000) / ops;
 }
 
 /** Runs the cases interleaved (order rotating each repetition); median µs/op of each. */
-async function measure(cases: Record<string, (i: number) => Promise<unknown>>): Promise<Record<string, { median: number; min: number; max: number }>> {
+async function measure(cases: Record<string, (i: number) => Promise<unknown>>, ops = OPS): Promise<Record<string, { median: number; min: number; max: number }>> {
   const names = Object.keys(cases);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-  for (const name of names) await perOp(cases[name]!); // warm-up, unrecorded
+  for (const name of names) await perOp(cases[name]!, ops); // warm-up, unrecorded
   for (let rep = 0; rep < REPS; rep++) {
     const order = names.map((_, i) => names[(i + rep) % names.length]!);
-    for (const name of order) samples[name]!.push(await perOp(cases[name]!));
+    for (const name of order) samples[name]!.push(await perOp(cases[name]!, ops));
   }
   return Object.fromEntries(names.map((name) => [name, { median: median(samples[name]!), min: Math.min(...samples[name]!), max: Math.max(...samples[name]!) }]));
+}
+
+/** A client that answers GET with what SET stored, at once: isolates the library's own CPU cost. */
+function stubClient() {
+  let stored: unknown = null;
+  const client = {
+    isOpen: true,
+    isReady: true,
+    connect: async () => {},
+    on: () => client,
+    duplicate: () => client,
+    subscribe: async () => {},
+    unsubscribe: async () => {},
+    multi: () => ({ addCommand: () => {}, exec: async () => [] }),
+    close: async () => {},
+    sendCommand: (args: readonly unknown[]): Promise<unknown> => {
+      if (args[0] === 'SET') stored = args[2];
+      return Promise.resolve(args[0] === 'GET' ? stored : 'OK');
+    },
+  };
+  return client;
 }
 
 // ------------------------------------------------------------------ child
@@ -96,6 +117,7 @@ interface Report {
   nodeRedis: string;
   settings: { reps: number; ops: number; rounds: number; processes: number; callers: number; creatorMs: number };
   hit: Record<string, { median: number; min: number; max: number }>;
+  cpu: Record<string, { median: number; min: number; max: number }>;
   lock: Record<string, { median: number; min: number; max: number }>;
   stampede: { rounds: Array<{ calls: number; lastWaiterMs: number }> };
 }
@@ -122,6 +144,15 @@ async function parent(write: boolean): Promise<number> {
       'region.getOrCreate (hit)': () => region.getOrCreate('user:42', creator),
       'region.get (hit)': () => region.get('user:42'),
     });
+
+    // ---- the CPU part of a hit: the same region over a stub client that answers at once
+    const stub = stubClient();
+    const stubRegion = makeRegion({ name: 'bench' }).configure(new RedisBackend({ client: stub, prefix }), { expirationTime: 3_600_000 });
+    await stubRegion.set('user:42', value);
+    const cpu = await measure({
+      'stub sendCommand *': () => stub.sendCommand(['GET', 'x']),
+      'region.getOrCreate (hit) over the stub': () => stubRegion.getOrCreate('user:42', creator),
+    }, OPS * 20);
 
     // ---- lock
     console.log('== redis: lock');
@@ -177,6 +208,7 @@ async function parent(write: boolean): Promise<number> {
       nodeRedis: (JSON.parse(readFileSync(resolve('node_modules/redis/package.json'), 'utf8')) as { version: string }).version,
       settings: { reps: REPS, ops: OPS, rounds: ROUNDS, processes: PROCESSES, callers: CALLERS, creatorMs: CREATOR_MS },
       hit,
+      cpu,
       lock,
       stampede: { rounds },
     };
@@ -216,6 +248,10 @@ function markdown(report: Report): string {
     `## Hit`,
     ``,
     table(report.hit),
+    ``,
+    `The JavaScript part of a hit, measured over a stub client that answers every command at once (no network):`,
+    `${(report.cpu['region.getOrCreate (hit) over the stub']!.median - report.cpu['stub sendCommand *']!.median).toFixed(1)} µs per \`getOrCreate\` hit (median; ` +
+      `${(report.cpu['region.getOrCreate (hit) over the stub']!.min - report.cpu['stub sendCommand *']!.min).toFixed(1)} µs in the quietest repetition): decode, expiry and invalidation checks, the region's read path.`,
     ``,
     `## Lock acquire + release`,
     ``,
