@@ -12,6 +12,7 @@ const entries = {
   devtools: 'src/devtools/index.ts',
   worker: 'src/worker/index.ts',
   preact: 'src/preact/index.ts',
+  redis: 'src/redis/index.ts',
 };
 
 export default defineConfig({
@@ -27,17 +28,37 @@ export default defineConfig({
     },
     rolldownOptions: {
       // Dependencies stay imports, so the user's bundler dedupes and tree-shakes them.
-      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/],
+      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/, /^redis($|\/)/, /^@redis\//, /^node:/],
     },
   },
   test: {
     // Tests import the package by name, as users do, but run against the sources.
     alias: [
       { find: /^dogpile-cache$/, replacement: root + 'src/index.ts' },
-      { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: root + 'src/$1/index.ts' },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact|redis)$/, replacement: root + 'src/$1/index.ts' },
     ],
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: ['test/redis/**', '**/node_modules/**'],
+        },
+      },
+      {
+        // Against a real redis-server that the globalSetup starts on a free loopback port (and stops).
+        extends: true,
+        test: {
+          name: 'redis',
+          include: ['test/redis/**/*.test.ts'],
+          globalSetup: ['test/redis/global-setup.ts'],
+          // The multi-process tests fork their own processes; running files one at a time keeps 2 cores usable.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -44,8 +44,9 @@ describe('the built package', () => {
     expect(existsSync(root + 'dist/index.js')).toBe(true);
   });
 
-  it('marks only the backend-registering browser entry as having side effects', () => {
+  it('marks only the backend-registering entries (browser, redis) as having side effects', () => {
     expect(pkg.sideEffects).toContain('./dist/browser.js');
-    expect(pkg.sideEffects.every((file: string) => file.includes('browser'))).toBe(true);
+    expect(pkg.sideEffects).toContain('./dist/redis.js');
+    expect(pkg.sideEffects.every((file: string) => file.includes('browser') || file.includes('redis'))).toBe(true);
   });
 });
