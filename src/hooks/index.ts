@@ -1,0 +1,21 @@
+/**
+ * The framework-free half of the UI bindings, shared by `dogpile-cache/preact`
+ * and `dogpile-cache/react`: the entry state machine, its snapshots, and the
+ * way a UI peeks at an entry. Imports neither Preact nor React.
+ *
+ * @module
+ */
+export { CachedEntry, type CachedEntryOptions } from './cached-entry.js';
+export {
+  initialSnapshot,
+  sameSnapshot,
+  type CachedEntrySnapshot,
+  type CachedValueStatus,
+  type IdleSnapshot,
+  type LoadingSnapshot,
+  type FreshSnapshot,
+  type StaleSnapshot,
+  type ErrorSnapshot,
+} from './snapshot.js';
+export { latestForKey, type KeyedProps } from './latest-for-key.js';
+export { peekEntry, sharedMutex, storedKey, effectiveExpiration, type PeekedEntry, type EntryState } from './peek-entry.js';
