@@ -20,6 +20,8 @@ export default defineConfig({
     host: '127.0.0.1',
     port,
     strictPort: true,
+    // The insecure-context tests reach this server as http://dogpile-insecure.test (mapped to 127.0.0.1 by Chromium).
+    allowedHosts: ['dogpile-insecure.test'],
     hmr: false,
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
   },
