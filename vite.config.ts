@@ -12,6 +12,7 @@ const entries = {
   devtools: 'src/devtools/index.ts',
   worker: 'src/worker/index.ts',
   preact: 'src/preact/index.ts',
+  react: 'src/react/index.ts',
 };
 
 export default defineConfig({
@@ -27,14 +28,14 @@ export default defineConfig({
     },
     rolldownOptions: {
       // Dependencies stay imports, so the user's bundler dedupes and tree-shakes them.
-      external: [/^@noble\/hashes/, /^idb($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/],
+      external: [/^@noble\/hashes/, /^idb($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/, /^react($|\/)/, /^react-dom($|\/)/],
     },
   },
   test: {
     // Tests import the package by name, as users do, but run against the sources.
     alias: [
       { find: /^dogpile-cache$/, replacement: root + 'src/index.ts' },
-      { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: root + 'src/$1/index.ts' },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact|react)$/, replacement: root + 'src/$1/index.ts' },
     ],
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',

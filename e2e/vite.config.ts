@@ -13,7 +13,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^dogpile-cache$/, replacement: src('index.ts') },
-      { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: src('$1/index.ts') },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact|react)$/, replacement: src('$1/index.ts') },
     ],
   },
   server: {

@@ -282,7 +282,8 @@ export class CachedEntry<V> {
 
   #showError(error: unknown): void {
     const { value, createdAt, expiresAt, source } = this.#snapshot;
-    this.#show({ key: this.key, status: 'error', value, error, createdAt, expiresAt, source });
+    // The last value shown (or none): one of ErrorSnapshot's two members.
+    this.#show({ key: this.key, status: 'error', value, error, createdAt, expiresAt, source } as CachedEntrySnapshot<V>);
   }
 
   #showCreated(value: V, stored: boolean, error: unknown): void {

@@ -17,5 +17,8 @@ export {
   type StaleSnapshot,
   type ErrorSnapshot,
 } from './snapshot.js';
+export type { CachedValueActions, CachedValueResult, KeyedCachedValueResult, SuspenseCachedValueResult } from './result.js';
+export { EntryStore } from './entry-store.js';
+export { firstLoad, forgetFirstLoad, type FirstLoad } from './first-load.js';
 export { latestForKey, type KeyedProps } from './latest-for-key.js';
 export { peekEntry, sharedMutex, storedKey, effectiveExpiration, type PeekedEntry, type EntryState } from './peek-entry.js';

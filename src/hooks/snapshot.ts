@@ -61,15 +61,19 @@ export interface StaleSnapshot<V> extends SnapshotFields {
   source: 'cache' | 'creator';
 }
 
-/** The creator failed; `value` is the last value shown, if there was one. */
-export interface ErrorSnapshot<V> extends SnapshotFields {
+interface ErrorFields extends SnapshotFields {
   key: string;
   status: 'error';
-  value: V | undefined;
   /** What the creator threw. */
   error: unknown;
   source: 'cache' | 'creator' | undefined;
 }
+
+/**
+ * The creator failed; `value` is the last value shown, if there was one
+ * (two members, so that `!result.value` narrows the union).
+ */
+export type ErrorSnapshot<V> = (ErrorFields & { value: V }) | (ErrorFields & { value: undefined });
 
 /** What is known about an entry at one moment; narrow on `status` to reach a typed `value`. */
 export type CachedEntrySnapshot<V> = IdleSnapshot | LoadingSnapshot | FreshSnapshot<V> | StaleSnapshot<V> | ErrorSnapshot<V>;

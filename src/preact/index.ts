@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { useCachedValue, type UseCachedValueOptions, type CachedValueResult, type CachedValueActions } from './use-cached-value.js';
+export { useCachedValue, type UseCachedValueOptions, type CachedValueResult, type CachedValueActions, type KeyedCachedValueResult } from './use-cached-value.js';
 export { useRegionStats } from './use-region-stats.js';
 export {
   CachedEntry,

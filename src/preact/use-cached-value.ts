@@ -5,24 +5,21 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CacheRegion, MaybePromise } from '../index.js';
-import { CachedEntry, initialSnapshot, latestForKey, type CachedEntryOptions, type CachedEntrySnapshot, type KeyedProps } from '../hooks/index.js';
+import {
+  CachedEntry,
+  initialSnapshot,
+  latestForKey,
+  type CachedEntryOptions,
+  type CachedEntrySnapshot,
+  type CachedValueResult,
+  type KeyedCachedValueResult,
+  type KeyedProps,
+} from '../hooks/index.js';
+
+export type { CachedValueActions, CachedValueResult, KeyedCachedValueResult } from '../hooks/index.js';
 
 /** Options of {@link useCachedValue}. */
 export type UseCachedValueOptions<V> = CachedEntryOptions<V>;
-
-/** The actions every {@link CachedValueResult} carries. */
-export interface CachedValueActions {
-  /** Runs the creator now and stores its value, whatever is cached; the current value stays visible as `stale`. */
-  refresh(): Promise<void>;
-  /** Looks at the entry again (e.g. after a change this tab cannot hear about), regenerating it if missing or stale. */
-  reload(): Promise<void>;
-}
-
-/**
- * What {@link useCachedValue} returns: a snapshot, a union on `status`
- * (`value` is `V` when `fresh` or `stale`), plus actions.
- */
-export type CachedValueResult<V> = CachedEntrySnapshot<V> & CachedValueActions;
 
 interface Given<V> {
   creator: () => MaybePromise<V>;
@@ -51,6 +48,13 @@ interface Given<V> {
  * if (user.status === 'fresh' || user.status === 'stale') return <p>{user.value.name}</p>;
  * ```
  */
+export function useCachedValue<V>(region: CacheRegion, key: string, creator: () => MaybePromise<V>, options?: UseCachedValueOptions<V>): KeyedCachedValueResult<V>;
+export function useCachedValue<V>(
+  region: CacheRegion,
+  key: string | null | undefined,
+  creator: () => MaybePromise<V>,
+  options?: UseCachedValueOptions<V>,
+): CachedValueResult<V>;
 export function useCachedValue<V>(
   region: CacheRegion,
   key: string | null | undefined,
