@@ -25,5 +25,6 @@ export default defineConfig({
     hmr: false,
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
   },
-  optimizeDeps: { noDiscovery: true, include: [] },
+  // React ships CommonJS: the React pages need it pre-bundled as ES modules.
+  optimizeDeps: { noDiscovery: true, include: ['react', 'react-dom/client'] },
 });
