@@ -44,10 +44,10 @@ export interface SilenceWatch {
 
 /**
  * Calls `onSilent` once when nothing was {@link SilenceWatch.heard} for
- * `timeout` ms; `onTick` runs every `interval` ms meanwhile (the worker
- * sends its ping there).
+ * `timeout` ms, and stops; `onTick` runs every `interval` ms meanwhile (the
+ * worker sends its ping there). Without `onSilent` it only ticks.
  */
-export function watchSilence(heartbeat: Heartbeat, onSilent: () => void, onTick?: () => void): SilenceWatch {
+export function watchSilence(heartbeat: Heartbeat, onSilent: (() => void) | undefined, onTick?: () => void): SilenceWatch {
   const { interval, timeout } = heartbeat;
   let lastHeard = Date.now();
   let lastTick = lastHeard;
@@ -56,7 +56,7 @@ export function watchSilence(heartbeat: Heartbeat, onSilent: () => void, onTick?
     // Late: this side was busy or throttled; what the other side sent may still be queued behind us.
     if (now - lastTick > interval * 2 + 100) lastHeard = Math.max(lastHeard, now - timeout + interval);
     lastTick = now;
-    if (now - lastHeard > timeout) {
+    if (onSilent && now - lastHeard > timeout) {
       clearInterval(timer);
       onSilent();
       return;

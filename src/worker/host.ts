@@ -208,12 +208,15 @@ class HostSession {
     const region = host.region;
     const run = <T>(work: () => MaybePromise<T>): Promise<WireResult<T>> => this.#run(work);
     this.#cleanups.push(onEndpointClose(endpoint, () => this.end('the page closed its connection')));
-    // A page that dies before its hello sends nothing more: do not wait for it forever.
-    const handshake = setTimeout(() => {
-      if (this.#clientId === undefined) this.end(`no hello within ${host.handshakeTimeout} ms`);
-    }, host.handshakeTimeout);
-    (handshake as { unref?: () => void }).unref?.();
-    this.#cleanups.push(() => clearTimeout(handshake));
+    // A page that dies before its hello sends nothing more: do not keep its port forever. (A dedicated
+    // worker's scope is not dropped: its one page may connect late, and the worker ends with it.)
+    if (isMessagePort(endpoint)) {
+      const handshake = setTimeout(() => {
+        if (this.#clientId === undefined) this.end(`no hello within ${host.handshakeTimeout} ms`);
+      }, host.handshakeTimeout);
+      (handshake as { unref?: () => void }).unref?.();
+      this.#cleanups.push(() => clearTimeout(handshake));
+    }
     // A plain object: comlink can reach these methods and nothing else.
     this.api = {
       hello: (client, callbacks) => run(() => this.#hello(client, callbacks)),
@@ -328,9 +331,11 @@ class HostSession {
     const heartbeat = clampHeartbeat(client.heartbeat);
     if (heartbeat && (typeof client.lifetimeLock !== 'string' || !info.lifetimeLock) && !this.#ended) {
       const callbacks = this.#callbacks;
+      // Pinging tells the page this worker lives; a silent page is dropped only where it has a port of its
+      // own (a dedicated worker ends with its page anyway, and must not refuse it after a long pause).
       const watch = watchSilence(
         heartbeat,
-        () => this.end(`the page stopped answering (no heartbeat for ${heartbeat.timeout} ms)`),
+        isMessagePort(this.#endpoint) ? () => this.end(`the page stopped answering (no heartbeat for ${heartbeat.timeout} ms)`) : undefined,
         () => {
           callbacks.ping().then(
             () => watch.heard(),
