@@ -84,6 +84,25 @@ test('a dedicated Worker that exits, without a way to restart it: pending and la
   expect(outcome).toEqual({ first: 'WorkerUnavailableError', exited: 'WorkerUnavailableError', later: expect.stringMatching(/^WorkerUnavailableError: Worker-hosted region unavailable: .*stopped answering/) });
 });
 
+test('a tab closed while its creator runs: the other tabs retry and one of them creates', async ({ context }) => {
+  const [leaving, b] = [await context.newPage(), await context.newPage()];
+  for (const tab of [leaving, b]) await openTab(tab);
+  await leaving.evaluate(() => {
+    const t = window.workerTest;
+    t.pending.push(t.client!.getOrCreate('k', t.gatedCreator('from the closed tab')));
+  });
+  await expect.poll(() => b.evaluate(() => window.workerTest.client!.keyIsLocked('k'))).toBe(true);
+  await b.evaluate(() => {
+    const t = window.workerTest;
+    t.open();
+    for (let n = 0; n < 5; n++) t.pending.push(t.client!.getOrCreate('k', t.gatedCreator('from b')));
+  });
+  await leaving.close();
+  const results = await b.evaluate(() => window.workerTest.settle());
+  expect(results).toEqual(Array(5).fill({ value: 'from b' }));
+  expect(await b.evaluate(() => window.workerTest.calls)).toBe(1);
+});
+
 test('20 tabs that connect, subscribe and close leave no session or event watcher behind', async ({ context }) => {
   const watcher = await context.newPage();
   await openTab(watcher);
