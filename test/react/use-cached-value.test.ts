@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { makeRegion, MemoryBackend, NO_VALUE, ProxyBackend, type CacheRegion, type NoValue, type StoredValue } from '../../src/index.js';
+import { makeRegion, MemoryBackend, type CacheRegion, type StoredValue } from '../../src/index.js';
+import { keyChangeSuite } from '../hooks/key-change-suite.js';
 import { controlledCreator, flush, mountHook } from './helpers.js';
 
 let n = 0;
@@ -141,77 +142,4 @@ describe('useCachedValue (React) and changes made in another tab', () => {
   });
 });
 
-/** The hook's first look is quick, getOrCreate's read takes a few ms: the key changes while getOrCreate runs. */
-class SlowSecondRead extends ProxyBackend {
-  readonly #seen = new Set<string>();
-  override async get(key: string): Promise<StoredValue | NoValue> {
-    if (this.#seen.has(key)) await new Promise((resolve) => setTimeout(resolve, 6));
-    this.#seen.add(key);
-    return this.proxied.get(key);
-  }
-}
-
-describe('useCachedValue (React) when the key changes while a creation is pending', () => {
-  const slowRegion = () => makeRegion({ name: `react-slow-${n++}` }).configure('memory', { expirationTime: 60_000, wrap: [SlowSecondRead] });
-  const valueOf = async (region: CacheRegion, key: string) => {
-    const value = await region.get(key);
-    return value === NO_VALUE ? 'NO_VALUE' : value;
-  };
-
-  test('one change: the old key keeps its own creator', async () => {
-    const region = slowRegion();
-    const creatorFor = (key: string) => async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return `value of ${key}`;
-    };
-    const view = await mountHook({ region, cacheKey: 'a', creator: creatorFor('a') });
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    await view.rerender({ region, cacheKey: 'b', creator: creatorFor('b') });
-    await vi.waitFor(() => expect(view.latest()).toMatchObject({ key: 'b', status: 'fresh', value: 'value of b' }));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(['NO_VALUE', 'value of a']).toContain(await valueOf(region, 'a'));
-    await view.unmount();
-  });
-
-  test('rapid changes k0..k9: every key holds its own value or nothing', async () => {
-    const region = slowRegion();
-    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
-    const creatorFor = (key: string) => async () => {
-      await new Promise((resolve) => setTimeout(resolve, 3));
-      return `value of ${key}`;
-    };
-    const view = await mountHook({ region, cacheKey: keys[0], creator: creatorFor(keys[0]!) });
-    for (const key of keys.slice(1)) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      await view.rerender({ region, cacheKey: key, creator: creatorFor(key) });
-    }
-    await vi.waitFor(() => expect(view.latest()).toMatchObject({ key: 'k9', status: 'fresh', value: 'value of k9' }));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    for (const key of keys) expect([`value of ${key}`, 'NO_VALUE'], key).toContain(await valueOf(region, key));
-    await view.unmount();
-  });
-
-  test('a waiter that switches key and then becomes the creator (the holder failed) runs the old key creator', async () => {
-    const region = slowRegion();
-    const holder = controlledCreator<string>();
-    const holding = region.getOrCreate('a', holder.creator);
-    holding.catch(() => {});
-    await vi.waitFor(() => expect(holder.calls).toBe(1));
-    const made: string[] = [];
-    const creatorFor = (key: string) => () => {
-      made.push(key);
-      return `value of ${key}`;
-    };
-    const view = await mountHook({ region, cacheKey: 'a', creator: creatorFor('a') });
-    await vi.waitFor(() => expect(region.stats.misses).toBeGreaterThanOrEqual(2));
-    await flush();
-    await view.rerender({ region, cacheKey: 'b', creator: creatorFor('b') });
-    await vi.waitFor(() => expect(view.latest()).toMatchObject({ key: 'b', status: 'fresh', value: 'value of b' }));
-    holder.reject(new Error('holder failed'));
-    await expect(holding).rejects.toThrow('holder failed');
-    await vi.waitFor(async () => expect(await region.get('a')).not.toBe(NO_VALUE));
-    expect({ a: await valueOf(region, 'a'), b: await valueOf(region, 'b') }).toEqual({ a: 'value of a', b: 'value of b' });
-    expect(made.filter((k) => k === 'b')).toHaveLength(1);
-    await view.unmount();
-  });
-});
+keyChangeSuite('useCachedValue (React)', mountHook, () => controlledCreator<string>(), flush);
