@@ -13,6 +13,7 @@ const entries = {
   worker: 'src/worker/index.ts',
   preact: 'src/preact/index.ts',
   redis: 'src/redis/index.ts',
+  react: 'src/react/index.ts',
 };
 
 export default defineConfig({
@@ -28,14 +29,14 @@ export default defineConfig({
     },
     rolldownOptions: {
       // Dependencies stay imports, so the user's bundler dedupes and tree-shakes them.
-      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/, /^redis($|\/)/, /^@redis\//, /^node:/],
+      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/, /^react($|\/)/, /^react-dom($|\/)/, /^redis($|\/)/, /^@redis\//, /^node:/],
     },
   },
   test: {
     // Tests import the package by name, as users do, but run against the sources.
     alias: [
       { find: /^dogpile-cache$/, replacement: root + 'src/index.ts' },
-      { find: /^dogpile-cache\/(browser|devtools|worker|preact|redis)$/, replacement: root + 'src/$1/index.ts' },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact|react|redis)$/, replacement: root + 'src/$1/index.ts' },
     ],
     environment: 'node',
     testTimeout: 20_000,

@@ -13,15 +13,18 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^dogpile-cache$/, replacement: src('index.ts') },
-      { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: src('$1/index.ts') },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact|react)$/, replacement: src('$1/index.ts') },
     ],
   },
   server: {
     host: '127.0.0.1',
     port,
     strictPort: true,
+    // The insecure-context tests reach this server as http://dogpile-insecure.test (mapped to 127.0.0.1 by Chromium).
+    allowedHosts: ['dogpile-insecure.test'],
     hmr: false,
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
   },
-  optimizeDeps: { noDiscovery: true, include: [] },
+  // React ships CommonJS: the React pages need it pre-bundled as ES modules.
+  optimizeDeps: { noDiscovery: true, include: ['react', 'react-dom/client'] },
 });

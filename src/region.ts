@@ -316,6 +316,11 @@ export class CacheRegion implements InspectableRegion {
     return this.#expirationTime;
   }
 
+  /** The region's clock (epoch ms): what its expiration and invalidation compare against. */
+  now(): number {
+    return this.#now();
+  }
+
   /** Labels of the backend chain, proxies first, the actual backend last (see `CacheBackend.label`). */
   get backendLabels(): string[] {
     const labels: string[] = [];

@@ -141,7 +141,7 @@ test('a SharedWorker that exits mid-call: every tab gets a typed error, then a n
   expect(await b!.evaluate(() => window.workerTest.client!.get('after'))).toBe('shared');
 });
 
-test('values structured clone cannot copy give a clear error naming the key; creator errors keep their message', async ({ page }) => {
+test('values structured clone cannot copy give a clear error naming the key; creator errors keep their message, properties and cause', async ({ page }) => {
   await openTab(page);
   const outcome = await page.evaluate(async () => {
     const { client, worker } = { ...window.workerTest, client: window.workerTest.client! };
@@ -155,7 +155,9 @@ test('values structured clone cannot copy give a clear error naming the key; cre
     class LoadError extends Error {}
     const thrown = new LoadError('backend down');
     const own = await client.getOrCreate('user:4', () => Promise.reject(thrown)).catch((error: unknown) => error === thrown);
-    const remote = await client.getOrCreate('7', 'broken').catch((error: Error) => ({ name: error.name, message: error.message }));
+    const remote = await client
+      .getOrCreate('7', 'broken')
+      .catch((error: Error & { code?: string }) => ({ name: error.name, message: error.message, code: error.code, cause: (error.cause as Error | undefined)?.message }));
     const still = await client.getOrCreate('user:2', () => 'fine');
     return { set, created, named, own, remote, still };
   });
@@ -163,7 +165,8 @@ test('values structured clone cannot copy give a clear error naming the key; cre
   expect(outcome.created).toMatchObject({ name: 'ValueNotCloneableError', key: 'user:2', typed: true, message: expect.stringContaining('"user:2"') });
   expect(outcome.named).toMatchObject({ name: 'ValueNotCloneableError', key: 'user:3', typed: true, message: expect.stringContaining('"user:3"') });
   expect(outcome.own).toBe(true);
-  expect(outcome.remote).toEqual({ name: 'RangeError', message: 'cannot make 7' });
+  // Own properties and the cause cross the worker too.
+  expect(outcome.remote).toEqual({ name: 'RangeError', message: 'cannot make 7', code: 'E_RANGE', cause: 'upstream' });
   expect(outcome.still).toBe('fine');
 });
 

@@ -5,14 +5,21 @@
  *
  * @module
  */
-export { useCachedValue, type UseCachedValueOptions, type CachedValueResult } from './use-cached-value.js';
+export { useCachedValue, type UseCachedValueOptions, type CachedValueResult, type CachedValueActions, type KeyedCachedValueResult } from './use-cached-value.js';
 export { useRegionStats } from './use-region-stats.js';
 export {
   CachedEntry,
   initialSnapshot,
+  peekEntry,
   type CachedEntryOptions,
   type CachedEntrySnapshot,
   type CachedValueStatus,
-} from './cached-entry.js';
-export { peekEntry, type PeekedEntry, type EntryState } from './peek-entry.js';
+  type IdleSnapshot,
+  type LoadingSnapshot,
+  type FreshSnapshot,
+  type StaleSnapshot,
+  type ErrorSnapshot,
+  type PeekedEntry,
+  type EntryState,
+} from '../hooks/index.js';
 export { CachedFragment, fragmentKey, cachedFragmentKey, invalidateFragment, type CachedFragmentProps } from './cached-fragment.js';

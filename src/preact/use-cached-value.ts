@@ -5,17 +5,25 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CacheRegion, MaybePromise } from '../index.js';
-import { CachedEntry, initialSnapshot, type CachedEntryOptions, type CachedEntrySnapshot } from './cached-entry.js';
+import {
+  CachedEntry,
+  initialSnapshot,
+  latestForKey,
+  type CachedEntryOptions,
+  type CachedEntrySnapshot,
+  type CachedValueResult,
+  type KeyedCachedValueResult,
+  type KeyedProps,
+} from '../hooks/index.js';
+
+export type { CachedValueActions, CachedValueResult, KeyedCachedValueResult } from '../hooks/index.js';
 
 /** Options of {@link useCachedValue}. */
 export type UseCachedValueOptions<V> = CachedEntryOptions<V>;
 
-/** What {@link useCachedValue} returns. */
-export interface CachedValueResult<V> extends CachedEntrySnapshot<V> {
-  /** Runs the creator now and stores its value, whatever is cached; the current value stays visible as `stale`. */
-  refresh(): Promise<void>;
-  /** Looks at the entry again (e.g. after a change this tab cannot hear about), regenerating it if missing or stale. */
-  reload(): Promise<void>;
+interface Given<V> {
+  creator: () => MaybePromise<V>;
+  shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined;
 }
 
 /**
@@ -24,30 +32,37 @@ export interface CachedValueResult<V> extends CachedEntrySnapshot<V> {
  * and across tabs for shared backends).
  *
  * The component re-renders whenever the entry changes: set or deleted
- * elsewhere on the page, regenerated, expired, or the region invalidated
- * here or in another tab. `status` goes `loading` -> `fresh`, and
- * `stale` (old value shown while regenerating) -> `fresh`, or `error`.
- * A `null`/`undefined` key gives `idle` and looks nothing up.
+ * elsewhere on the page or in another tab, regenerated, expired, or the
+ * region invalidated here or in another tab. `status` goes `loading` ->
+ * `fresh`, and `stale` (old value shown while regenerating) -> `fresh`, or
+ * `error`. A `null`/`undefined` key gives `idle` and looks nothing up.
  *
- * `creator` may change on every render; the latest one is used. Unmounting
- * while a creator runs is safe: its value is still stored, nothing is
- * updated after unmount.
+ * `creator` may change on every render; the latest one given *for that key*
+ * is used, so a creation still pending for an old key never runs the new
+ * key's creator. Unmounting while a creator runs is safe: its value is still
+ * stored, nothing is updated after unmount.
  *
  * @example
  * ```tsx
- * const { value, status, refresh } = useCachedValue(region, `user:${id}`, () => fetchUser(id));
+ * const user = useCachedValue(region, `user:${id}`, () => fetchUser(id));
+ * if (user.status === 'fresh' || user.status === 'stale') return <p>{user.value.name}</p>;
  * ```
  */
+export function useCachedValue<V>(region: CacheRegion, key: string, creator: () => MaybePromise<V>, options?: UseCachedValueOptions<V>): KeyedCachedValueResult<V>;
+export function useCachedValue<V>(
+  region: CacheRegion,
+  key: string | null | undefined,
+  creator: () => MaybePromise<V>,
+  options?: UseCachedValueOptions<V>,
+): CachedValueResult<V>;
 export function useCachedValue<V>(
   region: CacheRegion,
   key: string | null | undefined,
   creator: () => MaybePromise<V>,
   options: UseCachedValueOptions<V> = {},
 ): CachedValueResult<V> {
-  const creatorRef = useRef(creator);
-  creatorRef.current = creator;
-  const shouldCacheRef = useRef(options.shouldCacheFn);
-  shouldCacheRef.current = options.shouldCacheFn;
+  const given = useRef<KeyedProps<Given<V>>>({ key, props: { creator, shouldCacheFn: options.shouldCacheFn } });
+  given.current = { key, props: { creator, shouldCacheFn: options.shouldCacheFn } };
   const [snapshot, setSnapshot] = useState<CachedEntrySnapshot<V>>(() => initialSnapshot(key));
   const entryRef = useRef<CachedEntry<V> | undefined>(undefined);
   const { expirationTime, revalidateOnExpire } = options;
@@ -58,14 +73,16 @@ export function useCachedValue<V>(
       setSnapshot(initialSnapshot(key));
       return undefined;
     }
+    // This render's props are the entry's own; later renders' only while they keep the key.
+    const own = latestForKey<Given<V>>(key, { creator, shouldCacheFn: options.shouldCacheFn }, () => given.current);
     const entry = new CachedEntry<V>(
       region,
       key,
-      () => creatorRef.current,
+      () => own().creator,
       {
         expirationTime,
         revalidateOnExpire,
-        shouldCacheFn: hasShouldCache ? (value) => shouldCacheRef.current?.(value) ?? true : undefined,
+        shouldCacheFn: hasShouldCache ? (value) => own().shouldCacheFn?.(value) ?? true : undefined,
       },
       setSnapshot,
     );

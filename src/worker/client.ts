@@ -10,9 +10,10 @@ import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js
 import { emptyStats, type RegionEvent, type RegionListener, type RegionStats } from '../events.js';
 import type { GetOptions, GetOrCreateOptions, MaybePromise } from '../region.js';
 import { Connection, type WorkerSource } from './connection.js';
-import { ValueNotCloneableError, WorkerUnavailableError } from './errors.js';
+import { ValueNotCloneableError, WorkerUnavailableError, workerUnavailable } from './errors.js';
+import { checkHeartbeat } from './heartbeat.js';
 import { randomId } from './lifetime-lock.js';
-import type { ClientCallbacks, CreatorRef, HostApi, WireCachedValue, WireCreateOptions, WireEvent, WireFound, WireGetOptions, WireResult } from './protocol.js';
+import type { ClientCallbacks, CreatorRef, Heartbeat, HostApi, WireCachedValue, WireCreateOptions, WireEvent, WireFound, WireGetOptions, WireResult } from './protocol.js';
 import type { ClientCreator, ClientMultiCreator, InvalidationState, PeekedEntry, RegionClient, RegionClientMode } from './region-client.js';
 import { fromWireError, isDataCloneError, toWireError, type WireError } from './wire-error.js';
 
@@ -30,6 +31,14 @@ export interface WrapRegionOptions {
   mode?: RegionClientMode;
   /** What {@link RegionClient.modeReason} reports. */
   modeReason?: string;
+  /**
+   * Where Web Locks are missing (insecure context, opaque origin, older
+   * browsers) in the page or the worker, the worker pings every this many ms
+   * (default 1000), so both sides notice the other's end.
+   */
+  heartbeatInterval?: number;
+  /** Give the worker up after this many ms without its ping (default 4000); the worker gives the page up likewise. */
+  heartbeatTimeout?: number;
 }
 
 /** A page-side creator waiting to be called back by the worker. */
@@ -56,10 +65,11 @@ export class WorkerRegionClient implements RegionClient {
   readonly #source: WorkerSource | (() => WorkerSource);
   readonly #reconnect: boolean;
   readonly #connectTimeout: number;
+  readonly #heartbeat: Heartbeat;
   readonly #clientId = randomId();
   readonly #listeners = new Set<RegionListener>();
   readonly #creators = new Map<number, PageCreator>();
-  readonly #callbacks: ClientCallbacks;
+  readonly #callbacks: Omit<ClientCallbacks, 'ping'>;
   #connectionCount = 0;
   #nextCreatorId = 1;
   #connection: Connection | undefined;
@@ -85,6 +95,7 @@ export class WorkerRegionClient implements RegionClient {
     this.#source = source;
     this.#reconnect = options.reconnect ?? typeof source === 'function';
     this.#connectTimeout = timeout;
+    this.#heartbeat = checkHeartbeat(options.heartbeatInterval, options.heartbeatTimeout);
     this.#callbacks = this.#makeCallbacks();
     this.#mode = options.mode;
     this.#modeReason = options.modeReason;
@@ -296,6 +307,7 @@ export class WorkerRegionClient implements RegionClient {
         clientId: `${this.#clientId}:${++this.#connectionCount}`,
         callbacks: this.#callbacks,
         connectTimeout: this.#connectTimeout,
+        heartbeat: this.#heartbeat,
         ownsWorker: typeof this.#source === 'function',
         onLost: (error) => this.#onLost(connection, error),
       });
@@ -323,7 +335,7 @@ export class WorkerRegionClient implements RegionClient {
       },
       (error: unknown) => {
         if (this.#connecting === attempt) this.#connecting = undefined;
-        this.#lastError = error instanceof WorkerUnavailableError ? error : new WorkerUnavailableError(`Worker-hosted region unavailable: ${String(error)}`, { cause: error });
+        this.#lastError = error instanceof WorkerUnavailableError ? error : workerUnavailable(String((error as Error)?.message ?? error), error);
       },
     );
     return attempt.catch((error: unknown) => {
@@ -393,7 +405,7 @@ export class WorkerRegionClient implements RegionClient {
     return keys.map((key) => made[madeKeys.indexOf(key)]);
   }
 
-  #makeCallbacks(): ClientCallbacks {
+  #makeCallbacks(): Omit<ClientCallbacks, 'ping'> {
     return {
       create: async (id, keys) => {
         const entry = this.#creators.get(id);

@@ -5,8 +5,8 @@
  * @module
  */
 import type { CacheRegion } from '../region.js';
-import { WorkerRegionClient } from './client.js';
-import { WorkerUnavailableError } from './errors.js';
+import { WorkerRegionClient, type WrapRegionOptions } from './client.js';
+import { WorkerUnavailableError, withoutFinalStop } from './errors.js';
 import type { NamedCreator, NamedMultiCreator } from './host.js';
 import { InPageRegionClient } from './in-page-client.js';
 import type { RegionClient } from './region-client.js';
@@ -31,6 +31,10 @@ export interface ConnectRegionOptions {
   connectTimeout?: number;
   /** Replace a lost worker on the next call (default true). */
   reconnect?: boolean;
+  /** Heartbeat period where Web Locks are missing (see {@link WrapRegionOptions.heartbeatInterval}). */
+  heartbeatInterval?: number;
+  /** Heartbeat silence that ends a connection (see {@link WrapRegionOptions.heartbeatTimeout}). */
+  heartbeatTimeout?: number;
 }
 
 /**
@@ -47,7 +51,12 @@ export async function connectRegion(options: ConnectRegionOptions): Promise<Regi
   }
   if (!sharedWorker && !worker && !inPage) throw new TypeError('dogpile-cache: connectRegion needs at least one of sharedWorker, worker, inPage');
   const reasons: string[] = [];
-  const common = { reconnect: options.reconnect ?? true, ...(options.connectTimeout === undefined ? {} : { connectTimeout: options.connectTimeout }) };
+  const common: WrapRegionOptions = {
+    reconnect: options.reconnect ?? true,
+    ...(options.connectTimeout === undefined ? {} : { connectTimeout: options.connectTimeout }),
+    ...(options.heartbeatInterval === undefined ? {} : { heartbeatInterval: options.heartbeatInterval }),
+    ...(options.heartbeatTimeout === undefined ? {} : { heartbeatTimeout: options.heartbeatTimeout }),
+  };
 
   if (sharedWorker) {
     if (typeof SharedWorker !== 'function') reasons.push('SharedWorker is not available here');
@@ -55,7 +64,7 @@ export async function connectRegion(options: ConnectRegionOptions): Promise<Regi
       const client = new WorkerRegionClient(sharedWorker, { ...common, mode: 'shared-worker', modeReason: 'a SharedWorker hosts one region for every tab of this origin' });
       const failure = await attempt(client);
       if (!failure) return client;
-      reasons.push(`the SharedWorker failed: ${failure}`);
+      reasons.push(`the SharedWorker failed: ${withoutFinalStop(failure)}`);
     }
   }
   if (worker) {
@@ -65,7 +74,7 @@ export async function connectRegion(options: ConnectRegionOptions): Promise<Regi
       const client = new WorkerRegionClient(worker, { ...common, mode: 'worker', modeReason: why });
       const failure = await attempt(client);
       if (!failure) return client;
-      reasons.push(`the Worker failed: ${failure}`);
+      reasons.push(`the Worker failed: ${withoutFinalStop(failure)}`);
     }
   }
   if (inPage) {

@@ -6,9 +6,10 @@
  */
 import { expose, transfer, wrap, type Remote } from 'comlink';
 import { isMessagePort, onEndpointClose, type Endpoint } from './endpoint.js';
-import { WorkerUnavailableError } from './errors.js';
+import { WorkerUnavailableError, withoutFinalStop, workerUnavailable } from './errors.js';
+import { watchSilence, type SilenceWatch } from './heartbeat.js';
 import { holdLifetimeLock, watchLifetimeLock, type HeldLock } from './lifetime-lock.js';
-import { PROTOCOL_VERSION, type ClientCallbacks, type HostApi, type HostInfo } from './protocol.js';
+import { PROTOCOL_VERSION, type ClientCallbacks, type Heartbeat, type HostApi, type HostInfo } from './protocol.js';
 import { fromWireError } from './wire-error.js';
 
 /** What a client can connect through: a SharedWorker, a dedicated Worker, a `MessagePort`, or any comlink endpoint. */
@@ -18,8 +19,10 @@ export type WorkerSource = SharedWorker | Worker | MessagePort | Endpoint;
 export interface ConnectionOptions {
   /** Unique per connection. */
   clientId: string;
-  /** What the worker calls back. */
-  callbacks: ClientCallbacks;
+  /** What the worker calls back (the connection answers its heartbeat itself). */
+  callbacks: Omit<ClientCallbacks, 'ping'>;
+  /** The heartbeat to ask for where Web Locks cannot tell either side of the other's end. */
+  heartbeat: Heartbeat;
   /** Give up connecting after this many ms. */
   connectTimeout: number;
   /** Called once when the connection is lost (not when it is closed on purpose). */
@@ -64,7 +67,14 @@ export class Connection {
       state.lock = lock;
       const { port1, port2 } = new MessageChannel();
       state.callbacksPort = port1;
-      expose(options.callbacks, port1 as unknown as Endpoint);
+      const callbacks: ClientCallbacks = {
+        ...options.callbacks,
+        ping: () => {
+          state.watch?.heard();
+          return true;
+        },
+      };
+      expose(callbacks, port1 as unknown as Endpoint);
       const remote = wrap<HostApi>(resolved.endpoint);
       const timer = setTimeout(
         () => state.fail(`no answer from the worker within ${options.connectTimeout} ms (does its script call exposeRegion()?)`),
@@ -74,7 +84,10 @@ export class Connection {
       let answer;
       try {
         answer = await Promise.race([
-          remote.hello({ protocol: PROTOCOL_VERSION, clientId: options.clientId, ...(lock ? { lifetimeLock: lock.name } : {}) }, transfer(port2, [port2])),
+          remote.hello(
+            { protocol: PROTOCOL_VERSION, clientId: options.clientId, heartbeat: options.heartbeat, ...(lock ? { lifetimeLock: lock.name } : {}) },
+            transfer(port2, [port2]),
+          ),
           state.lost,
         ]);
       } finally {
@@ -87,6 +100,13 @@ export class Connection {
       const info = answer.value;
       state.connected = true;
       if (info.lifetimeLock) state.cleanups.push(watchLifetimeLock(info.lifetimeLock, () => state.fail('the worker hosting the region ended (terminated, crashed or closed)')));
+      // Without Web Locks on one side, the worker pings: its silence means it ended.
+      if (info.heartbeat) {
+        const { timeout } = info.heartbeat;
+        const watch = watchSilence(info.heartbeat, () => state.fail(`the worker hosting the region stopped answering (no heartbeat for ${timeout} ms: terminated, crashed or closed)`));
+        state.watch = watch;
+        state.cleanups.push(() => watch.stop());
+      }
       return new Connection(remote, info, state);
     } catch (error) {
       const failure = error instanceof WorkerUnavailableError ? error : state.fail(`could not connect to the worker: ${String((error as Error)?.message ?? error)}`, error);
@@ -110,6 +130,7 @@ class ConnectionState {
   error: WorkerUnavailableError | undefined;
   lock: HeldLock | undefined;
   callbacksPort: MessagePort | undefined;
+  watch: SilenceWatch | undefined;
   connected = false;
   readonly #resolved: Resolved;
   readonly #options: ConnectionOptions;
@@ -135,7 +156,7 @@ class ConnectionState {
   /** Marks the connection lost (once) and returns the error. */
   fail(reason: string, cause?: unknown, report = true): WorkerUnavailableError {
     if (this.error) return this.error;
-    const error = new WorkerUnavailableError(`Worker-hosted region unavailable: ${reason}.`, cause === undefined ? undefined : { cause });
+    const error = workerUnavailable(reason, cause);
     this.error = error;
     this.#reject(error);
     if (this.connected) {
@@ -174,5 +195,5 @@ function resolveSource(source: WorkerSource): Resolved {
 
 function describeErrorEvent(event: Event): string {
   const message = (event as ErrorEvent).message;
-  return typeof message === 'string' && message ? ` (${message})` : ' (its script could not be loaded or threw)';
+  return typeof message === 'string' && message ? ` (${withoutFinalStop(message)})` : ' (its script could not be loaded or threw)';
 }

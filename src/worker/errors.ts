@@ -44,3 +44,13 @@ export class CreatorGoneError extends DogpileCacheException {
 export class UnknownCreatorError extends ValidationError {
   static override readonly errorName: string = 'UnknownCreatorError';
 }
+
+/** `text` without its final full stop, so that it can be quoted inside a sentence of its own. */
+export function withoutFinalStop(text: string): string {
+  return text.replace(/[\s.]+$/u, '');
+}
+
+/** The error every failed connection or lost worker gives: one sentence, one full stop. */
+export function workerUnavailable(reason: string, cause?: unknown): WorkerUnavailableError {
+  return new WorkerUnavailableError(`Worker-hosted region unavailable: ${withoutFinalStop(reason)}.`, cause === undefined ? undefined : { cause });
+}

@@ -11,6 +11,7 @@ import type { RegionEvent } from '../events.js';
 import { CacheRegion, type MaybePromise } from '../region.js';
 import { isConnectingScope, isMessagePort, onEndpointClose, type Endpoint } from './endpoint.js';
 import { CreatorGoneError, UnknownCreatorError, ValueNotCloneableError } from './errors.js';
+import { clampHeartbeat, watchSilence, type SilenceWatch } from './heartbeat.js';
 import { holdLifetimeLock, randomId, watchLifetimeLock, type HeldLock } from './lifetime-lock.js';
 import {
   PROTOCOL_VERSION,
@@ -45,7 +46,14 @@ export interface ExposeRegionOptions {
   creators?: Record<string, NamedCreator>;
   /** Multi-key creators that run in the worker, for `getOrCreateMulti(keys, 'name')`. */
   multiCreators?: Record<string, NamedMultiCreator>;
+  /**
+   * A connection whose page has not said hello after this many ms is closed
+   * (default 10 000): a page that died while connecting leaves nothing behind.
+   */
+  handshakeTimeout?: number;
 }
+
+const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /** comlink's answer when a return value could not be posted. */
 const UNSERIALIZABLE = 'Unserializable return value';
@@ -63,6 +71,8 @@ export class RegionHost {
   readonly #multiCreators: Record<string, NamedMultiCreator>;
   readonly #lock: Promise<HeldLock | undefined>;
   readonly #sessions = new Set<HostSession>();
+  /** @internal */
+  readonly handshakeTimeout: number;
   #closed = false;
 
   constructor(region: CacheRegion, options: ExposeRegionOptions = {}) {
@@ -71,6 +81,9 @@ export class RegionHost {
     this.region = region;
     this.#creators = checkCreators(options.creators, 'creators') as Record<string, NamedCreator>;
     this.#multiCreators = checkCreators(options.multiCreators, 'multiCreators') as Record<string, NamedMultiCreator>;
+    const handshake = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    if (typeof handshake !== 'number' || !(handshake > 0)) throw new TypeError('dogpile-cache: handshakeTimeout must be a number of ms > 0');
+    this.handshakeTimeout = handshake;
     // Held for the worker's whole life: pages learn that it died when they get it.
     this.#lock = holdLifetimeLock(`dogpile-cache:worker-host:${this.hostId}`).catch(() => undefined);
   }
@@ -88,7 +101,12 @@ export class RegionHost {
     return () => session.end('the host ended the connection');
   }
 
-  /** Number of connected clients. */
+  /** Number of open connections, counting those whose page has not said hello yet. */
+  get sessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** Number of connected clients (that said hello and have not left). */
   get connections(): number {
     return [...this.#sessions].filter((session) => session.connected).length;
   }
@@ -180,6 +198,8 @@ class HostSession {
   #unsubscribeEvents: (() => void) | undefined;
   #batch: WireEvent[] = [];
   #flushScheduled = false;
+  #ended = false;
+  #silence: SilenceWatch | undefined;
 
   constructor(host: RegionHost, endpoint: Endpoint, onEnd: () => void) {
     this.#host = host;
@@ -188,6 +208,15 @@ class HostSession {
     const region = host.region;
     const run = <T>(work: () => MaybePromise<T>): Promise<WireResult<T>> => this.#run(work);
     this.#cleanups.push(onEndpointClose(endpoint, () => this.end('the page closed its connection')));
+    // A page that dies before its hello sends nothing more: do not keep its port forever. (A dedicated
+    // worker's scope is not dropped: its one page may connect late, and the worker ends with it.)
+    if (isMessagePort(endpoint)) {
+      const handshake = setTimeout(() => {
+        if (this.#clientId === undefined) this.end(`no hello within ${host.handshakeTimeout} ms`);
+      }, host.handshakeTimeout);
+      (handshake as { unref?: () => void }).unref?.();
+      this.#cleanups.push(() => clearTimeout(handshake));
+    }
     // A plain object: comlink can reach these methods and nothing else.
     this.api = {
       hello: (client, callbacks) => run(() => this.#hello(client, callbacks)),
@@ -255,6 +284,8 @@ class HostSession {
 
   /** Ends the session: the page's running creators fail with {@link CreatorGoneError}, so waiters retry. */
   end(reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
     if (!this.#goneError) {
       const error = new CreatorGoneError(`The page that was creating the value left (${reason}); waiting callers retry.`);
       this.#goneError = error;
@@ -270,6 +301,8 @@ class HostSession {
   }
 
   async #run<T>(work: () => MaybePromise<T>): Promise<WireResult<T>> {
+    // Any call is a sign of life, as good as an answered ping.
+    this.#silence?.heard();
     try {
       return { ok: true, value: await work() };
     } catch (error) {
@@ -293,7 +326,28 @@ class HostSession {
     if (typeof client.lifetimeLock === 'string') {
       this.#cleanups.push(watchLifetimeLock(client.lifetimeLock, () => this.end('the page was closed')));
     }
-    return this.#host.info();
+    const info = await this.#host.info();
+    // Web Locks tell both sides of the other's end only where both have them; elsewhere, ping.
+    const heartbeat = clampHeartbeat(client.heartbeat);
+    if (heartbeat && (typeof client.lifetimeLock !== 'string' || !info.lifetimeLock) && !this.#ended) {
+      const callbacks = this.#callbacks;
+      // Pinging tells the page this worker lives; a silent page is dropped only where it has a port of its
+      // own (a dedicated worker ends with its page anyway, and must not refuse it after a long pause).
+      const watch = watchSilence(
+        heartbeat,
+        isMessagePort(this.#endpoint) ? () => this.end(`the page stopped answering (no heartbeat for ${heartbeat.timeout} ms)`) : undefined,
+        () => {
+          callbacks.ping().then(
+            () => watch.heard(),
+            () => {},
+          );
+        },
+      );
+      this.#silence = watch;
+      this.#cleanups.push(() => watch.stop());
+      return { ...info, heartbeat };
+    }
+    return info;
   }
 
   #creatorFor(ref: CreatorRef, key: string): () => Promise<unknown> {

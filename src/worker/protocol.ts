@@ -26,6 +26,19 @@ export interface ClientHello {
   clientId: string;
   /** A Web Lock the client holds while it lives; the worker learns of its end when it gets the lock. */
   lifetimeLock?: string;
+  /**
+   * The heartbeat the client asks for where Web Locks cannot tell either side
+   * of the other's end: the worker pings every `interval` ms, and each side
+   * gives the other up after `timeout` ms without a ping or an answer.
+   * Older workers ignore it (and answer without {@link HostInfo.heartbeat}).
+   */
+  heartbeat?: Heartbeat;
+}
+
+/** Heartbeat timing, ms. */
+export interface Heartbeat {
+  interval: number;
+  timeout: number;
 }
 
 /** What the worker answers. */
@@ -35,6 +48,8 @@ export interface HostInfo {
   hostId: string;
   /** A Web Lock the worker holds while it lives. */
   lifetimeLock?: string;
+  /** Present when the worker pings this client (Web Locks missing on either side): the timing it uses. */
+  heartbeat?: Heartbeat;
   /** The region's name. */
   name: string | undefined;
   /** The region's configured expiration time (ms). */
@@ -124,6 +139,8 @@ export interface ClientCallbacks {
   shouldCache(id: number, value: unknown): Promise<WireResult<boolean>>;
   /** Which value the creator `id` made last cannot be cloned, and why (asked after a failed copy). */
   findUncloneable(id: number): Promise<{ key: string; message: string } | undefined>;
+  /** The worker's heartbeat (see {@link ClientHello.heartbeat}): answers at once. */
+  ping(): true;
   /** A batch of region events, and the counters and invalidation state after them. */
   events(batch: WireEvent[], stats: RegionStats, invalidation: WireInvalidation): void;
 }

@@ -2,7 +2,9 @@
  * Errors as they cross between page and worker: structured clone keeps an
  * error's message but not its class or extra fields, so errors travel as a
  * plain description and are rebuilt with their class on the other side
- * (`instanceof RegionNotConfigured` keeps working in the page).
+ * (`instanceof RegionNotConfigured` keeps working in the page), with their
+ * own enumerable properties that structured clone can copy (`code`,
+ * `status`, ...) and their `cause`.
  *
  * @module
  */
@@ -29,7 +31,16 @@ export interface WireError {
   key?: string;
   /** A thrown non-error value, when structured clone can copy it. */
   thrown?: unknown;
+  /** The error's own enumerable properties that structured clone could copy (others are left out). */
+  props?: Record<string, unknown>;
+  /** The error's `cause`, itself described. */
+  cause?: WireError;
 }
+
+// Nested causes are followed this deep (a cycle of causes must not loop).
+const MAX_CAUSE_DEPTH = 8;
+// Set by the constructor from the message or options; never copied over.
+const OWN_FIELDS = new Set(['name', 'message', 'stack', 'cause']);
 
 type ErrorClass = new (message: string) => Error;
 
@@ -54,16 +65,20 @@ const classes: Record<string, ErrorClass> = {
 };
 
 /** Describes a thrown value so that it survives a `postMessage`. */
-export function toWireError(error: unknown): WireError {
+export function toWireError(error: unknown, depth = 0): WireError {
   if (error instanceof Error || isErrorLike(error)) {
     const { name, message, stack } = error as Error;
     const key = (error as { key?: unknown }).key;
+    const props = cloneableProps(error as object);
+    const hasCause = Object.hasOwn(error as object, 'cause') && depth < MAX_CAUSE_DEPTH;
     return {
       isError: true,
       name: String(name),
       message: String(message),
       ...(typeof stack === 'string' ? { stack } : {}),
       ...(typeof key === 'string' ? { key } : {}),
+      ...(props ? { props } : {}),
+      ...(hasCause ? { cause: toWireError((error as { cause?: unknown }).cause, depth + 1) } : {}),
     };
   }
   try {
@@ -95,7 +110,42 @@ export function fromWireError(wire: WireError): unknown {
       // Some engines make DOMException.stack read-only; the message is what matters.
     }
   }
+  if (wire.cause !== undefined) {
+    // As `new Error(message, { cause })` makes it: own, not enumerable.
+    Object.defineProperty(error, 'cause', { value: fromWireError(wire.cause), writable: true, configurable: true, enumerable: false });
+  }
+  if (wire.props) {
+    for (const [name, value] of Object.entries(wire.props)) {
+      if (OWN_FIELDS.has(name)) continue;
+      try {
+        Object.defineProperty(error, name, { value, writable: true, configurable: true, enumerable: true });
+      } catch {
+        // A platform error that refuses a property keeps the rest.
+      }
+    }
+  }
   return error;
+}
+
+/** The error's own enumerable properties that survive structured clone, each on its own. */
+function cloneableProps(error: object): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  let names: string[];
+  try {
+    names = Object.keys(error);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (OWN_FIELDS.has(name)) continue;
+    try {
+      const value = structuredClone((error as Record<string, unknown>)[name]);
+      (out ??= {})[name] = value;
+    } catch {
+      // A function, a DOM node...: this property cannot travel.
+    }
+  }
+  return out;
 }
 
 /** Whether a thrown value is structured clone's refusal to copy something. */

@@ -40,6 +40,14 @@ export class Harness {
     return { client, port: port2, workerPort: port1 };
   }
 
+  /** A channel whose worker end `host` serves; `port` is the page's end, for a client made elsewhere. */
+  connectPort(host: RegionHost): { port: MessagePort; workerPort: MessagePort } {
+    const { port1, port2 } = new MessageChannel();
+    this.ports.push(port1, port2);
+    host.serve(port1);
+    return { port: port2, workerPort: port1 };
+  }
+
   close(): void {
     for (const client of this.clients) client.close();
     for (const host of this.hosts) host.close();

@@ -51,16 +51,17 @@ const workerTest = {
   /** How many times this page's creators ran. */
   calls: 0,
   pending: [] as Array<Promise<unknown>>,
-  async connect(kind: 'auto' | 'worker' | 'worker-no-reconnect' = 'auto') {
+  async connect(kind: 'auto' | 'worker' | 'worker-no-reconnect' = 'auto', options: worker.WrapRegionOptions = {}) {
     const trackedWorker = () => {
       const started = startWorker();
       workerTest.started.push(started);
       return started;
     };
-    if (kind === 'worker-no-reconnect') workerTest.client = worker.wrapRegion(trackedWorker());
-    else if (kind === 'worker') workerTest.client = worker.wrapRegion(trackedWorker);
+    if (kind === 'worker-no-reconnect') workerTest.client = worker.wrapRegion(trackedWorker(), options);
+    else if (kind === 'worker') workerTest.client = worker.wrapRegion(trackedWorker, options);
     else {
       workerTest.client = await worker.connectRegion({
+        ...options,
         sharedWorker: startShared,
         worker: trackedWorker,
         inPage: () => dogpile.makeRegion({ name: 'e2e-worker' }).configure('memory', { expirationTime: 60_000 }),
@@ -68,6 +69,20 @@ const workerTest = {
     }
     await workerTest.client.ready;
     return { mode: workerTest.client.mode, modeReason: workerTest.client.modeReason, name: workerTest.client.name };
+  },
+  /** Joins the SharedWorker and never says hello, as a page that dies while connecting. */
+  connectWithoutHello() {
+    startShared().port.start();
+  },
+  /** The host's connection counts, read through a named creator (a new key each time). */
+  async census() {
+    return (await workerTest.client!.getOrCreate(`census:${Math.random()}`, 'census')) as {
+      sessions: number;
+      connections: number;
+      eventWatchers: number;
+      secure: boolean;
+      locks: boolean;
+    };
   },
   /** A creator that counts its calls and waits for `open()`. */
   gatedCreator(value: unknown) {

@@ -6,9 +6,10 @@
  * @module
  */
 import type { CacheMutex, CacheRegion } from '../index.js';
+import { freshnessOf, type Freshness } from '../freshness.js';
 
 /** How `getOrCreate` would treat a stored entry now. */
-export type EntryState = 'fresh' | 'expired' | 'soft-invalidated' | 'hard-invalidated';
+export type EntryState = Freshness;
 
 /** A stored entry and its {@link EntryState}. */
 export interface PeekedEntry<V> {
@@ -49,11 +50,7 @@ export async function peekEntry<V>(region: CacheRegion, key: string, expirationT
   const createdAt = stored.metadata.ct;
   const expiration = effectiveExpiration(region, expirationTime);
   const expiresAt = expiration === undefined ? undefined : createdAt + expiration;
-  const invalidator = region.regionInvalidator;
-  let state: EntryState = 'fresh';
-  if (invalidator.isHardInvalidated(createdAt)) state = 'hard-invalidated';
-  else if (invalidator.isSoftInvalidated(createdAt)) state = 'soft-invalidated';
-  else if (expiresAt !== undefined && Date.now() > expiresAt) state = 'expired';
+  const state: EntryState = freshnessOf(stored.metadata, expiration, region.regionInvalidator, region.now());
   return { value: stored.payload as V, createdAt, expiresAt, state };
 }
 

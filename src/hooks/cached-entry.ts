@@ -1,39 +1,16 @@
 /**
- * The state machine behind `useCachedValue`, free of any UI framework: it
- * shows what a region holds for one key, regenerates it through dogpile's
- * lock when it is missing or stale, and follows every change to the entry.
+ * The state machine behind the Preact and React `useCachedValue`, free of
+ * any UI framework: it shows what a region holds for one key, regenerates it
+ * through dogpile's lock when it is missing or stale, and follows every
+ * change to the entry (here, in other tabs, or reported by the backend).
  *
  * @module
  */
 import type { CacheRegion, MaybePromise, RegionEvent } from '../index.js';
 import { peekEntry, sharedMutex, storedKey, type PeekedEntry } from './peek-entry.js';
+import { initialSnapshot, sameSnapshot, type CachedEntrySnapshot } from './snapshot.js';
 
-/**
- * Where an entry stands for the UI:
- * - `idle`: no key to look up;
- * - `loading`: no usable value yet, one is being created (here or elsewhere);
- * - `fresh`: the value is current;
- * - `stale`: an expired or soft-invalidated value is shown while it is regenerated;
- * - `error`: the creator failed; `value` keeps the last value shown, if any.
- */
-export type CachedValueStatus = 'idle' | 'loading' | 'fresh' | 'stale' | 'error';
-
-/** What is known about an entry at one moment. */
-export interface CachedEntrySnapshot<V> {
-  /** The key this snapshot is about (`undefined` when idle). */
-  key: string | undefined;
-  status: CachedValueStatus;
-  /** The value shown: fresh, stale while regenerating, or the last one before an error. */
-  value: V | undefined;
-  /** The creator's error when `status` is `error`; a failed write of a refreshed value otherwise. */
-  error: unknown;
-  /** When the value was created, epoch ms, when known. */
-  createdAt: number | undefined;
-  /** When the value expires, epoch ms; `undefined` when it never does or is unknown. */
-  expiresAt: number | undefined;
-  /** `creator`: this caller's creator made the value; `cache`: it was read (made earlier, or by another caller or tab). */
-  source: 'cache' | 'creator' | undefined;
-}
+export { initialSnapshot, type CachedEntrySnapshot, type CachedValueStatus } from './snapshot.js';
 
 /** Options of {@link CachedEntry} (and `useCachedValue`). */
 export interface CachedEntryOptions<V> {
@@ -43,19 +20,6 @@ export interface CachedEntryOptions<V> {
   shouldCacheFn?: (value: V) => MaybePromise<boolean>;
   /** Regenerate as soon as the value expires, rather than on the next read. Default `true`. */
   revalidateOnExpire?: boolean;
-}
-
-/** The snapshot of a key nothing is known about yet. */
-export function initialSnapshot<V>(key: string | null | undefined): CachedEntrySnapshot<V> {
-  return {
-    key: key ?? undefined,
-    status: key == null ? 'idle' : 'loading',
-    value: undefined,
-    error: undefined,
-    createdAt: undefined,
-    expiresAt: undefined,
-    source: undefined,
-  };
 }
 
 // setTimeout fires at once for delays beyond 2^31-1 ms.
@@ -89,6 +53,7 @@ export class CachedEntry<V> {
 
   /**
    * @param getCreator Returns the creator to use now (so a UI can pass a new closure on every render).
+   *   It must return a creator for this entry's `key` only: see `latestForKey`.
    * @param onChange Receives every new snapshot.
    */
   constructor(
@@ -146,13 +111,17 @@ export class CachedEntry<V> {
     const generation = this.#begin();
     const current = () => generation === this.#generation;
     const previous = this.#snapshot;
-    this.#show({ ...previous, status: previous.value === undefined ? 'loading' : 'stale', error: undefined });
+    this.#show(
+      previous.value === undefined
+        ? initialSnapshot<V>(this.key)
+        : { key: this.key, status: 'stale', value: previous.value, error: undefined, createdAt: previous.createdAt, expiresAt: previous.expiresAt, source: previous.source ?? 'cache' },
+    );
     try {
       let value: V;
       try {
         value = await this.#creator()();
       } catch (error) {
-        if (current()) this.#show({ ...this.#snapshot, status: 'error', error });
+        if (current()) this.#showError(error);
         return;
       }
       let writeError: unknown;
@@ -193,7 +162,8 @@ export class CachedEntry<V> {
         if (!event.cached || this.#expectOwnWrite) return;
         break;
       case 'set':
-        if (this.#expectOwnWrite) return;
+        // Another tab's write (remote) always counts, even while this entry writes its own.
+        if (this.#expectOwnWrite && !event.remote) return;
         break;
       case 'delete':
         break;
@@ -242,7 +212,7 @@ export class CachedEntry<V> {
     const seenFresh = entry?.state === 'fresh' ? entry : undefined;
     if (seenFresh) this.#showEntry(seenFresh);
     else if (entry && entry.state !== 'hard-invalidated') this.#showStale(entry);
-    else this.#show({ ...initialSnapshot<V>(key), status: 'loading' });
+    else this.#show(initialSnapshot<V>(key));
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
       let ran = false;
@@ -258,7 +228,7 @@ export class CachedEntry<V> {
       try {
         value = await region.getOrCreate<V>(key, creator, { expirationTime, shouldCacheFn });
       } catch (error) {
-        if (current()) this.#show({ ...this.#snapshot, status: 'error', error });
+        if (current()) this.#showError(error);
         return;
       } finally {
         pending = false;
@@ -310,6 +280,12 @@ export class CachedEntry<V> {
     this.#show({ key: this.key, status: 'stale', value: entry.value, error: undefined, createdAt: entry.createdAt, expiresAt: entry.expiresAt, source: 'cache' });
   }
 
+  #showError(error: unknown): void {
+    const { value, createdAt, expiresAt, source } = this.#snapshot;
+    // The last value shown (or none): one of ErrorSnapshot's two members.
+    this.#show({ key: this.key, status: 'error', value, error, createdAt, expiresAt, source } as CachedEntrySnapshot<V>);
+  }
+
   #showCreated(value: V, stored: boolean, error: unknown): void {
     const createdAt = Date.now();
     const expiration = this.#expirationMs();
@@ -344,16 +320,4 @@ export class CachedEntry<V> {
     this.#snapshot = next;
     this.#onChange(next);
   }
-}
-
-function sameSnapshot<V>(a: CachedEntrySnapshot<V>, b: CachedEntrySnapshot<V>): boolean {
-  return (
-    a.key === b.key &&
-    a.status === b.status &&
-    Object.is(a.value, b.value) &&
-    Object.is(a.error, b.error) &&
-    a.createdAt === b.createdAt &&
-    a.expiresAt === b.expiresAt &&
-    a.source === b.source
-  );
 }
