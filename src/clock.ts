@@ -44,20 +44,42 @@ const CATCH_UP_RATE = 0.99;
  * @param elapsed A monotonic clock; default `performance.now()`.
  */
 export function makeClock(wall: () => number = () => Date.now(), elapsed: ElapsedClock = defaultElapsed()): () => number {
+  /** The last reading returned. */
   let last = -Infinity;
+  /** The wall clock when `lastElapsed` was read. */
+  let lastWall = -Infinity;
   let lastElapsed = 0;
+  /** Whether the clock runs ahead of a wall clock that stepped back a little. */
+  let behind = false;
   return () => {
     const now = wall();
+    if (!behind) {
+      // The usual case costs one wall reading, and one elapsed reading per wall millisecond.
+      if (now > lastWall) {
+        lastWall = now;
+        lastElapsed = elapsed();
+        return (last = now > last ? now : last + 0.001);
+      }
+      if (now === lastWall) return (last += 0.001);
+      // The wall clock stepped back.
+    }
     const mono = elapsed();
     const since = Math.max(0, mono - lastElapsed);
     const expected = last + since;
     let next: number;
-    if (now > last && now >= expected - 0.001) next = now;
-    else if (expected - now < FUTURE_TOLERANCE_MS) next = Math.max(now, last + Math.max(0.001, since * CATCH_UP_RATE));
-    else next = now;
-    last = next;
+    if (now >= expected - 0.001) {
+      behind = false;
+      next = Math.max(now, last + 0.001);
+    } else if (expected - now < FUTURE_TOLERANCE_MS) {
+      behind = true;
+      next = Math.max(now, last + Math.max(0.001, since * CATCH_UP_RATE));
+    } else {
+      behind = false;
+      next = now;
+    }
+    lastWall = now;
     lastElapsed = mono;
-    return next;
+    return (last = next);
   };
 }
 

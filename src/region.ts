@@ -512,8 +512,10 @@ export class CacheRegion implements InspectableRegion {
         passes.push(pass);
       }
       if (passes.length > 0) {
-        const values = await runLockMulti(passes, (indexes) =>
-          this.#createMulti(backend, indexes.map((index) => passes[index]!), creator, shouldCacheFn),
+        const values = await runLockMulti(
+          passes,
+          (indexes) => this.#createMulti(backend, indexes.map((index) => passes[index]!), creator, shouldCacheFn),
+          (indexes) => this.#loadMulti(backend, indexes.map((i) => passes[i]!.key), indexes.map((i) => passes[i]!.caller), 'getOrCreateMulti'),
         );
         values.forEach((value, i) => results.set(passes[i]!.caller, value));
       }
