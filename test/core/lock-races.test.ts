@@ -116,6 +116,26 @@ describe('an expired value read late', () => {
   });
 });
 
+describe('getOrCreateMulti while another caller creates one of its keys', () => {
+  it('makes and stores the free keys at once, then waits for the busy one holding no lock', async () => {
+    const region = makeRegion().configure('memory', { expirationTime: 60_000 });
+    const gate = deferred();
+    const single = region.getOrCreate('a', async () => (await gate.promise, 'a by the single caller'));
+    await flush();
+    const created: string[][] = [];
+    const multi = region.getOrCreateMulti(['a', 'b', 'c'], (...keys) => (created.push(keys), keys.map((key) => `${key} by multi`)));
+    await flush();
+    // b and c are stored and unlocked while a is still being made elsewhere.
+    expect(await region.get('b')).toBe('b by multi');
+    expect(await region.keyIsLocked('b')).toBe(false);
+    expect(await region.keyIsLocked('a')).toBe(true);
+    gate.resolve();
+    expect(await multi).toEqual(['a by the single caller', 'b by multi', 'c by multi']);
+    expect(await single).toBe('a by the single caller');
+    expect(created).toEqual([['b', 'c']]);
+  });
+});
+
 describe('lockTimeout', () => {
   it('10 callers of one process that time out on a holder stuck elsewhere: one creates, the others get its value', async () => {
     vi.useFakeTimers();
