@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { makeRegion, type CacheRegion } from 'dogpile-cache';
+import { NO_VALUE, makeRegion, type CacheRegion } from 'dogpile-cache';
 import 'dogpile-cache/browser';
 import { openDB, type IDBPDatabase } from 'idb';
 import { createStore, get as keyvalGet, getMany as keyvalGetMany, set as keyvalSet, setMany as keyvalSetMany } from 'idb-keyval';
 import localforage from 'localforage';
-import type { Suite, ThroughputCase } from './harness.js';
+import type { RoundOp, Suite, ThroughputCase } from './harness.js';
 
 /** Keys read per call in the bulk suite. */
 export const BULK = 100;
@@ -172,6 +172,62 @@ export function storageBulkSuite(): Suite {
         for (const key of bulkKeys) await s.idbRegion.get(key);
       }, BULK),
       asyncCase(`dogpile localstorage getMulti(${BULK}), per key`, 'dogpile-cache', (s) => () => s.lsRegion.getMulti(bulkKeys), BULK),
+    ],
+  };
+}
+
+/** Keys per call of the multi-key suite, and how many of them are missing. */
+export const MULTI_KEYS = 10_000;
+export const MULTI_MISSING = 5_000;
+
+/**
+ * One round on a new IndexedDB database holding every other key of
+ * `MULTI_KEYS`: the untimed fill, then the timed `run`. Reports `ms`.
+ */
+function multiRounds(label: string, run: (region: CacheRegion, keys: string[]) => Promise<unknown>): () => Promise<RoundOp> {
+  return async () => {
+    let round = 0;
+    return async () => {
+      const name = `bench-multi-${label}-${Date.now().toString(36)}-${round++}`;
+      const region = makeRegion({ name }).configure('indexeddb', { expirationTime: TTL, arguments: { dbName: name } });
+      const keys = Array.from({ length: MULTI_KEYS }, (_, i) => `item:${i}`);
+      const present = keys.filter((_, i) => i % (MULTI_KEYS / (MULTI_KEYS - MULTI_MISSING)) === 0);
+      await region.setMulti(Object.fromEntries(present.map((key) => [key, record(Number(key.slice(5)))])));
+      const started = performance.now();
+      await run(region, keys);
+      const ms = performance.now() - started;
+      await (region.actualBackend as unknown as { close(): Promise<void> }).close();
+      region.close();
+      indexedDB.deleteDatabase(name);
+      return { ms };
+    };
+  };
+}
+
+/** getOrCreateMulti of many keys, half missing, against reading and writing the same keys by hand. */
+export function storageMultiSuite(): Suite {
+  return {
+    id: 'storage-multi',
+    title: `Multi-key get-or-create: ${MULTI_KEYS} keys, ${MULTI_MISSING} missing (IndexedDB)`,
+    baseline: 'dogpile idb getMulti + setMulti of the missing',
+    metric: 'ms',
+    cases: [
+      {
+        kind: 'rounds',
+        name: 'dogpile idb getMulti + setMulti of the missing',
+        library: 'dogpile-cache',
+        setup: multiRounds('plain', async (region, keys) => {
+          const found = await region.getMulti(keys);
+          const missing = keys.filter((_, i) => found[i] === NO_VALUE);
+          await region.setMulti(Object.fromEntries(missing.map((key) => [key, record(Number(key.slice(5)))])));
+        }),
+      },
+      {
+        kind: 'rounds',
+        name: 'dogpile idb getOrCreateMulti',
+        library: 'dogpile-cache',
+        setup: multiRounds('locked', (region, keys) => region.getOrCreateMulti(keys, (...missing) => missing.map((key) => record(Number(key.slice(5)))))),
+      },
     ],
   };
 }

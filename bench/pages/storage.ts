@@ -1,9 +1,10 @@
 // Storage suites: the localstorage and indexeddb backends against the peers.
-import { storageBulkSuite, storageReadSuite, storageWriteSuite, transactionNotes } from '../cases/storage.js';
+import { storageBulkSuite, storageMultiSuite, storageReadSuite, storageWriteSuite, transactionNotes } from '../cases/storage.js';
 import { exposeSuites } from './page-api.js';
 
 exposeSuites({
   'storage-read': { build: storageReadSuite, notes: transactionNotes },
   'storage-write': { build: storageWriteSuite },
   'storage-bulk': { build: storageBulkSuite },
+  'storage-multi': { build: storageMultiSuite },
 });

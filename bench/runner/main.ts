@@ -32,6 +32,7 @@ const PAGE_SUITES: Array<{ id: string; page: string; needs?: string }> = [
   { id: 'storage-read', page: 'storage', needs: 'browser' },
   { id: 'storage-write', page: 'storage', needs: 'browser' },
   { id: 'storage-bulk', page: 'storage', needs: 'browser' },
+  { id: 'storage-multi', page: 'storage', needs: 'browser' },
   { id: 'cross-tab', page: 'tab', needs: 'browser' },
   { id: 'worker', page: 'worker', needs: 'worker' },
 ];

@@ -30,7 +30,8 @@ export const USAGE = `npm run bench [-- options]
   --ms N          minimum ms per repetition (default 1000)
   --warmup N      unrecorded warm-up ms per case (default 300)
   --suites a,b    only these suites (memory-hit, stampede, encoding, storage-read,
-                  storage-write, storage-bulk, cross-tab, worker, size, redis)
+                  storage-write, storage-bulk, storage-multi, cross-tab, worker,
+                  size, redis)
   --no-redis      skip the Redis suite (bench/redis.mjs, run after the others)
   --no-node       skip the Node measurements
   --no-browser    skip the Chromium measurements
