@@ -1,8 +1,8 @@
 /**
- * The few browser types the public declarations mention, declared
+ * The browser type the localstorage backend's declarations mention, declared
  * structurally so that the package's `.d.ts` compile in every environment
  * (`lib: ["dom"]`, `["webworker"]`, Node) without `skipLibCheck`.
- * The real objects (`window.localStorage`, `new SharedWorker(...)`) fit them.
+ * `window.localStorage` fits it.
  *
  * @module
  */
@@ -14,9 +14,4 @@ export interface StorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
-}
-
-/** What the worker client uses of a `SharedWorker` (workers have no `SharedWorker` type). */
-export interface SharedWorkerLike extends EventTarget {
-  readonly port: MessagePort;
 }

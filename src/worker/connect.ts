@@ -10,7 +10,7 @@ import { WorkerUnavailableError, withoutFinalStop } from './errors.js';
 import type { NamedCreator, NamedMultiCreator } from './host.js';
 import { InPageRegionClient } from './in-page-client.js';
 import type { RegionClient } from './region-client.js';
-import type { SharedWorkerLike } from '../web-types.js';
+import type { SharedWorkerLike } from './shared-worker-like.js';
 
 /** Options of {@link connectRegion}. */
 export interface ConnectRegionOptions {

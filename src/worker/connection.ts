@@ -11,7 +11,7 @@ import { watchSilence, type SilenceWatch } from './heartbeat.js';
 import { holdLifetimeLock, watchLifetimeLock, type HeldLock } from './lifetime-lock.js';
 import { PROTOCOL_VERSION, type ClientCallbacks, type Heartbeat, type HostApi, type HostInfo } from './protocol.js';
 import { fromWireError } from './wire-error.js';
-import type { SharedWorkerLike } from '../web-types.js';
+import type { SharedWorkerLike } from './shared-worker-like.js';
 
 /** What a client can connect through: a SharedWorker, a dedicated Worker, a `MessagePort`, or any comlink endpoint. */
 export type WorkerSource = SharedWorkerLike | Worker | MessagePort | Endpoint;
