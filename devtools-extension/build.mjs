@@ -1,9 +1,12 @@
 // Builds the unpacked extension into devtools-extension/dist:
 // the panel and DevTools pages plus the service worker as ES modules, and the
 // content script as one classic script (Chrome does not load content scripts
-// as modules). Load the folder with chrome://extensions > "Load unpacked".
+// as modules). Load the folder with chrome://extensions > "Load unpacked";
+// devtools-extension/dogpile-cache-devtools.zip holds the same files, to
+// publish or to hand to someone.
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { zipExtension } from './zip.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const outDir = `${here}dist`;
@@ -51,4 +54,6 @@ await build({
   },
 });
 
-console.log(`extension: built ${outDir}`);
+const zipPath = `${here}dogpile-cache-devtools.zip`;
+const packed = zipExtension(outDir, zipPath);
+console.log(`extension: built ${outDir} and ${zipPath} (${packed} files)`);

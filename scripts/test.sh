@@ -10,6 +10,8 @@ echo "== build"
 npm run --silent build
 echo "== types (everything, and the core without DOM or Node globals)"
 npm run --silent typecheck
+echo "== packaging (npm pack, publint, React and Preact apps from the README built with Vite)"
+node scripts/pack-test.mjs
 echo "== redis-server (for the Redis tests, which start their own on a free loopback port)"
 bash scripts/ensure-redis.sh
 echo "== unit tests (vitest, Node; Redis tests against a real redis-server)"

@@ -69,7 +69,7 @@ export { runLock, runLockMulti, type LockEntry, type LockOptions, type RunLockOp
 export { ProcessMutex, LayeredMutex } from './mutex.js';
 export { DefaultInvalidationStrategy } from './invalidation.js';
 export { ProxyBackend } from './proxy.js';
-export { registerBackend, type BackendFactory } from './registry.js';
+export { registerBackend, registeredBackends, type BackendFactory, type BackendRegistry, type BackendName, type BackendArgumentsOf, type NullBackendArguments } from './registry.js';
 export { MemoryBackend, type MemoryBackendArguments } from './backends/memory.js';
 export { NullBackend } from './backends/null.js';
 export { type RegionEvent, type RegionEventType, type RegionListener, type RegionStats } from './events.js';

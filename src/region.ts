@@ -37,7 +37,7 @@ import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
-import { getBackendFactory } from './registry.js';
+import { getBackendFactory, type BackendName, type BackendRegistry } from './registry.js';
 
 /** A value, or a promise of one: creators and predicates may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -88,11 +88,11 @@ export interface RegionOptions {
 }
 
 /** Options of {@link CacheRegion.configure}. */
-export interface ConfigureOptions {
+export interface ConfigureOptions<A = BackendArguments> {
   /** Age in ms after which values are regenerated; -1 or `Infinity`: never. Default: never. */
   expirationTime?: number;
   /** Passed to the backend factory when the backend is given by name. */
-  arguments?: BackendArguments;
+  arguments?: A;
   /** Proxies to wrap the backend in; the first one is the outermost. */
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Allows configuring a region that already has a backend. */
@@ -201,7 +201,9 @@ export class CacheRegion implements InspectableRegion {
    * `'localstorage'`, `'indexeddb'`, or your own) or a backend instance.
    * Returns the region, so `makeRegion().configure('memory')` reads well.
    */
-  configure(backend: string | CacheBackend, options: ConfigureOptions = {}): this {
+  configure<N extends BackendName>(backend: N, options?: ConfigureOptions<BackendRegistry[N]>): this;
+  configure(backend: CacheBackend, options?: ConfigureOptions): this;
+  configure(backend: string | CacheBackend, options: ConfigureOptions<object> = {}): this {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: configure options must be an object');
     if (this.#backend && !options.replaceExistingBackend) {
       throw new RegionAlreadyConfigured(
@@ -211,7 +213,7 @@ export class CacheRegion implements InspectableRegion {
     const expiration = normalizeExpiration(options.expirationTime, 'expirationTime');
     let instance: CacheBackend;
     if (typeof backend === 'string') {
-      instance = getBackendFactory(backend)(options.arguments ?? {});
+      instance = getBackendFactory(backend)((options.arguments ?? {}) as BackendArguments);
       if (!(instance instanceof CacheBackend)) {
         throw new TypeError(`dogpile-cache: the factory of backend "${backend}" did not return a CacheBackend`);
       }
@@ -288,9 +290,10 @@ export class CacheRegion implements InspectableRegion {
       if (key.startsWith(argPrefix)) args[key.slice(argPrefix.length)] = coerceConfigValue(value);
     }
     const replace = read('replace_existing_backend') ?? read('replaceExistingBackend');
-    return this.configure(backend, {
+    // The name comes from the config, so it is checked at run time, not by TypeScript.
+    return this.configure(backend as BackendName, {
       expirationTime: rawExpiration ?? undefined,
-      arguments: args,
+      arguments: args as BackendRegistry[BackendName],
       replaceExistingBackend: replace === true,
     });
   }

@@ -7,7 +7,7 @@
  */
 import { checkDuration } from '../validate.js';
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type CachedValueMetadata, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { CacheBackend, CachedValue, NO_VALUE, type CacheMutex, type CachedValueMetadata, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
 import { parseMaxEntries } from './max-entries.js';
@@ -577,4 +577,4 @@ function unavailable(error: unknown): StorageUnavailableError {
 }
 
 /** Factory registered as `indexeddb`. */
-export const indexedDBBackendFactory = (args: BackendArguments): IndexedDBBackend => new IndexedDBBackend(args as IndexedDBBackendArguments);
+export const indexedDBBackendFactory = (args: IndexedDBBackendArguments = {}): IndexedDBBackend => new IndexedDBBackend(args);

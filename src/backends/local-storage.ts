@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CacheBackend, CachedValue, NO_VALUE, type BackendArguments, type CacheMutex, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
+import { CacheBackend, CachedValue, NO_VALUE, type CacheMutex, type NoValue, type RegionBinding, type RegionInvalidationStrategy, type StoredValue } from '../api.js';
 import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
 import { parseMaxEntries } from './max-entries.js';
@@ -14,6 +14,7 @@ import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { decodeEntry, decodeHeader, encodeEntry } from '../browser/local-storage-entry.js';
 import { listenToStorage } from '../browser/storage-event-feed.js';
+import type { StorageLike } from '../web-types.js';
 import { unstorableReason } from '../browser/storable.js';
 import { tabId } from '../browser/tab-id.js';
 import { writeMakingRoom } from '../browser/quota.js';
@@ -27,7 +28,7 @@ export interface LocalStorageBackendArguments {
   /** Prefix of every storage key the backend writes. Default `'dogpile-cache:'`. */
   prefix?: string;
   /** The storage to use. Default `window.localStorage`, looked up at first use. */
-  storage?: Storage;
+  storage?: StorageLike;
   /**
    * The namespace of the entries inside the prefix. Default: the name of the
    * first region configured with the backend (`''` for unnamed regions).
@@ -87,7 +88,7 @@ export class LocalStorageBackend extends CacheBackend {
   static readonly label = 'LocalStorageBackend';
   /** Prefix of every storage key the backend writes. */
   readonly prefix: string;
-  readonly #givenStorage: Storage | undefined;
+  readonly #givenStorage: StorageLike | undefined;
   readonly #bindings: RegionBindings;
   readonly #locks: KeyLocks;
   readonly #syncTimeout: number;
@@ -150,7 +151,7 @@ export class LocalStorageBackend extends CacheBackend {
 
   override bindRegion(region: RegionBinding): void {
     if (!this.#bindings.bind(region) || this.#stopListening) return;
-    let storage: Storage;
+    let storage: StorageLike;
     try {
       storage = this.#storage();
     } catch {
@@ -269,11 +270,11 @@ export class LocalStorageBackend extends CacheBackend {
     return `${this.prefix}${escapeNamespace(this.#bindings.namespace)}|`;
   }
 
-  #storage(): Storage {
+  #storage(): StorageLike {
     if (this.#givenStorage) return this.#givenStorage;
-    let storage: Storage | undefined;
+    let storage: StorageLike | undefined;
     try {
-      storage = (globalThis as { localStorage?: Storage }).localStorage;
+      storage = (globalThis as { localStorage?: StorageLike }).localStorage;
     } catch (error) {
       // Chromium throws SecurityError in opaque origins and when site data is blocked.
       throw new StorageUnavailableError(`localStorage is not available here: ${describe(error)}`, { cause: error });
@@ -292,7 +293,7 @@ export class LocalStorageBackend extends CacheBackend {
     return keys;
   }
 
-  #read(storage: Storage, key: string): StoredValue | NoValue {
+  #read(storage: StorageLike, key: string): StoredValue | NoValue {
     const decoded = decodeEntry(storage.getItem(this.storageKey(key)));
     // An entry of an earlier format is a miss like any other: the next write replaces it.
     if (decoded === undefined || decoded === 'outdated') return NO_VALUE;
@@ -356,7 +357,7 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   /** Removes this namespace's dead entries, or its `count` oldest ones. Returns how many. */
-  #evict(storage: Storage, what: 'dead' | 'oldest', count: number): number {
+  #evict(storage: StorageLike, what: 'dead' | 'oldest', count: number): number {
     const prefix = this.#entryPrefix();
     const now = Date.now();
     const entries: Array<{ key: string; time: number; dead: boolean }> = [];
@@ -485,5 +486,5 @@ function describe(error: unknown): string {
 }
 
 /** Factory registered as `localstorage`. */
-export const localStorageBackendFactory = (args: BackendArguments): LocalStorageBackend =>
-  new LocalStorageBackend(args as LocalStorageBackendArguments);
+export const localStorageBackendFactory = (args: LocalStorageBackendArguments = {}): LocalStorageBackend =>
+  new LocalStorageBackend(args);

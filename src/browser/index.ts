@@ -12,6 +12,17 @@ import { registerBackend } from '../registry.js';
 import { localStorageBackendFactory } from '../backends/local-storage.js';
 import { indexedDBBackendFactory } from '../backends/indexeddb.js';
 
+import type { LocalStorageBackendArguments } from '../backends/local-storage.js';
+import type { IndexedDBBackendArguments } from '../backends/indexeddb.js';
+
+// Importing this entry makes TypeScript know these names too, as at run time.
+declare module '../registry.js' {
+  interface BackendRegistry {
+    localstorage: LocalStorageBackendArguments;
+    indexeddb: IndexedDBBackendArguments;
+  }
+}
+
 registerBackend('localstorage', localStorageBackendFactory);
 registerBackend('indexeddb', indexedDBBackendFactory);
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { StorageLike } from '../web-types.js';
 
 /** A change of one entry seen through a `storage` event. */
 export interface StorageChange {
@@ -19,7 +20,7 @@ export interface StorageChange {
  * `prefix`; `storage.clear()` in another tab reports nothing (its keys are
  * not known). Returns the function that stops listening.
  */
-export function listenToStorage(storage: Storage, prefix: () => string, onChange: (change: StorageChange) => void): () => void {
+export function listenToStorage(storage: StorageLike, prefix: () => string, onChange: (change: StorageChange) => void): () => void {
   const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
   if (typeof target.addEventListener !== 'function') return () => {};
   const listener = (event: Event) => {

@@ -9,7 +9,6 @@ import {
   CacheBackend,
   CachedValue,
   NO_VALUE,
-  type BackendArguments,
   type CacheMutex,
   type NoValue,
   type RegionBinding,
@@ -356,4 +355,4 @@ function ctOf(value: StoredValue): number | undefined {
 }
 
 /** Factory registered as `redis`. */
-export const redisBackendFactory = (args: BackendArguments): RedisBackend => new RedisBackend(args as RedisBackendArguments);
+export const redisBackendFactory = (args: RedisBackendArguments = {}): RedisBackend => new RedisBackend(args);

@@ -9,6 +9,15 @@
 import { registerBackend } from '../registry.js';
 import { redisBackendFactory } from './backend.js';
 
+import type { RedisBackendArguments } from './backend.js';
+
+// Importing this entry makes TypeScript know the name too, as at run time.
+declare module '../registry.js' {
+  interface BackendRegistry {
+    redis: RedisBackendArguments;
+  }
+}
+
 registerBackend('redis', redisBackendFactory);
 
 export { RedisBackend, redisBackendFactory, type RedisBackendArguments } from './backend.js';

@@ -10,6 +10,7 @@ import { WorkerUnavailableError, withoutFinalStop } from './errors.js';
 import type { NamedCreator, NamedMultiCreator } from './host.js';
 import { InPageRegionClient } from './in-page-client.js';
 import type { RegionClient } from './region-client.js';
+import type { SharedWorkerLike } from './shared-worker-like.js';
 
 /** Options of {@link connectRegion}. */
 export interface ConnectRegionOptions {
@@ -18,7 +19,7 @@ export interface ConnectRegionOptions {
    * `() => new SharedWorker(new URL('./cache-worker.ts', import.meta.url), { type: 'module' })`.
    * Write the `new SharedWorker(new URL(...))` literally so bundlers see the worker.
    */
-  sharedWorker?: () => SharedWorker;
+  sharedWorker?: () => SharedWorkerLike;
   /** Starts a dedicated Worker running the same script, where SharedWorker is missing or fails. */
   worker?: () => Worker;
   /** Makes an in-page region, where workers are missing or fail. */

@@ -11,9 +11,10 @@ import { watchSilence, type SilenceWatch } from './heartbeat.js';
 import { holdLifetimeLock, watchLifetimeLock, type HeldLock } from './lifetime-lock.js';
 import { PROTOCOL_VERSION, type ClientCallbacks, type Heartbeat, type HostApi, type HostInfo } from './protocol.js';
 import { fromWireError } from './wire-error.js';
+import type { SharedWorkerLike } from './shared-worker-like.js';
 
 /** What a client can connect through: a SharedWorker, a dedicated Worker, a `MessagePort`, or any comlink endpoint. */
-export type WorkerSource = SharedWorker | Worker | MessagePort | Endpoint;
+export type WorkerSource = SharedWorkerLike | Worker | MessagePort | Endpoint;
 
 /** Options of {@link Connection.open}. */
 export interface ConnectionOptions {
@@ -180,9 +181,9 @@ class ConnectionState {
 
 function resolveSource(source: WorkerSource): Resolved {
   if (source === null || typeof source !== 'object') throw new TypeError('dogpile-cache: expected a SharedWorker, a Worker, a MessagePort or a comlink endpoint');
-  const port = (source as SharedWorker).port;
+  const port = (source as SharedWorkerLike).port;
   if (port && typeof port.postMessage === 'function' && typeof (source as EventTarget).addEventListener === 'function') {
-    return { endpoint: port as unknown as Endpoint, errors: source as SharedWorker, worker: undefined };
+    return { endpoint: port as unknown as Endpoint, errors: source as SharedWorkerLike, worker: undefined };
   }
   if (typeof (source as Worker).terminate === 'function' && typeof (source as Worker).postMessage === 'function') {
     return { endpoint: source as unknown as Endpoint, errors: source as Worker, worker: source as Worker };

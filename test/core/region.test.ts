@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+
+// The test backend registered below, known to TypeScript as a user's would be.
+declare module '../../src/registry.js' {
+  interface BackendRegistry {
+    'test-config-backend': Record<string, unknown>;
+  }
+}
 import {
   CachedValue,
   CantDeserializeException,
