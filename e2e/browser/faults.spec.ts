@@ -172,7 +172,7 @@ test('indexeddb: an upgrade blocked by another connection fails typed after bloc
   );
   const blocked = await page!.evaluate(async (dbName) => {
     const { setup, region, events, countingCreator, dogpile } = window.dc;
-    setup('r', { backend: 'indexeddb', name: 'r', args: { dbName, blockedTimeout: 300 }, expirationTime: 60_000 });
+    setup('r', { backend: 'indexeddb', name: 'r', args: { dbName, blockedTimeout: 1_000 }, expirationTime: 60_000 });
     const value = await region('r').getOrCreate('k', countingCreator('r', 'made', 0));
     let direct: unknown;
     try {
@@ -184,13 +184,35 @@ test('indexeddb: an upgrade blocked by another connection fails typed after bloc
   }, dbName);
   expect(blocked).toEqual({ value: 'made', direct: { typed: true, blocked: true }, errors: ['StorageUnavailableError'] });
 
+  // Once blocked, later calls fail at once (not after another blockedTimeout), typed, and getOrCreate still returns created values.
+  const fast = await page!.evaluate(async () => {
+    const { region, countingCreator, dogpile } = window.dc;
+    const started = performance.now();
+    let typed = false;
+    try {
+      await region('r').actualBackend.get('k');
+    } catch (error) {
+      typed = error instanceof dogpile.StorageUnavailableError;
+    }
+    const getMs = performance.now() - started;
+    const again = performance.now();
+    const value = await region('r').getOrCreate('k2', countingCreator('r', 'made-fast', 0));
+    return { typed, getMs, value, getOrCreateMs: performance.now() - again };
+  });
+  expect(fast.typed).toBe(true);
+  expect(fast.value).toBe('made-fast');
+  expect(fast.getMs).toBeLessThan(500);
+  expect(fast.getOrCreateMs).toBeLessThan(500);
+
   await other!.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
+  // The blocked open goes through once the other connection closes; then the backend opens normally.
+  await expect.poll(() => page!.evaluate(() => window.dc.region('r').actualBackend.get('probe').then(() => true, () => false))).toBe(true);
   const recovered = await page!.evaluate(async () => {
     const { region, countingCreator, calls } = window.dc;
     await region('r').getOrCreate('k', countingCreator('r', 'stored', 0));
     return { get: await region('r').get('k'), calls: calls('r') };
   });
-  expect(recovered).toEqual({ get: 'stored', calls: 2 });
+  expect(recovered).toEqual({ get: 'stored', calls: 3 });
 });
 
 test('indexeddb: connections closed by the browser are reopened (site data cleared, another tab upgrading)', async ({ context }) => {

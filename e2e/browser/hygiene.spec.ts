@@ -86,3 +86,74 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+/** The bytes the region's backend says it stores (`storedBytes()`). */
+function storedBytes(tab: Page): Promise<number> {
+  return tab.evaluate(() => (window.dc.region('r').actualBackend as unknown as { storedBytes(): Promise<number> }).storedBytes());
+}
+
+const MAX_BYTES = 8_000;
+
+for (const backend of BACKENDS) {
+  test.describe(`${backend} maxBytes and version`, () => {
+    test(`maxBytes ${MAX_BYTES} holds under many writes from two tabs; an entry larger than the cap fails typed before evicting`, async ({ context }) => {
+      const [a, b] = await openTabs(context, 2);
+      const name = uniqueName('bytes');
+      const args = backend === 'localstorage' ? { prefix: `${name}:`, maxBytes: MAX_BYTES } : { dbName: name, maxBytes: MAX_BYTES };
+      for (const tab of [a!, b!]) await tab.evaluate(([be, n, ar]) => window.dc.setup('r', { backend: be as 'localstorage', name: n, args: ar }), [backend, name, args] as const);
+      // About 400 bytes an entry: 2 × 60 writes would be about 48 KB without the cap.
+      await Promise.all(
+        [a!, b!].map((tab, t) =>
+          tab.evaluate(async (t) => {
+            for (let i = 0; i < 60; i++) await window.dc.region('r').set(`t${t}-${i}`, 'x'.repeat(180));
+          }, t),
+        ),
+      );
+      await a!.evaluate(() => window.dc.region('r').set('last-a', 'a'));
+      await b!.evaluate(() => window.dc.region('r').set('last-b', 'b'));
+      await expect.poll(() => storedBytes(a!)).toBeLessThanOrEqual(MAX_BYTES);
+      expect(await storedBytes(a!)).toBeGreaterThan(MAX_BYTES / 2);
+      for (const tab of [a!, b!]) {
+        await expect
+          .poll(() => tab.evaluate(() => window.dc.region('r').getMulti(['last-a', 'last-b', 't0-0', 't1-0']).then((vs) => vs.map((v) => (v === window.dc.dogpile.NO_VALUE ? 'gone' : v)))))
+          .toEqual(['a', 'b', 'gone', 'gone']);
+      }
+      const before = await a!.evaluate(() => (window.dc.region("r").actualBackend.keys!() as Promise<string[]>)).then((keys) => keys.length);
+      const tooBig = await a!.evaluate(async () => {
+        try {
+          await window.dc.region('r').set('huge', 'y'.repeat(10_000));
+          return 'stored';
+        } catch (error) {
+          return error instanceof window.dc.dogpile.QuotaExceededError ? 'QuotaExceededError' : String(error);
+        }
+      });
+      expect(tooBig).toBe('QuotaExceededError');
+      // Nothing was evicted for it, and it was not stored.
+      const after = await a!.evaluate(() => (window.dc.region("r").actualBackend.keys!() as Promise<string[]>));
+      expect(after.length).toBe(before);
+      expect(after).not.toContain('huge');
+      // getOrCreate still gives the caller its value.
+      expect(await a!.evaluate(() => window.dc.region('r').getOrCreate('huge2', () => 'z'.repeat(10_000)).then((v) => v.length))).toBe(10_000);
+    });
+
+    test('a deploy (reload with a new version) gives misses, and prune() removes the old entries', async ({ context }) => {
+      const [tab] = await openTabs(context, 1);
+      const name = uniqueName('deploy');
+      const args = backend === 'localstorage' ? { prefix: `${name}:` } : { dbName: name };
+      const setup = (version: string) => tab!.evaluate(([be, n, ar, v]) => window.dc.setup('r', { backend: be as 'localstorage', name: n, args: ar, version: v }), [backend, name, args, version] as const);
+      await setup('build-1');
+      await tab!.evaluate(() => window.dc.region('r').setMulti({ a: 1, b: 2, c: 3 }));
+      expect(await tab!.evaluate(() => window.dc.region('r').get('a'))).toBe(1);
+      // The new build is deployed: the page reloads with another version.
+      await tab!.reload();
+      await tab!.waitForFunction(() => 'dc' in window);
+      await setup('build-2');
+      expect(await storedCount(tab!, backend, name)).toBe(3);
+      expect(await tab!.evaluate(() => window.dc.region('r').getMulti(['a', 'b', 'c']).then((vs) => vs.map((v) => v === window.dc.dogpile.NO_VALUE)))).toEqual([true, true, true]);
+      await tab!.evaluate(() => window.dc.region('r').set('d', 4));
+      expect(await tab!.evaluate(() => window.dc.region('r').prune())).toBe(3);
+      expect(await storedCount(tab!, backend, name)).toBe(1);
+      expect(await tab!.evaluate(() => window.dc.region('r').get('d'))).toBe(4);
+    });
+  });
+}

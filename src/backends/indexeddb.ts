@@ -11,6 +11,7 @@ import { CacheBackend, CachedValue, NO_VALUE, type CacheMutex, type CachedValueM
 import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
 import { parseMaxEntries } from './max-entries.js';
+import { estimateBytes, parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
 import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
@@ -44,6 +45,15 @@ export interface IndexedDBBackendArguments {
    * Default: no cap.
    */
   maxEntries?: number;
+  /**
+   * The most bytes the namespace's entries take, by an estimate made at
+   * write time (strings two bytes a code unit, numbers 8, binary data its
+   * length; see `estimateBytes`); a write past it removes the least recently
+   * written entries in the write's transaction. A single entry larger than
+   * the cap rejects with `QuotaExceededError` before anything is written or
+   * evicted. Each capped write walks the namespace's records. Default: no cap.
+   */
+  maxBytes?: number;
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -68,6 +78,8 @@ interface EntryRecord {
   rv?: string | number;
   p?: unknown;
   s?: string | Uint8Array;
+  /** Estimated size in bytes, recorded when `maxBytes` is set. */
+  sz?: number;
   inv?: unknown;
 }
 
@@ -106,6 +118,9 @@ export class IndexedDBBackend extends CacheBackend {
   readonly #locks: KeyLocks;
   readonly #blockedTimeout: number;
   readonly #maxEntries: number | undefined;
+  readonly #maxBytes: number | undefined;
+  /** Set while an open of the database is blocked: operations fail at once until it opens. */
+  #blocked: StorageUnavailableError | undefined;
   #db: Promise<IDBPDatabase> | undefined;
   #generation = 0;
   readonly #order = new ChangeOrder();
@@ -116,7 +131,7 @@ export class IndexedDBBackend extends CacheBackend {
   constructor(args: IndexedDBBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
-    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries } = args;
+    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries, maxBytes } = args;
     if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
     if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
     checkDuration(blockedTimeout, 'indexeddb blockedTimeout');
@@ -124,6 +139,7 @@ export class IndexedDBBackend extends CacheBackend {
     this.storeName = storeName;
     this.#blockedTimeout = blockedTimeout;
     this.#maxEntries = parseMaxEntries(maxEntries, 'indexeddb');
+    this.#maxBytes = parseMaxBytes(maxBytes, 'indexeddb');
     this.#bindings = new RegionBindings(namespace);
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
@@ -207,6 +223,7 @@ export class IndexedDBBackend extends CacheBackend {
     // Strictly increasing within the tab, so the age index orders this tab's writes exactly.
     const at = monotonicNow();
     const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
+    this.#checkFits(records);
     let evicted: string[] = [];
     await this.#write(async (store) => {
       const puts: Array<Promise<unknown>> = [];
@@ -229,7 +246,8 @@ export class IndexedDBBackend extends CacheBackend {
     this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
     if (evicted.length > 0) {
       this.#publishDeletes(evicted);
-      this.notify({ kind: 'max-entries-evicted', message: `IndexedDB namespace "${this.namespace}" holds at most ${this.#maxEntries} entries: removed the ${evicted.length} least recently written` });
+      const caps = [this.#maxEntries === undefined ? '' : `${this.#maxEntries} entries`, this.#maxBytes === undefined ? '' : `${this.#maxBytes} bytes`].filter(Boolean).join(' and ');
+      this.notify({ kind: 'max-entries-evicted', message: `IndexedDB namespace "${this.namespace}" holds at most ${caps}: removed the ${evicted.length} least recently written` });
     }
   }
 
@@ -267,6 +285,24 @@ export class IndexedDBBackend extends CacheBackend {
     return ids.map((id) => id[1]).filter((key): key is string => typeof key === 'string');
   }
 
+  /**
+   * The bytes this namespace's entries take, as estimated at write time
+   * (entries written without `maxBytes` have no estimate and count 0).
+   */
+  async storedBytes(): Promise<number> {
+    const ns = this.namespace;
+    return this.#run('readonly', async (store) => {
+      let total = 0;
+      let cursor = await store.index(AGE_INDEX).openCursor(IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]));
+      while (cursor) {
+        const sz = (cursor.value as EntryRecord).sz;
+        if (typeof sz === 'number') total += sz;
+        cursor = await cursor.continue();
+      }
+      return total;
+    });
+  }
+
   /** Closes the connection; the next operation opens a new one. */
   async close(): Promise<void> {
     const db = this.#db;
@@ -287,9 +323,15 @@ export class IndexedDBBackend extends CacheBackend {
       const reason = unstorableReason(value.payload, 'clone');
       if (reason !== undefined) throw this.#notStorable(key, reason);
       const { ct, v, st, rv } = value.metadata;
-      return { ns, key, at, ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), p: value.payload };
+      const record: EntryRecord = { ns, key, at, ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), p: value.payload };
+      if (this.#maxBytes !== undefined) record.sz = utf16Bytes(key) + 32 + estimateBytes(value.payload);
+      return record;
     }
-    if (typeof value === 'string' || value instanceof Uint8Array) return { ns, key, at, s: value };
+    if (typeof value === 'string' || value instanceof Uint8Array) {
+      const record: EntryRecord = { ns, key, at, s: value };
+      if (this.#maxBytes !== undefined) record.sz = utf16Bytes(key) + 16 + estimateBytes(value);
+      return record;
+    }
     throw new TypeError('dogpile-cache: indexeddb can store a CachedValue, a string or a Uint8Array');
   }
 
@@ -309,25 +351,65 @@ export class IndexedDBBackend extends CacheBackend {
     return NO_VALUE;
   }
 
+  /** An entry larger than `maxBytes` can never be kept: refuse the call before writing or evicting anything. */
+  #checkFits(records: readonly EntryRecord[]): void {
+    const max = this.#maxBytes;
+    if (max === undefined) return;
+    for (const record of records) {
+      if ((record.sz ?? 0) > max) {
+        throw new QuotaExceededError(`Region "${this.#bindings.regionName}": the entry of key "${String(record.key)}" takes about ${record.sz} bytes, more than the indexeddb maxBytes of ${max}; nothing was written or evicted`);
+      }
+    }
+  }
+
   /**
-   * Within a write's transaction: keeps the namespace within `maxEntries` by
-   * deleting the least recently written entries past it (the age index
-   * orders them), sparing the keys just written while others remain.
-   * Returns the keys deleted.
+   * Within a write's transaction: keeps the namespace within `maxEntries`
+   * and `maxBytes` by deleting the least recently written entries past them
+   * (the age index orders them), sparing the keys just written while others
+   * remain. Returns the keys deleted.
    */
   async #trim(store: Store, fresh: ReadonlySet<string>): Promise<string[]> {
-    const max = this.#maxEntries;
-    if (max === undefined) return [];
+    if (this.#maxEntries === undefined && this.#maxBytes === undefined) return [];
     const ns = this.namespace;
     const range = IDBKeyRange.bound([ns, -Infinity], [ns, Infinity]);
     const index = store.index(AGE_INDEX);
-    const excess = (await index.count(range)) - max;
-    if (excess <= 0) return [];
-    const oldest = (await index.getAllKeys(range, excess + fresh.size)) as unknown as EntryKey[];
-    const byAge = [...oldest.filter((id) => !fresh.has(id[1] as string)), ...oldest.filter((id) => fresh.has(id[1] as string))];
-    const victims = byAge.slice(0, excess);
+    let victims: EntryKey[];
+    if (this.#maxBytes === undefined) {
+      const excess = (await index.count(range)) - this.#maxEntries!;
+      if (excess <= 0) return [];
+      const oldest = (await index.getAllKeys(range, excess + fresh.size)) as unknown as EntryKey[];
+      victims = this.#sparing(oldest, fresh).slice(0, excess);
+    } else {
+      // Sizes live in the records: walk them oldest first.
+      const all: Array<{ id: EntryKey; sz: number }> = [];
+      let bytes = 0;
+      let cursor = await index.openCursor(range);
+      while (cursor) {
+        const record = cursor.value as EntryRecord;
+        const sz = typeof record.sz === 'number' ? record.sz : 0;
+        all.push({ id: cursor.primaryKey as unknown as EntryKey, sz });
+        bytes += sz;
+        cursor = await cursor.continue();
+      }
+      const maxCount = this.#maxEntries ?? Infinity;
+      let count = all.length;
+      if (count <= maxCount && bytes <= this.#maxBytes) return [];
+      const sizes = new Map(all.map((e) => [e.id[1], e.sz]));
+      victims = [];
+      for (const id of this.#sparing(all.map((e) => e.id), fresh)) {
+        if (count <= maxCount && bytes <= this.#maxBytes) break;
+        victims.push(id);
+        count--;
+        bytes -= sizes.get(id[1]) ?? 0;
+      }
+    }
     await Promise.all(victims.map((id) => store.delete(id as never)));
     return victims.map((id) => id[1]).filter((key): key is string => typeof key === 'string');
+  }
+
+  /** `ids` oldest first, with the keys just written moved to the end. */
+  #sparing(ids: readonly EntryKey[], fresh: ReadonlySet<string>): EntryKey[] {
+    return [...ids.filter((id) => !fresh.has(id[1] as string)), ...ids.filter((id) => fresh.has(id[1] as string))];
   }
 
   #notStorable(key: string, reason: string, cause?: unknown): ValueNotStorableError {
@@ -347,6 +429,8 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   #open(): Promise<IDBPDatabase> {
+    // A blocked open is still pending: fail at once rather than queue behind it for another blockedTimeout.
+    if (this.#blocked) return Promise.reject(this.#blocked);
     if (!this.#db) {
       const opening = this.#connect();
       this.#db = opening;
@@ -398,14 +482,18 @@ export class IndexedDBBackend extends CacheBackend {
     return new Promise<IDBPDatabase>((resolve, reject) => {
       let settled = false;
       // Opens queue behind a blocked upgrade (and never see 'blocked' themselves), so every open is bounded.
+      let blocked: StorageUnavailableError | undefined;
+      const unblock = () => {
+        if (blocked !== undefined && this.#blocked === blocked) this.#blocked = undefined;
+      };
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
-        reject(
-          new StorageUnavailableError(
-            `IndexedDB database "${this.dbName}" is blocked: it did not open within ${this.#blockedTimeout} ms, because another connection did not close for an upgrade`,
-          ),
+        blocked = new StorageUnavailableError(
+          `IndexedDB database "${this.dbName}" is blocked: it did not open within ${this.#blockedTimeout} ms, because another connection did not close for an upgrade; operations fail at once until it opens`,
         );
+        this.#blocked = blocked;
+        reject(blocked);
       }, this.#blockedTimeout);
       let opening: Promise<IDBPDatabase>;
       try {
@@ -427,6 +515,8 @@ export class IndexedDBBackend extends CacheBackend {
       opening.then(
         (db) => {
           clearTimeout(timer);
+          // The blocked open went through at last (the other connection closed): the next operation opens normally.
+          unblock();
           if (settled) db.close();
           else {
             settled = true;
@@ -435,6 +525,7 @@ export class IndexedDBBackend extends CacheBackend {
         },
         (error: unknown) => {
           clearTimeout(timer);
+          unblock();
           if (settled) return;
           settled = true;
           reject((error as { name?: string })?.name === 'VersionError' ? error : unavailable(error));

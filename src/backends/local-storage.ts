@@ -9,6 +9,7 @@ import { CacheBackend, CachedValue, NO_VALUE, type CacheMutex, type NoValue, typ
 import { monotonicNow } from '../clock.js';
 import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } from '../errors.js';
 import { parseMaxEntries } from './max-entries.js';
+import { parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { checkDuration } from '../validate.js';
 import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
@@ -46,6 +47,14 @@ export interface LocalStorageBackendArguments {
    * least recently written ones (by any tab). Default: no cap.
    */
   maxEntries?: number;
+  /**
+   * The most bytes the namespace's entries take in localStorage (keys and
+   * values, at two bytes a UTF-16 code unit, as browsers count the quota); a
+   * write past it removes the least recently written entries. A single
+   * entry larger than the cap rejects with `QuotaExceededError` before
+   * anything is written or evicted. Default: no cap.
+   */
+  maxBytes?: number;
 }
 
 const DEFAULT_PREFIX = 'dogpile-cache:';
@@ -93,6 +102,7 @@ export class LocalStorageBackend extends CacheBackend {
   readonly #locks: KeyLocks;
   readonly #syncTimeout: number;
   readonly #maxEntries: number | undefined;
+  readonly #maxBytes: number | undefined;
   /** Keys whose Web Lock this tab holds, with the token of a write made meanwhile. */
   readonly #held = new Map<string, string | undefined>();
   readonly #order = new ChangeOrder();
@@ -102,7 +112,7 @@ export class LocalStorageBackend extends CacheBackend {
   constructor(args: LocalStorageBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: localstorage arguments must be an object');
-    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000, maxEntries } = args;
+    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000, maxEntries, maxBytes } = args;
     if (typeof prefix !== 'string') throw new TypeError('dogpile-cache: localstorage prefix must be a string');
     if (storage !== undefined && (storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
       throw new TypeError('dogpile-cache: localstorage storage must implement the Storage interface');
@@ -113,6 +123,7 @@ export class LocalStorageBackend extends CacheBackend {
     this.#bindings = new RegionBindings(namespace);
     this.#syncTimeout = syncTimeout;
     this.#maxEntries = parseMaxEntries(maxEntries, 'localstorage');
+    this.#maxBytes = parseMaxBytes(maxBytes, 'localstorage');
     this.#locks = new KeyLocks({
       scope: () => `ls:${this.#entryPrefix()}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
@@ -213,6 +224,7 @@ export class LocalStorageBackend extends CacheBackend {
   async set(key: string, value: StoredValue): Promise<void> {
     const token = newWriteToken();
     const text = this.#encode(key, value, token);
+    this.#checkFits(key, text);
     await this.#write(this.storageKey(key), text);
     this.#wrote(key, value);
     if (this.#held.has(key)) this.#held.set(key, token);
@@ -223,6 +235,7 @@ export class LocalStorageBackend extends CacheBackend {
     // Encode everything first: a value that cannot be stored fails before anything is written.
     const token = newWriteToken();
     const encoded = [...mapping].map(([key, value]) => [key, value, this.#encode(key, value, token)] as const);
+    for (const [key, , text] of encoded) this.#checkFits(key, text);
     for (const [key, value, text] of encoded) {
       await this.#write(this.storageKey(key), text);
       this.#wrote(key, value);
@@ -264,7 +277,29 @@ export class LocalStorageBackend extends CacheBackend {
     return this.#storageKeys().filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   }
 
+  /**
+   * The bytes this namespace's entries take in localStorage (keys and
+   * values, two bytes a UTF-16 code unit, as browsers count the quota).
+   */
+  async storedBytes(): Promise<number> {
+    const storage = this.#storage();
+    const prefix = this.#entryPrefix();
+    let total = 0;
+    for (const key of this.#storageKeys()) if (key.startsWith(prefix)) total += utf16Bytes(key) + utf16Bytes(storage.getItem(key) ?? '');
+    return total;
+  }
+
   // ---------------------------------------------------------------- internals
+
+  /** An entry larger than `maxBytes` can never be kept: refuse it before writing or evicting anything. */
+  #checkFits(key: string, text: string): void {
+    const max = this.#maxBytes;
+    if (max === undefined) return;
+    const bytes = utf16Bytes(this.storageKey(key)) + utf16Bytes(text);
+    if (bytes > max) {
+      throw new QuotaExceededError(`Region "${this.#bindings.regionName}": the entry of key "${key}" takes ${bytes} bytes, more than the localstorage maxBytes of ${max}; nothing was evicted`);
+    }
+  }
 
   #entryPrefix(): string {
     return `${this.prefix}${escapeNamespace(this.#bindings.namespace)}|`;
@@ -379,30 +414,45 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   /**
-   * Keeps the namespace within `maxEntries`: removes the least recently
-   * written entries past it (by the header's write time), never the ones
-   * just written while others remain.
+   * Keeps the namespace within `maxEntries` and `maxBytes`: removes the least
+   * recently written entries past them (by the header's write time), never
+   * the ones just written while others remain.
    * Counting is a scan of localStorage's key list, done only when a cap is set.
    */
   #trim(justWritten: readonly string[]): void {
-    const max = this.#maxEntries;
-    if (max === undefined) return;
+    const maxCount = this.#maxEntries ?? Infinity;
+    const maxBytes = this.#maxBytes ?? Infinity;
+    if (maxCount === Infinity && maxBytes === Infinity) return;
     const storage = this.#storage();
     const prefix = this.#entryPrefix();
-    const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
-    if (keys.length <= max) return;
     const fresh = new Set(justWritten.map((key) => this.storageKey(key)));
-    const written = keys.map((key) => {
-      const header = decodeHeader(storage.getItem(key));
+    let count = 0;
+    let bytes = 0;
+    const written: Array<{ key: string; fresh: boolean; time: number; bytes: number }> = [];
+    for (const key of this.#storageKeys()) {
+      if (!key.startsWith(prefix)) continue;
+      const text = storage.getItem(key) ?? '';
+      const header = decodeHeader(text);
       // Unreadable entries go first.
       let time = -Infinity;
       if (header !== undefined && typeof header !== 'string') time = header.at ?? (header.token === undefined ? Number.NaN : writeTokenTime(header.token));
-      return { key, fresh: fresh.has(key), time: Number.isNaN(time) ? -Infinity : time };
-    });
+      const size = utf16Bytes(key) + utf16Bytes(text);
+      written.push({ key, fresh: fresh.has(key), time: Number.isNaN(time) ? -Infinity : time, bytes: size });
+      count++;
+      bytes += size;
+    }
+    if (count <= maxCount && bytes <= maxBytes) return;
     written.sort((a, b) => Number(a.fresh) - Number(b.fresh) || a.time - b.time);
-    const victims = written.slice(0, keys.length - max);
-    for (const { key } of victims) storage.removeItem(key);
-    this.notify({ kind: 'max-entries-evicted', message: `localStorage namespace "${this.namespace}" holds at most ${max} entries: removed the ${victims.length} least recently written` });
+    let removed = 0;
+    for (const victim of written) {
+      if (count <= maxCount && bytes <= maxBytes) break;
+      storage.removeItem(victim.key);
+      count--;
+      bytes -= victim.bytes;
+      removed++;
+    }
+    const caps = [this.#maxEntries === undefined ? '' : `${this.#maxEntries} entries`, this.#maxBytes === undefined ? '' : `${this.#maxBytes} bytes`].filter(Boolean).join(' and ');
+    this.notify({ kind: 'max-entries-evicted', message: `localStorage namespace "${this.namespace}" holds at most ${caps}: removed the ${removed} least recently written` });
   }
 
   #reportEviction(count: number, storageKey: string): void {

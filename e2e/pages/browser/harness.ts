@@ -22,6 +22,8 @@ export interface TabRegionOptions {
   fixedNow?: number;
   /** Every read of the backend answers this many ms late, with what was stored when it started. */
   readDelayMs?: number;
+  /** The region's `version` (a deploy buster). */
+  version?: string;
 }
 
 /** Reads answered late: the value as it was when the read started. Logs when each read started. */
@@ -98,6 +100,7 @@ function setup(id: string, options: TabRegionOptions): void {
   const region = dogpile.makeRegion({
     name: options.name ?? id,
     lockTimeout: options.lockTimeout,
+    version: options.version,
     now: fixedNow === undefined ? undefined : () => fixedNow,
     asyncCreationRunner: options.asyncRunner
       ? (r, key, creator, mutex) => {
