@@ -409,6 +409,12 @@ function eventInfo(seq: number, regionId: string, event: RegionEvent): EventInfo
     case 'lockTimeout':
       info.durationMs = event.waitedMs;
       break;
+    case 'set':
+    case 'delete':
+      // Provenance: the panel tells this tab's writes from other tabs' ones.
+      info.remote = event.remote;
+      if (event.origin !== undefined) info.origin = truncate(event.origin, 100);
+      break;
     case 'invalidated':
       info.hard = event.hard;
       info.remote = event.remote;
