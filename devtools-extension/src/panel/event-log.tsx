@@ -11,7 +11,8 @@ const SHOWN = 200;
 function detail(event: EventInfo): string {
   const parts: string[] = [];
   if (event.hard !== undefined) parts.push(event.hard ? 'hard' : 'soft');
-  if (event.remote) parts.push('from another tab');
+  // Name the writer when the change feed says who it was: "which tab wrote this" is the question.
+  if (event.remote) parts.push(event.origin ? `from tab ${event.origin}` : 'from another tab');
   if (event.durationMs !== undefined) parts.push(formatDuration(event.durationMs));
   if (event.cached === false) parts.push('not cached');
   if (event.operation) parts.push(`in ${event.operation}`);
