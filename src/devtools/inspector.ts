@@ -12,6 +12,7 @@ import { CachedValue, NO_VALUE } from '../api.js';
 import type { RegionEvent } from '../events.js';
 import type { InspectableRegion } from './inspectable.js';
 import { devtoolsHook, type DevtoolsHook } from './hook.js';
+import { compareNatural } from './natural-sort.js';
 import { approximateSize, makePreview, type PreviewLimits } from './preview.js';
 import {
   MAX_EVENTS_PER_BATCH,
@@ -247,7 +248,7 @@ export class Inspector {
       return reply({ total: 0, listable: false, reason: `The ${region.backendLabels.at(-1) ?? 'unknown'} backend cannot list its keys (it has no keys() method).`, entries: [] });
     }
     const needle = filter.toLowerCase();
-    const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareKeys);
+    const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareNatural);
     const page = matching.slice(offset, offset + limit);
     const now = this.#now();
     const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
@@ -372,10 +373,6 @@ function unknownRegion(id: string): string {
   return `No region "${id}" on this page (it may have been reloaded).`;
 }
 
-
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function expirationOf(region: InspectableRegion): number | null {
   const expiration = region.expirationTime;

@@ -241,6 +241,16 @@ describe('inspector', () => {
     inspector.dispose();
   });
 
+  it('lists keys in natural order', async () => {
+    const h = harness();
+    const region = makeRegion({ name: 'r' }).configure('memory');
+    registerRegion(region);
+    h.make();
+    for (const i of [10, 2, 1, 0]) await region.set(`bulk:${i}`, i);
+    const page = await h.ask({ type: 'getEntries', requestId: '', regionId: 'r1', offset: 0, limit: 10, filter: 'bulk' }, 'entries');
+    expect(page.entries.map((e) => e.key)).toEqual(['bulk:0', 'bulk:1', 'bulk:2', 'bulk:10']);
+  });
+
   it('lists entries sorted, paged and filtered, with size, times, status and lock', async () => {
     let now = 1_000_000;
     const h = harness({ now: () => now });
