@@ -25,4 +25,16 @@ test("the panel of tab A follows tab B's writes and deletes, naming tab B", asyn
   await b.page.evaluate(() => window.devtoolsDemo.posts.delete('post:remote'));
   await expect(entries.locator('[data-key="post:remote"]')).toHaveCount(0);
   await expect(log.locator('.event[data-type="delete"]').first()).toContainText(`from tab ${writer}`);
+
+  // Event type filter: only the chosen type is listed.
+  await panel.getByTestId('event-type').selectOption('delete');
+  await expect(log.locator('.event')).toHaveCount(1);
+  await panel.getByTestId('event-type').selectOption('');
+  // Pause: later events are held back (and counted) until resumed.
+  await panel.getByTestId('pause').click();
+  await b.page.evaluate(() => window.devtoolsDemo.posts.set('post:later', 1));
+  await expect(panel.getByTestId('pause')).toHaveText('Resume (1 new)');
+  await expect(log.locator('.event[data-type="set"]', { hasText: 'post:later' })).toHaveCount(0);
+  await panel.getByTestId('pause').click();
+  await expect(log.locator('.event[data-type="set"]', { hasText: 'post:later' })).toHaveCount(1);
 });
