@@ -12,6 +12,7 @@ import { CachedValue, NO_VALUE } from '../api.js';
 import type { RegionEvent } from '../events.js';
 import type { InspectableRegion } from './inspectable.js';
 import { devtoolsHook, type DevtoolsHook } from './hook.js';
+import { compareNatural } from './natural-sort.js';
 import { approximateSize, makePreview, type PreviewLimits } from './preview.js';
 import {
   MAX_EVENTS_PER_BATCH,
@@ -247,7 +248,7 @@ export class Inspector {
       return reply({ total: 0, listable: false, reason: `The ${region.backendLabels.at(-1) ?? 'unknown'} backend cannot list its keys (it has no keys() method).`, entries: [] });
     }
     const needle = filter.toLowerCase();
-    const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareKeys);
+    const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareNatural);
     const page = matching.slice(offset, offset + limit);
     const now = this.#now();
     const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
@@ -373,10 +374,6 @@ function unknownRegion(id: string): string {
 }
 
 
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function expirationOf(region: InspectableRegion): number | null {
   const expiration = region.expirationTime;
   return typeof expiration === 'number' && expiration >= 0 && Number.isFinite(expiration) ? expiration : null;
@@ -408,6 +405,12 @@ function eventInfo(seq: number, regionId: string, event: RegionEvent): EventInfo
       break;
     case 'lockTimeout':
       info.durationMs = event.waitedMs;
+      break;
+    case 'set':
+    case 'delete':
+      // Provenance: the panel tells this tab's writes from other tabs' ones.
+      info.remote = event.remote;
+      if (event.origin !== undefined) info.origin = truncate(event.origin, 100);
       break;
     case 'invalidated':
       info.hard = event.hard;

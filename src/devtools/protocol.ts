@@ -96,6 +96,8 @@ export interface EventInfo {
   key?: string;
   hard?: boolean;
   remote?: boolean;
+  /** For another tab's `set`/`delete`: the id of the tab or process that wrote. */
+  origin?: string;
   durationMs?: number;
   cached?: boolean;
   operation?: string;
@@ -300,6 +302,8 @@ function parseEventInfo(value: unknown): EventInfo | undefined {
   }
   const durationMs = num(value, 'durationMs');
   if (durationMs !== undefined) out.durationMs = durationMs;
+  const origin = str(value, 'origin', 100);
+  if (origin !== undefined) out.origin = origin;
   for (const name of ['operation', 'kind', 'message'] as const) {
     const s = str(value, name);
     if (s !== undefined) out[name] = s;

@@ -167,6 +167,32 @@ describe('inspector', () => {
     inspector.dispose();
   });
 
+  it('tells other tabs\' writes and deletes from this tab\'s, with the writer', async () => {
+    // A backend whose change feed reports what another tab did, as shared backends do.
+    class FeedBackend extends MemoryBackend {
+      report(kind: 'set' | 'delete', key: string, origin: string): void {
+        this.notifyChange({ kind, key, origin, ...(kind === 'set' ? { ct: 1 } : {}) });
+      }
+    }
+    const backend = new FeedBackend({});
+    const h = harness();
+    const region = makeRegion({ name: 'feed' }).configure(backend);
+    registerRegion(region);
+    const inspector = h.make();
+    h.panel.send(panelCommand({ type: 'connect' }));
+    await tick();
+    backend.report('set', 'k', 'tab-b');
+    backend.report('delete', 'k', 'tab-c');
+    await inspector.flush();
+    await tick();
+    const batch = h.received.find((m) => m.type === 'events');
+    if (batch?.type !== 'events') throw new Error('no batch');
+    expect(batch.events).toMatchObject([
+      { type: 'set', key: 'k', remote: true, origin: 'tab-b' },
+      { type: 'delete', key: 'k', remote: true, origin: 'tab-c' },
+    ]);
+  });
+
   it('batches events while attached, with the touched regions, keeping the newest on bursts', async () => {
     const h = harness();
     const region = makeRegion({ name: 'r' }).configure('memory', { expirationTime: 1000 });
@@ -184,6 +210,7 @@ describe('inspector', () => {
     expect(batch.events.map((e) => e.type)).toEqual(['miss', 'lockAcquired', 'created', 'set', 'lockReleased', 'hit', 'invalidated']);
     expect(batch.events.find((e) => e.type === 'invalidated')).toMatchObject({ hard: false, remote: false });
     expect(batch.events.find((e) => e.type === 'created')).toMatchObject({ key: 'k', cached: true });
+    expect(batch.events.find((e) => e.type === 'set')).toMatchObject({ key: 'k', remote: false });
     expect(batch.regions).toHaveLength(1);
     expect(batch.regions[0]!.invalidation.state).toBe('soft');
     expect(batch.dropped).toBe(0);
@@ -212,6 +239,16 @@ describe('inspector', () => {
     const batches = h.received.filter((m) => m.type === 'events');
     expect(batches).toHaveLength(1);
     inspector.dispose();
+  });
+
+  it('lists keys in natural order', async () => {
+    const h = harness();
+    const region = makeRegion({ name: 'r' }).configure('memory');
+    registerRegion(region);
+    h.make();
+    for (const i of [10, 2, 1, 0]) await region.set(`bulk:${i}`, i);
+    const page = await h.ask({ type: 'getEntries', requestId: '', regionId: 'r1', offset: 0, limit: 10, filter: 'bulk' }, 'entries');
+    expect(page.entries.map((e) => e.key)).toEqual(['bulk:0', 'bulk:1', 'bulk:2', 'bulk:10']);
   });
 
   it('lists entries sorted, paged and filtered, with size, times, status and lock', async () => {

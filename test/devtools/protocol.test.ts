@@ -33,6 +33,15 @@ describe('protocol validation', () => {
     expect(parsePanelCommand(command)).toEqual({ ...command, limit: MAX_PAGE_SIZE });
   });
 
+  it('keeps the writer of another tab\'s set/delete events, bounded and well-typed', () => {
+    const base = { seq: 1, regionId: 'r1', type: 'set', time: 5, key: 'k', remote: true };
+    const events = pageMessage({ type: 'events', events: [{ ...base, origin: 'tab-b' }], regions: [], dropped: 0 });
+    expect(parsePageMessage(structuredClone(events))).toEqual(events);
+    const odd = { ...events, events: [{ ...base, origin: 7 }, { ...base, origin: 'x'.repeat(101) }] };
+    expect(parsePageMessage(odd)).toMatchObject({ events: [base, base] });
+    expect((parsePageMessage(odd) as { events: object[] }).events.some((e) => 'origin' in e)).toBe(false);
+  });
+
   it('rejects wrong tags, versions, directions, types and field types', () => {
     const good = pageMessage({ type: 'hello', inspectorId: 'i', regionCount: 1 });
     expect(parsePageMessage(good)).toEqual(good);

@@ -1,7 +1,7 @@
 // A page that uses the library for real and opts into the devtools:
 // `users` in memory (behind a proxy), `posts` in IndexedDB.
 import { NO_VALUE, ProxyBackend, makeRegion, type CacheRegion } from 'dogpile-cache';
-import 'dogpile-cache/browser';
+import { tabId } from 'dogpile-cache/browser';
 import { inspect } from 'dogpile-cache/devtools';
 
 /** A pass-through proxy, so the panel has a backend chain to show. */
@@ -37,6 +37,8 @@ declare global {
       posts: CacheRegion;
       creations: typeof creations;
       NO_VALUE: typeof NO_VALUE;
+      /** This tab's origin id, as other tabs' change events name it. */
+      tabId: string;
       ready: Promise<void>;
     };
   }
@@ -47,4 +49,4 @@ declare global {
 const ready = populate().then(() => {
   inspect(users, posts);
 });
-window.devtoolsDemo = { users, posts, creations, NO_VALUE, ready };
+window.devtoolsDemo = { users, posts, creations, NO_VALUE, tabId: tabId(), ready };
