@@ -1,6 +1,6 @@
 // Runs test/preact against another Preact build, to check the peer range:
-//   npm install --prefix /tmp/preact-10.19.0 preact@10.19.0
-//   PREACT_DIR=/tmp/preact-10.19.0/node_modules/preact npx vitest run --config test/preact/peer-range.config.ts test/preact
+//   npm install --prefix <dir> preact@10.19.0
+//   PREACT_DIR=<dir>/node_modules/preact npx vitest run --config test/preact/peer-range.config.ts test/preact
 import { fileURLToPath } from 'node:url';
 import { mergeConfig } from 'vitest/config';
 import base from '../../vite.config.js';

@@ -1,6 +1,6 @@
 // Runs test/react against another React build, to check the peer range:
-//   npm install --prefix /tmp/react-18 react@18.3.1 react-dom@18.3.1
-//   REACT_DIR=/tmp/react-18/node_modules npx vitest run --config test/react/peer-range.config.ts test/react
+//   npm install --prefix <dir> react@18.3.1 react-dom@18.3.1
+//   REACT_DIR=<dir>/node_modules npx vitest run --config test/react/peer-range.config.ts test/react
 import { fileURLToPath } from 'node:url';
 import { mergeConfig } from 'vitest/config';
 import base from '../../vite.config.js';
