@@ -59,11 +59,6 @@ export class Flights {
     return { promise, started: true };
   }
 
-  /** The promise running for `key`, if any, to join without starting one. */
-  running<T>(key: string): Promise<T> | undefined {
-    return this.#running.get(key) as Promise<T> | undefined;
-  }
-
   /** Number of keys with something in progress. */
   get size(): number {
     return this.#running.size;
