@@ -35,6 +35,12 @@ export interface CachedValueMetadata {
   st?: number;
   /** The region's `version` when written, if the region has one; another version reads as a miss. */
   rv?: string | number;
+  /**
+   * Provenance: the opaque id of the tab, worker or process whose region
+   * wrote the value (its `ORIGIN_ID`). With `st` and `ct` it says who
+   * created an entry and how long the creator took (`ct - st`).
+   */
+  o?: string;
 }
 
 /** A payload plus its metadata: the unit a backend stores. */

@@ -34,6 +34,7 @@ import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
 import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
+import { ORIGIN_ID } from './origin.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
@@ -982,6 +983,7 @@ export class CacheRegion implements InspectableRegion {
     const metadata: CachedValueMetadata = { ct: this.#now(), v: VALUE_VERSION };
     if (started !== undefined) metadata.st = started;
     if (this.version !== undefined) metadata.rv = this.version;
+    metadata.o = ORIGIN_ID;
     return metadata;
   }
 

@@ -76,6 +76,8 @@ interface EntryRecord {
   v?: number;
   st?: number;
   rv?: string | number;
+  /** Origin id of the region that wrote the value (provenance). */
+  o?: string;
   p?: unknown;
   s?: string | Uint8Array;
   /** Estimated size in bytes, recorded when `maxBytes` is set. */
@@ -322,8 +324,8 @@ export class IndexedDBBackend extends CacheBackend {
     if (value instanceof CachedValue) {
       const reason = unstorableReason(value.payload, 'clone');
       if (reason !== undefined) throw this.#notStorable(key, reason);
-      const { ct, v, st, rv } = value.metadata;
-      const record: EntryRecord = { ns, key, at, ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), p: value.payload };
+      const { ct, v, st, rv, o } = value.metadata;
+      const record: EntryRecord = { ns, key, at, ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), ...(o === undefined ? {} : { o }), p: value.payload };
       if (this.#maxBytes !== undefined) record.sz = utf16Bytes(key) + 32 + estimateBytes(value.payload);
       return record;
     }
@@ -343,6 +345,7 @@ export class IndexedDBBackend extends CacheBackend {
         const metadata: CachedValueMetadata = { ct: r.ct, v: r.v };
         if (typeof r.st === 'number') metadata.st = r.st;
         if (typeof r.rv === 'string' || typeof r.rv === 'number') metadata.rv = r.rv;
+        if (typeof r.o === 'string') metadata.o = r.o;
         return new CachedValue(r.p, metadata);
       }
       if (typeof r.s === 'string' || r.s instanceof Uint8Array) return r.s;

@@ -69,8 +69,8 @@ const revivers = {
 export function encodeEntry(value: StoredValue, token: string, origin?: string): string {
   const written = { w: token, a: monotonicNow(), ...(origin === undefined ? {} : { o: origin }) };
   if (value instanceof CachedValue) {
-    const { ct, v, st, rv } = value.metadata;
-    const header = { k: 'c', ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), ...written };
+    const { ct, v, st, rv, o } = value.metadata;
+    const header = { k: 'c', ct, v, ...(st === undefined ? {} : { st }), ...(rv === undefined ? {} : { rv }), ...(o === undefined ? {} : { mo: o }), ...written };
     return `${ENTRY_FORMAT}${JSON.stringify(header)}\n${devalueStringify(value.payload, reducers)}`;
   }
   const head = (k: 's' | 'b') => `${ENTRY_FORMAT}${JSON.stringify({ k, ...written })}\n`;
@@ -153,10 +153,11 @@ export function decodeEntry(text: string | null): DecodedEntry | undefined | Unr
       } catch {
         return 'corrupt';
       }
-      const { st, rv } = split.header;
+      const { st, rv, mo } = split.header;
       const metadata: CachedValueMetadata = { ct: header.ct!, v: split.header.v as number };
       if (typeof st === 'number') metadata.st = st;
       if (typeof rv === 'string' || typeof rv === 'number') metadata.rv = rv;
+      if (typeof mo === 'string') metadata.o = mo;
       return { ...header, value: new CachedValue(payload, metadata) };
     }
     case 's':

@@ -26,6 +26,7 @@ import {
   type StoredValue,
 } from 'dogpile-cache';
 import { CountingProxy, FailingWriteBackend, deferred, flush, testRegion } from './helpers.js';
+import { ORIGIN_ID } from '../../src/origin.js';
 
 describe('configure', () => {
   it('configures by name and returns the region', () => {
@@ -190,9 +191,22 @@ describe('get, expiration and value versions', () => {
     const value = await region.getValueMetadata('k');
     expect(value).toBeInstanceOf(CachedValue);
     expect(value!.payload).toBe('v');
-    expect(value!.metadata).toEqual({ ct: clock.now, v: VALUE_VERSION });
+    expect(value!.metadata).toEqual({ ct: clock.now, v: VALUE_VERSION, o: ORIGIN_ID });
     expect(value!.cachedTime).toBe(clock.now);
     expect(await region.getValueMetadata('missing')).toBeUndefined();
+  });
+
+  it('a created value records who created it and when its creator started (provenance)', async () => {
+    const { region, clock } = testRegion();
+    const started = clock.now;
+    await region.getOrCreate('k', async () => {
+      clock.advance(250);
+      return 'v';
+    });
+    const { metadata } = (await region.getValueMetadata('k'))!;
+    expect(metadata.o).toBe(ORIGIN_ID);
+    expect(metadata.st).toBe(started);
+    expect(metadata.ct - metadata.st!).toBe(250);
   });
 
   it('getMulti keeps order and reports misses; one backend call', async () => {
