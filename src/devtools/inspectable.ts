@@ -27,4 +27,10 @@ export interface InspectableRegion {
   peekStored(storedKey: string): Promise<{ raw: StoredValue | NoValue; value: CachedValue | undefined }>;
   storedKeyIsLocked(storedKey: string): Promise<boolean>;
   deleteStored(storedKey: string): Promise<void>;
+  /** Removes every entry of the region (optional: the panel's "Clear" needs it). */
+  clear?(): Promise<unknown>;
+  /** Sets the counters back to zero (optional: the panel's "Reset stats" needs it). */
+  resetStats?(): void;
+  /** The innermost backend, read (duck-typed) for storage details and lock names; optional. */
+  readonly actualBackend?: unknown;
 }

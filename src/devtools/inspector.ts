@@ -27,6 +27,10 @@ import {
   type RegionInfo,
 } from './protocol.js';
 import { windowTransport, type InspectorTransport } from './transport.js';
+import { lockPrefixOf, queryLocks } from './lock-query.js';
+import { Peers } from './peers.js';
+import { ORIGIN_ID } from '../origin.js';
+import { storageDetails, measureRegion, storageEstimate } from './storage-info.js';
 
 /** Options of {@link Inspector} and {@link installInspector}. */
 export interface InspectorOptions {
@@ -40,6 +44,12 @@ export interface InspectorOptions {
   previewLimits?: Partial<PreviewLimits>;
   /** The clock used to judge freshness, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Hear the origin's other inspectors (their tabs, and their invalidations
+   * while a panel watches) over a `BroadcastChannel`. Default: on when talking
+   * to the page's window, off with a custom `transport`.
+   */
+  peers?: boolean;
 }
 
 const TEXT_LIMIT = 500;
@@ -66,6 +76,9 @@ export class Inspector {
   #touched = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #snapshotQueued = false;
+  #watched = false;
+  readonly #peers: Peers | undefined;
+  readonly #lockPrefixes = new Map<InspectableRegion, string | null>();
 
   constructor(options: InspectorOptions = {}) {
     this.id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -76,11 +89,22 @@ export class Inspector {
     this.#interval = interval;
     this.#previewLimits = options.previewLimits ?? {};
     this.#now = options.now ?? Date.now;
+    if (options.peers ?? !options.transport) {
+      this.#peers = new Peers({
+        originId: ORIGIN_ID,
+        regionNames: () => [...this.#regions.values()].map((r) => r.name ?? '(unnamed)'),
+        onWatch: (watched) => {
+          this.#watched = watched;
+          this.#syncSubscriptions();
+        },
+      });
+    }
     for (const region of this.#hook.regions) this.#add(region);
     this.#stop.push(
       this.#hook.listen((change, region) => {
         if (change === 'add') this.#add(region);
         else this.#remove(region);
+        this.#peers?.announce();
         if (this.#attached) this.#queueSnapshot();
       }),
       this.#transport.listen((command) => void this.#handle(command)),
@@ -122,6 +146,7 @@ export class Inspector {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#detach();
+    this.#peers?.dispose();
     this.#stop.forEach((stop) => stop());
     this.#stop.length = 0;
     this.#ids.clear();
@@ -137,7 +162,7 @@ export class Inspector {
     const id = `r${++this.#nextRegion}`;
     this.#ids.set(region, id);
     this.#regions.set(id, region);
-    if (this.#attached) this.#subscribe(id, region);
+    if (this.#attached || this.#watched) this.#subscribe(id, region);
   }
 
   #remove(region: InspectableRegion): void {
@@ -159,13 +184,24 @@ export class Inspector {
 
   #attach(): void {
     this.#attached = true;
-    for (const [id, region] of this.#regions) this.#subscribe(id, region);
+    this.#peers?.setWatching(true);
+    this.#syncSubscriptions();
+  }
+
+  /** Subscribed while a panel is attached here or watches from another tab; otherwise not at all. */
+  #syncSubscriptions(): void {
+    if (!this.#disposed && (this.#attached || this.#watched)) {
+      for (const [id, region] of this.#regions) this.#subscribe(id, region);
+      return;
+    }
+    this.#subscriptions.forEach((unsubscribe) => unsubscribe());
+    this.#subscriptions.clear();
   }
 
   #detach(): void {
     this.#attached = false;
-    this.#subscriptions.forEach((unsubscribe) => unsubscribe());
-    this.#subscriptions.clear();
+    this.#peers?.setWatching(false);
+    this.#syncSubscriptions();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending = [];
@@ -185,6 +221,10 @@ export class Inspector {
   // ---------------------------------------------------------------- events
 
   #onEvent(regionId: string, event: RegionEvent): void {
+    if (event.type === 'invalidated') {
+      const name = this.#regions.get(regionId)?.name ?? regionId;
+      this.#peers?.recordInvalidation(name, event.hard, event.at, event.remote, event.time);
+    }
     if (!this.#attached) return;
     this.#pending.push(eventInfo(++this.#seq, regionId, event));
     if (this.#pending.length > MAX_EVENTS_PER_BATCH) {
@@ -219,7 +259,15 @@ export class Inspector {
         return;
       case 'invalidate':
       case 'deleteEntry':
+      case 'clearRegion':
+      case 'resetStats':
         await this.#act(command);
+        return;
+      case 'getCrossTab':
+        await this.#sendCrossTab(command.requestId);
+        return;
+      case 'getStorage':
+        await this.#sendStorage(command.requestId);
         return;
     }
   }
@@ -291,6 +339,9 @@ export class Inspector {
     const expiration = expirationOf(region);
     const invalidator = region.regionInvalidator;
     entry.created = ct;
+    const { o, st } = value.metadata;
+    entry.origin = typeof o === 'string' ? truncate(o, 100) : null;
+    entry.creationMs = typeof st === 'number' && Number.isFinite(st) && ct >= st ? ct - st : null;
     entry.expiresAt = expiration === null ? null : ct + expiration;
     entry.status = freshnessOf(value.metadata, expiration === null ? undefined : expiration, invalidator, now);
     return entry;
@@ -311,13 +362,61 @@ export class Inspector {
     this.#post(body);
   }
 
-  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' }>): Promise<void> {
+  async #sendCrossTab(requestId: string): Promise<void> {
+    const prefixes = new Map<string, string>();
+    for (const [id, region] of this.#regions) {
+      const prefix = this.#lockPrefix(region);
+      if (prefix) prefixes.set(prefix, id);
+    }
+    const nav = (globalThis as { navigator?: Navigator }).navigator;
+    const result = await queryLocks(nav?.locks, prefixes, 1000);
+    this.#post({
+      type: 'crossTab',
+      requestId,
+      info: {
+        selfOrigin: ORIGIN_ID,
+        locksAvailable: result.available,
+        locks: result.locks,
+        peers: this.#peers?.peers(result.clients) ?? [],
+        ledger: this.#peers?.ledger() ?? [],
+        time: this.#now(),
+      },
+    });
+  }
+
+  #lockPrefix(region: InspectableRegion): string | undefined {
+    let prefix = this.#lockPrefixes.get(region);
+    if (prefix === undefined && region.isConfigured) {
+      prefix = lockPrefixOf(actualBackendOf(region)) ?? null;
+      this.#lockPrefixes.set(region, prefix);
+    }
+    return prefix ?? undefined;
+  }
+
+  async #sendStorage(requestId: string): Promise<void> {
+    const regions = [];
+    for (const [id, region] of this.#regions) {
+      if (!region.isConfigured) continue;
+      const measured = await measureRegion(region);
+      regions.push({ regionId: id, ...measured, backend: truncate(region.backendLabels.at(-1) ?? 'unknown', 200), details: storageDetails(actualBackendOf(region)) });
+    }
+    this.#post({ type: 'storage', requestId, info: { regions, ...(await storageEstimate()) } });
+  }
+
+  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' | 'clearRegion' | 'resetStats' }>): Promise<void> {
     const region = this.#regions.get(command.regionId);
     let error: string | null = null;
     try {
       if (!region) throw new Error(unknownRegion(command.regionId));
       if (command.type === 'invalidate') await region.invalidate(command.hard);
-      else await region.deleteStored(command.key);
+      else if (command.type === 'deleteEntry') await region.deleteStored(command.key);
+      else if (command.type === 'clearRegion') {
+        if (typeof region.clear !== 'function') throw new Error('This region cannot be cleared from the panel.');
+        await region.clear();
+      } else {
+        if (typeof region.resetStats !== 'function') throw new Error('This region cannot reset its counters from the panel.');
+        region.resetStats();
+      }
     } catch (caught) {
       error = errorText(caught);
     }
@@ -373,6 +472,15 @@ function unknownRegion(id: string): string {
   return `No region "${id}" on this page (it may have been reloaded).`;
 }
 
+
+/** The region's innermost backend, or `undefined` (unconfigured, or a view without one). */
+function actualBackendOf(region: InspectableRegion): unknown {
+  try {
+    return region.actualBackend;
+  } catch {
+    return undefined;
+  }
+}
 
 function expirationOf(region: InspectableRegion): number | null {
   const expiration = region.expirationTime;

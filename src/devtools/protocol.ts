@@ -85,7 +85,104 @@ export interface EntryInfo {
   status: EntryStatus;
   /** Whether a creator holds the key's lock now. */
   locked: boolean;
+  /** Provenance: the origin id (`metadata.o`) of the tab, worker or process that wrote it; `null`: unknown (older entries). */
+  origin?: string | null;
+  /** How long its creator ran (`ct - st`), ms; `null` for `set()` values or unknown. */
+  creationMs?: number | null;
 }
+
+/** One Web Lock of the library, as `navigator.locks.query()` reports it. */
+export interface LockInfo {
+  /** Full lock name. */
+  name: string;
+  state: 'held' | 'pending';
+  mode: 'exclusive' | 'shared';
+  /** The browser's client id of the holder or requester (`''` when not reported). */
+  clientId: string;
+  /** The region whose key this lock guards (inspector id on the reporting page), when known. */
+  regionId: string | null;
+  /** The stored key it guards, when the lock belongs to a known region. */
+  key: string | null;
+}
+
+/** A tab or worker of the origin, as the inspectors hear each other. */
+export interface PeerInfo {
+  /** Its `ORIGIN_ID`. */
+  originId: string;
+  /** Browser client id, when a lifetime lock ties it to one. */
+  clientId: string | null;
+  kind: 'window' | 'worker';
+  visibility: 'visible' | 'hidden' | 'unknown';
+  frozen: boolean;
+  /** Whether it reports its invalidations to the watching panel now. */
+  listening: boolean;
+  /** Names of the regions it inspects. */
+  regions: string[];
+  /** Path of the page (no origin, no query). */
+  path: string;
+  /** Whether it is the page the panel is attached to. */
+  self: boolean;
+  /** Epoch ms it was last heard from. */
+  seen: number;
+}
+
+/** When one tab received an invalidation. */
+export interface LedgerReceipt {
+  originId: string;
+  time: number;
+}
+
+/** One invalidation and who saw it. */
+export interface LedgerEntry {
+  region: string;
+  hard: boolean;
+  /** The invalidation's own timestamp (identical in every tab). */
+  at: number;
+  /** Origin id of the tab that issued it, when heard. */
+  issuer: string | null;
+  /** Epoch ms when the issuer ran it (its local event time). */
+  issuedTime: number | null;
+  received: LedgerReceipt[];
+}
+
+/** Everything the panel shows about the origin's other tabs. */
+export interface CrossTabInfo {
+  /** This page's origin id. */
+  selfOrigin: string;
+  /** Whether `navigator.locks.query()` answered. */
+  locksAvailable: boolean;
+  /** Lock names with no known region are left out unless they use the library's prefix. */
+  locks: LockInfo[];
+  peers: PeerInfo[];
+  ledger: LedgerEntry[];
+  /** Epoch ms of the query. */
+  time: number;
+}
+
+/** Storage of one region. */
+export interface RegionStorage {
+  regionId: string;
+  /** Bytes its entries take, approximately; `null` when not listable. */
+  bytes: number | null;
+  /** True when the count stopped at a budget (at least `bytes`). */
+  capped: boolean;
+  entries: number | null;
+  /** Label of the actual backend. */
+  backend: string;
+  /** Where the entries live, as `name: value` pairs (database, store, namespace, prefix, lock mode). */
+  details: Array<[string, string]>;
+}
+
+/** Storage figures of the page. */
+export interface StorageInfo {
+  regions: RegionStorage[];
+  /** `navigator.storage.estimate()`; `null` where unavailable. */
+  usage: number | null;
+  quota: number | null;
+  /** `navigator.storage.persisted()`; `null` where unavailable. */
+  persisted: boolean | null;
+}
+
 
 /** One region event as the panel's log shows it. */
 export interface EventInfo {
@@ -119,6 +216,8 @@ export type PageMessage = Envelope & { direction: 'from-page' } & (
     | { type: 'value'; requestId: string; regionId: string; key: string; found: boolean; created: number | null; preview: ValuePreview | null }
     | { type: 'events'; events: EventInfo[]; dropped: number; regions: RegionInfo[] }
     | { type: 'result'; requestId: string; ok: boolean; error: string | null }
+    | { type: 'crossTab'; requestId: string; info: CrossTabInfo }
+    | { type: 'storage'; requestId: string; info: StorageInfo }
   );
 
 /** Commands the panel sends (panel to inspector). */
@@ -130,6 +229,10 @@ export type PanelCommand = Envelope & { direction: 'to-page' } & (
     | { type: 'getValue'; requestId: string; regionId: string; key: string }
     | { type: 'invalidate'; requestId: string; regionId: string; hard: boolean }
     | { type: 'deleteEntry'; requestId: string; regionId: string; key: string }
+    | { type: 'getCrossTab'; requestId: string }
+    | { type: 'getStorage'; requestId: string }
+    | { type: 'clearRegion'; requestId: string; regionId: string }
+    | { type: 'resetStats'; requestId: string; regionId: string }
   );
 
 /** Distributes `Omit` over a union. */
@@ -282,7 +385,127 @@ function parseEntryInfo(value: unknown): EntryInfo | undefined {
   ) {
     return undefined;
   }
-  return { key, keyTruncated, size, sizeCapped, created, expiresAt, status, locked };
+  const out: EntryInfo = { key, keyTruncated, size, sizeCapped, created, expiresAt, status, locked };
+  // Provenance is optional: pages of an earlier release do not send it.
+  const origin = nullable(value, 'origin', (obj, name) => str(obj, name, 100));
+  if (origin !== undefined) out.origin = origin;
+  const creationMs = nullable(value, 'creationMs', num);
+  if (creationMs !== undefined) out.creationMs = creationMs;
+  return out;
+}
+
+/** Most locks, peers and ledger rows one cross-tab answer carries. */
+export const MAX_CROSS_TAB_ITEMS = 1000;
+
+function oneOf<T extends string>(obj: Obj, name: string, values: readonly T[]): T | undefined {
+  const value = field(obj, name);
+  return values.includes(value as T) ? (value as T) : undefined;
+}
+
+function shortText(item: unknown, max = 200): string | undefined {
+  return typeof item === 'string' && item.length <= max ? item : undefined;
+}
+
+function parseLockInfo(value: unknown): LockInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const name = str(value, 'name');
+  const state = oneOf(value, 'state', ['held', 'pending'] as const);
+  const mode = oneOf(value, 'mode', ['exclusive', 'shared'] as const);
+  const clientId = str(value, 'clientId', 200);
+  const regionId = nullable(value, 'regionId', (obj, n) => str(obj, n, 64));
+  const key = nullable(value, 'key', str);
+  if (name === undefined || state === undefined || mode === undefined || clientId === undefined || regionId === undefined || key === undefined) return undefined;
+  return { name, state, mode, clientId, regionId, key };
+}
+
+function parsePeerInfo(value: unknown): PeerInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const originId = str(value, 'originId', 100);
+  const clientId = nullable(value, 'clientId', (obj, n) => str(obj, n, 200));
+  const kind = oneOf(value, 'kind', ['window', 'worker'] as const);
+  const visibility = oneOf(value, 'visibility', ['visible', 'hidden', 'unknown'] as const);
+  const frozen = bool(value, 'frozen');
+  const listening = bool(value, 'listening');
+  const regions = list(value, 'regions', MAX_REGIONS, (item) => shortText(item, MAX_TEXT));
+  const path = str(value, 'path', 2000);
+  const self = bool(value, 'self');
+  const seen = num(value, 'seen');
+  if (
+    originId === undefined ||
+    clientId === undefined ||
+    kind === undefined ||
+    visibility === undefined ||
+    frozen === undefined ||
+    listening === undefined ||
+    regions === undefined ||
+    path === undefined ||
+    self === undefined ||
+    seen === undefined
+  ) {
+    return undefined;
+  }
+  return { originId, clientId, kind, visibility, frozen, listening, regions, path, self, seen };
+}
+
+function parseReceipt(value: unknown): LedgerReceipt | undefined {
+  if (!isObject(value)) return undefined;
+  const originId = str(value, 'originId', 100);
+  const time = num(value, 'time');
+  return originId === undefined || time === undefined ? undefined : { originId, time };
+}
+
+function parseLedgerEntry(value: unknown): LedgerEntry | undefined {
+  if (!isObject(value)) return undefined;
+  const region = str(value, 'region');
+  const hard = bool(value, 'hard');
+  const at = num(value, 'at');
+  const issuer = nullable(value, 'issuer', (obj, n) => str(obj, n, 100));
+  const issuedTime = nullable(value, 'issuedTime', num);
+  const received = list(value, 'received', 100, parseReceipt);
+  if (region === undefined || hard === undefined || at === undefined || issuer === undefined || issuedTime === undefined || received === undefined) return undefined;
+  return { region, hard, at, issuer, issuedTime, received };
+}
+
+function parseCrossTab(value: unknown): CrossTabInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const selfOrigin = str(value, 'selfOrigin', 100);
+  const locksAvailable = bool(value, 'locksAvailable');
+  const locks = list(value, 'locks', MAX_CROSS_TAB_ITEMS, parseLockInfo);
+  const peers = list(value, 'peers', MAX_CROSS_TAB_ITEMS, parsePeerInfo);
+  const ledger = list(value, 'ledger', MAX_CROSS_TAB_ITEMS, parseLedgerEntry);
+  const time = num(value, 'time');
+  if (selfOrigin === undefined || locksAvailable === undefined || locks === undefined || peers === undefined || ledger === undefined || time === undefined) return undefined;
+  return { selfOrigin, locksAvailable, locks, peers, ledger, time };
+}
+
+function parseDetail(item: unknown): [string, string] | undefined {
+  if (!Array.isArray(item) || item.length !== 2) return undefined;
+  const [name, text] = item as unknown[];
+  const a = shortText(name, 100);
+  const b = shortText(text, 1000);
+  return a === undefined || b === undefined ? undefined : [a, b];
+}
+
+function parseRegionStorage(value: unknown): RegionStorage | undefined {
+  if (!isObject(value)) return undefined;
+  const regionId = str(value, 'regionId', 64);
+  const bytes = nullable(value, 'bytes', count);
+  const capped = bool(value, 'capped');
+  const entries = nullable(value, 'entries', count);
+  const backend = str(value, 'backend', 200);
+  const details = list(value, 'details', 16, parseDetail);
+  if (regionId === undefined || bytes === undefined || capped === undefined || entries === undefined || backend === undefined || details === undefined) return undefined;
+  return { regionId, bytes, capped, entries, backend, details };
+}
+
+function parseStorage(value: unknown): StorageInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const regions = list(value, 'regions', MAX_REGIONS, parseRegionStorage);
+  const usage = nullable(value, 'usage', count);
+  const quota = nullable(value, 'quota', count);
+  const persisted = nullable(value, 'persisted', bool);
+  if (regions === undefined || usage === undefined || quota === undefined || persisted === undefined) return undefined;
+  return { regions, usage, quota, persisted };
 }
 
 function parseEventInfo(value: unknown): EventInfo | undefined {
@@ -385,6 +608,16 @@ function parsePageBody(value: Obj): PageMessageBody | undefined {
       if (requestId === undefined || ok === undefined || error === undefined) return undefined;
       return { type: 'result', requestId, ok, error };
     }
+    case 'crossTab': {
+      const requestId = str(value, 'requestId', 64);
+      const info = parseCrossTab(field(value, 'info'));
+      return requestId === undefined || info === undefined ? undefined : { type: 'crossTab', requestId, info };
+    }
+    case 'storage': {
+      const requestId = str(value, 'requestId', 64);
+      const info = parseStorage(field(value, 'info'));
+      return requestId === undefined || info === undefined ? undefined : { type: 'storage', requestId, info };
+    }
     default:
       return undefined;
   }
@@ -405,7 +638,7 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
   if (type === 'connect' || type === 'disconnect') return { type };
   const requestId = str(value, 'requestId', 64);
   if (requestId === undefined) return undefined;
-  if (type === 'getSnapshot') return { type, requestId };
+  if (type === 'getSnapshot' || type === 'getCrossTab' || type === 'getStorage') return { type, requestId };
   const regionId = str(value, 'regionId', 64);
   if (regionId === undefined) return undefined;
   switch (type) {
@@ -425,6 +658,9 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
       const hard = bool(value, 'hard');
       return hard === undefined ? undefined : { type, requestId, regionId, hard };
     }
+    case 'clearRegion':
+    case 'resetStats':
+      return { type, requestId, regionId };
     default:
       return undefined;
   }
