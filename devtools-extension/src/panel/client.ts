@@ -14,7 +14,11 @@ import {
   type PageMessage,
   type PanelCommandBody,
   type RegionInfo,
+  type CrossTabInfo,
+  type StorageInfo,
 } from '../../../src/devtools/protocol.js';
+import { LockTimeline, type Lane } from './lock-timeline.js';
+import { StatsHistory, type StatsSample } from './stats-history.js';
 import type { ValuePreview } from '../../../src/devtools/preview.js';
 import type { AdapterEvent, PanelAdapter } from './adapter.js';
 
@@ -67,7 +71,20 @@ export interface PanelState {
   dropped: number;
   /** The outcome of the last action. */
   notice: { text: string; ok: boolean } | null;
+  /** The cross-tab view shown below the regions. */
+  view: CrossView;
+  /** The last cross-tab answer: locks, tabs, ledger. */
+  crossTab: CrossTabInfo | null;
+  /** The lock timeline, one lane per client. */
+  lanes: readonly Lane[];
+  /** Storage figures, fetched while the storage view is shown. */
+  storage: StorageInfo | null;
+  /** Counters over time, per region id, for the charts. */
+  history: ReadonlyMap<string, readonly StatsSample[]>;
 }
+
+/** The cross-tab views. */
+export type CrossView = 'locks' | 'tabs' | 'ledger' | 'storage' | 'charts';
 
 /** Options of {@link PanelClient}. */
 export interface PanelClientOptions {
@@ -79,6 +96,10 @@ export interface PanelClientOptions {
   answerTimeout?: number;
   /** Ms after a page went away before asking whether a new one is there. Default 1500. */
   reloadGrace?: number;
+  /** Ms between cross-tab queries (locks, tabs, ledger) while connected. Default 400; 0: never. */
+  pollInterval?: number;
+  /** Ms between storage queries while the storage view is shown. Default 2000. */
+  storageInterval?: number;
 }
 
 type Request = { resolve: (message: PageMessage | undefined) => void; timer: ReturnType<typeof setTimeout> };
@@ -99,7 +120,19 @@ export class PanelClient {
     log: [],
     dropped: 0,
     notice: null,
+    view: 'locks',
+    crossTab: null,
+    lanes: [],
+    storage: null,
+    history: new Map(),
   };
+  readonly #timeline = new LockTimeline();
+  readonly #stats = new StatsHistory();
+  readonly #pollInterval: number;
+  readonly #storageInterval: number;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #storageTimer: ReturnType<typeof setTimeout> | undefined;
+  #polling = false;
   readonly #adapter: PanelAdapter;
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #requests = new Map<string, Request>();
@@ -123,6 +156,8 @@ export class PanelClient {
     this.#logLimit = options.logLimit ?? 1000;
     this.#answerTimeout = options.answerTimeout ?? 3000;
     this.#reloadGrace = options.reloadGrace ?? 1500;
+    this.#pollInterval = options.pollInterval ?? 400;
+    this.#storageInterval = options.storageInterval ?? 2000;
   }
 
   /** The current state (a new object after every change). */
@@ -144,7 +179,7 @@ export class PanelClient {
   /** Stops everything. */
   dispose(): void {
     this.#disposed = true;
-    for (const timer of [this.#answerTimer, this.#reloadTimer, this.#entriesReload]) if (timer !== undefined) clearTimeout(timer);
+    for (const timer of [this.#answerTimer, this.#reloadTimer, this.#entriesReload, this.#pollTimer, this.#storageTimer]) if (timer !== undefined) clearTimeout(timer);
     this.#requests.forEach((request) => clearTimeout(request.timer));
     this.#requests.clear();
     this.#adapter.stop();
@@ -238,6 +273,64 @@ export class PanelClient {
     this.#set({ log: [], dropped: 0 });
   }
 
+  /** Shows a cross-tab view. */
+  setView(view: CrossView): void {
+    this.#set({ view });
+    if (view === 'storage') void this.#pollStorage();
+  }
+
+  /** Removes every entry of a region (for every tab). Resolves with whether it worked. */
+  async clearRegion(regionId: string): Promise<boolean> {
+    return this.#simpleAction({ type: 'clearRegion', requestId: '', regionId }, 'cleared', 'clearing');
+  }
+
+  /** Sets a region's counters back to zero. Resolves with whether it worked. */
+  async resetStats(regionId: string): Promise<boolean> {
+    return this.#simpleAction({ type: 'resetStats', requestId: '', regionId }, 'counters reset', 'resetting counters');
+  }
+
+  async #simpleAction(body: Extract<PanelCommandBody, { type: 'clearRegion' | 'resetStats' }>, done: string, doing: string): Promise<boolean> {
+    const name = this.#regionLabel(body.regionId);
+    const answer = await this.#request(body);
+    const ok = answer?.type === 'result' && answer.ok;
+    this.#set({ notice: ok ? { text: `${name}: ${done}.`, ok } : { text: `${name}: ${doing} failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
+    this.refresh();
+    return ok;
+  }
+
+  // ---------------------------------------------------------------- polling
+
+  #startPolling(): void {
+    if (this.#polling || this.#pollInterval <= 0) return;
+    this.#polling = true;
+    void this.#poll();
+  }
+
+  async #poll(): Promise<void> {
+    if (this.#disposed || this.#state.connection.state !== 'connected') {
+      this.#polling = false;
+      return;
+    }
+    const answer = await this.#request({ type: 'getCrossTab', requestId: '' });
+    if (this.#disposed) return;
+    if (answer?.type === 'crossTab') {
+      this.#timeline.update(answer.info);
+      this.#stats.sample(answer.info.time, this.#state.regions);
+      this.#set({ crossTab: answer.info, lanes: this.#timeline.lanes(), history: this.#stats.snapshot() });
+    }
+    this.#pollTimer = setTimeout(() => void this.#poll(), this.#pollInterval);
+  }
+
+  async #pollStorage(): Promise<void> {
+    if (this.#storageTimer !== undefined) clearTimeout(this.#storageTimer);
+    this.#storageTimer = undefined;
+    if (this.#disposed || this.#state.view !== 'storage' || this.#state.connection.state !== 'connected') return;
+    const answer = await this.#request({ type: 'getStorage', requestId: '' });
+    if (this.#disposed) return;
+    if (answer?.type === 'storage') this.#set({ storage: answer.info });
+    if (this.#state.view === 'storage') this.#storageTimer = setTimeout(() => void this.#pollStorage(), this.#storageInterval);
+  }
+
   // ---------------------------------------------------------------- inbound
 
   #onAdapterEvent(event: AdapterEvent): void {
@@ -288,6 +381,8 @@ export class PanelClient {
       case 'entries':
       case 'value':
       case 'result':
+      case 'crossTab':
+      case 'storage':
         break;
     }
     if ('requestId' in message && message.requestId) {
@@ -304,7 +399,10 @@ export class PanelClient {
     this.#clearAnswerTimer();
     const newPage = inspectorId !== this.#state.inspectorId;
     this.#set({ connection: { state: 'connected' }, inspectorId, regions });
+    this.#startPolling();
+    if (this.#state.view === 'storage' && this.#storageTimer === undefined) void this.#pollStorage();
     if (!newPage) return;
+    this.#stats.clear();
     // A reloaded page has new region ids: keep showing the region of the same name.
     const again = this.#state.selectedRegionId === null ? undefined : regions.find((r) => r.name !== null && r.name === this.#selectedName);
     const filter = this.#state.entries?.filter ?? '';

@@ -5,7 +5,8 @@
  * @module
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { EntryInfo, EntryStatus } from '../../../src/devtools/protocol.js';
+import type { CrossTabInfo, EntryInfo, EntryStatus } from '../../../src/devtools/protocol.js';
+import { tabLabel } from './tab-label.js';
 import type { EntriesView as Entries } from './client.js';
 import { formatBytes, formatClock, formatDuration } from './format.js';
 
@@ -16,6 +17,7 @@ const OVERSCAN = 10;
 interface Props {
   regionName: string;
   entries: Entries;
+  crossTab: CrossTabInfo | null;
   now: number;
   onRows: (first: number, last: number) => void;
   onFilter: (filter: string) => void;
@@ -28,7 +30,14 @@ function liveStatus(entry: EntryInfo, now: number): EntryStatus {
   return entry.status === 'fresh' && entry.expiresAt !== null && now > entry.expiresAt ? 'expired' : entry.status;
 }
 
-function Row({ entry, index, now, onView, onDelete }: { entry: EntryInfo | undefined; index: number; now: number; onView: (key: string) => void; onDelete: (key: string) => void }) {
+/** "this tab in 512 ms", "tab 3f9a… (set)": who made an entry, and how long its creator took. */
+export function provenanceText(entry: EntryInfo, crossTab: CrossTabInfo | null): string {
+  if (!entry.origin) return entry.created === null ? '' : 'unknown';
+  const who = tabLabel(entry.origin, crossTab);
+  return entry.creationMs === null || entry.creationMs === undefined ? `${who} (set)` : `${who} in ${formatDuration(entry.creationMs)}`;
+}
+
+function Row({ entry, index, now, crossTab, onView, onDelete }: { entry: EntryInfo | undefined; index: number; now: number; crossTab: CrossTabInfo | null; onView: (key: string) => void; onDelete: (key: string) => void }) {
   const style = { top: `${index * ROW_HEIGHT}px`, height: `${ROW_HEIGHT}px` };
   if (!entry) {
     return (
@@ -55,6 +64,9 @@ function Row({ entry, index, now, onView, onDelete }: { entry: EntryInfo | undef
       <span class="lock" data-cell="lock">
         {entry.locked ? 'held' : ''}
       </span>
+      <span class="by" data-cell="by" data-origin={entry.origin ?? ''} title={provenanceText(entry, crossTab)}>
+        {provenanceText(entry, crossTab)}
+      </span>
       <span class="actions">
         <button type="button" disabled={!actionable} onClick={() => onView(entry.key)}>
           View
@@ -68,7 +80,7 @@ function Row({ entry, index, now, onView, onDelete }: { entry: EntryInfo | undef
 }
 
 /** The entries of the selected region. */
-export function EntriesView({ regionName, entries, now, onRows, onFilter, onView, onDelete }: Props) {
+export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onView, onDelete }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const viewport = useRef<HTMLDivElement>(null);
   const total = entries.total ?? 0;
@@ -83,7 +95,7 @@ export function EntriesView({ regionName, entries, now, onRows, onFilter, onView
   }, [entries.regionId, entries.filter]);
 
   const rows = [];
-  if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} onView={onView} onDelete={onDelete} />);
+  if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} crossTab={crossTab} onView={onView} onDelete={onDelete} />);
 
   return (
     <section class="entries" data-testid="entries">
@@ -105,6 +117,7 @@ export function EntriesView({ regionName, entries, now, onRows, onFilter, onView
             <span class="expires">Expires in</span>
             <span class="status">Status</span>
             <span class="lock">Lock</span>
+            <span class="by">Created by</span>
             <span class="actions" />
           </div>
           <div class="viewport" ref={viewport} style={{ height: `${Math.min(VIEWPORT_HEIGHT, Math.max(2, total) * ROW_HEIGHT + 2)}px` }} onScroll={(event) => setScrollTop((event.target as HTMLDivElement).scrollTop)}>
