@@ -29,7 +29,7 @@ import {
   RegionNotConfigured,
   ValidationError,
 } from './errors.js';
-import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
+import { emptyStats, Subscribable, type RegionErrorRecord, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
 import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
@@ -122,6 +122,8 @@ export interface GetOrCreateOptions<V> {
 export type GetOrCreateMultiOptions<V> = GetOrCreateOptions<V>;
 
 const NEVER = undefined;
+/** Faults {@link CacheRegion.recentErrors} keeps. */
+const RECENT_ERRORS = 10;
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion implements InspectableRegion {
@@ -165,6 +167,7 @@ export class CacheRegion implements InspectableRegion {
   readonly #timedOutCreations = new Flights();
   readonly #events = new Subscribable<RegionListener>();
   #stats = emptyStats();
+  #recentErrors: RegionErrorRecord[] = [];
 
   constructor(options: RegionOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: region options must be an object');
@@ -359,9 +362,15 @@ export class CacheRegion implements InspectableRegion {
     return { ...this.#stats };
   }
 
-  /** Sets every counter back to zero. */
+  /** Sets every counter back to zero (and forgets {@link recentErrors}). */
   resetStats(): void {
     this.#stats = emptyStats();
+    this.#recentErrors = [];
+  }
+
+  /** The last faults the region absorbed (at most 10, oldest first), kept whether or not anyone subscribes. */
+  get recentErrors(): readonly RegionErrorRecord[] {
+    return [...this.#recentErrors];
   }
 
   // ---------------------------------------------------------------- reads
@@ -1135,6 +1144,9 @@ export class CacheRegion implements InspectableRegion {
 
   #recordError(operation: string, error: unknown, key: string | undefined): void {
     this.#stats.errors++;
+    // Kept whether or not anyone listens, so a debugger opened later still sees them.
+    this.#recentErrors.push({ time: this.#now(), operation, error, ...(key === undefined ? {} : { key }) });
+    if (this.#recentErrors.length > RECENT_ERRORS) this.#recentErrors.shift();
     if (this.#events.size) {
       this.#events.emit({ type: 'error', region: this.name, time: this.#now(), operation, error, ...(key === undefined ? {} : { key }) });
     }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CachedValue, NoValue, RegionInvalidationStrategy, StoredValue } from '../api.js';
-import type { RegionListener, RegionStats } from '../events.js';
+import type { RegionErrorRecord, RegionListener, RegionStats } from '../events.js';
 
 /** What an inspector can see of, and do to, one region. Keys are stored (mangled) keys. */
 export interface InspectableRegion {
@@ -31,6 +31,8 @@ export interface InspectableRegion {
   clear?(): Promise<unknown>;
   /** Sets the counters back to zero (optional: the panel's "Reset stats" needs it). */
   resetStats?(): void;
+  /** The last faults the region absorbed, kept before any panel attached (optional). */
+  readonly recentErrors?: readonly RegionErrorRecord[];
   /** The innermost backend, read (duck-typed) for storage details and lock names; optional. */
   readonly actualBackend?: unknown;
 }

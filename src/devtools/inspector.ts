@@ -21,6 +21,7 @@ import {
   MAX_TEXT,
   pageMessage,
   type EntryInfo,
+  type ErrorInfo,
   type EventInfo,
   type PageMessageBody,
   type PanelCommand,
@@ -453,6 +454,7 @@ export class Inspector {
       entryCount,
       invalidation: { state: hard ? 'hard' : soft ? 'soft' : 'none', at: typeof at === 'number' && Number.isFinite(at) ? at : null },
       stats: region.stats,
+      errors: errorInfos(region),
     };
   }
 
@@ -493,6 +495,26 @@ function backendChain(region: InspectableRegion): string[] {
 
 function truncate(text: string, max = TEXT_LIMIT): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function errorInfos(region: InspectableRegion): ErrorInfo[] {
+  let records: InspectableRegion['recentErrors'];
+  try {
+    records = region.recentErrors;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(records)) return [];
+  return records.slice(-20).map((record) => {
+    const stack = record.error instanceof Error && typeof record.error.stack === 'string' ? record.error.stack.slice(0, 2000) : null;
+    return {
+      time: Number.isFinite(record.time) ? record.time : 0,
+      operation: truncate(String(record.operation), 100),
+      key: typeof record.key === 'string' ? truncate(record.key, MAX_TEXT) : null,
+      message: truncate(errorText(record.error), 1000),
+      stack,
+    };
+  });
 }
 
 function errorText(error: unknown): string {

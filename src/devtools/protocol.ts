@@ -61,6 +61,19 @@ export interface RegionInfo {
   entryCount: number | null;
   invalidation: InvalidationInfo;
   stats: StatsInfo;
+  /** The last faults it absorbed, newest last (kept by the region before any panel attached). */
+  errors?: ErrorInfo[];
+}
+
+/** A fault a region absorbed, with its details. */
+export interface ErrorInfo {
+  time: number;
+  operation: string;
+  key: string | null;
+  /** `Name: message`. */
+  message: string;
+  /** The stack, cut to 2000 characters; `null` when there is none. */
+  stack: string | null;
 }
 
 /** Freshness of an entry, as `getOrCreate` would see it now. */
@@ -360,7 +373,21 @@ export function parseRegionInfo(value: unknown): RegionInfo | undefined {
   ) {
     return undefined;
   }
-  return { id, name, configured, backend, expirationTime, entryCount, invalidation, stats };
+  const out: RegionInfo = { id, name, configured, backend, expirationTime, entryCount, invalidation, stats };
+  const errors = list(value, 'errors', 20, parseErrorInfo);
+  if (errors !== undefined) out.errors = errors;
+  return out;
+}
+
+function parseErrorInfo(value: unknown): ErrorInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const time = num(value, 'time');
+  const operation = str(value, 'operation', 100);
+  const key = nullable(value, 'key', str);
+  const message = str(value, 'message', 1000);
+  const stack = nullable(value, 'stack', (obj, n) => str(obj, n, 2000));
+  if (time === undefined || operation === undefined || key === undefined || message === undefined || stack === undefined) return undefined;
+  return { time, operation, key, message, stack };
 }
 
 function parseEntryInfo(value: unknown): EntryInfo | undefined {

@@ -12,7 +12,7 @@ import { RegionsTable } from './regions-table.js';
 import { useNow, usePanelState } from './use-panel.js';
 import { ValueView } from './value-view.js';
 import { LocksView } from './locks-view.js';
-import { LedgerView, StorageView, TabsView } from './origin-views.js';
+import { ErrorsView, LedgerView, StorageView, TabsView } from './origin-views.js';
 import { ChartsView } from './charts-view.js';
 import type { CrossView } from './client.js';
 
@@ -22,6 +22,7 @@ const VIEWS: Array<[CrossView, string]> = [
   ['ledger', 'Invalidations'],
   ['storage', 'Storage'],
   ['charts', 'Charts'],
+  ['errors', 'Errors'],
 ];
 
 const STATUS_TEXT: Record<PanelState['connection']['state'], string> = {
@@ -39,6 +40,7 @@ export function App({ client }: { client: PanelClient }) {
   const { connection } = state;
   const selected = state.regions.find((r) => r.id === state.selectedRegionId);
   const stale = connection.state !== 'connected';
+  const errorCount = state.regions.reduce((n, r) => n + (r.errors?.length ?? 0), 0);
   return (
     <div class={`panel${stale ? ' stale' : ''}`}>
       <header>
@@ -89,13 +91,15 @@ export function App({ client }: { client: PanelClient }) {
               {VIEWS.map(([view, label]) => (
                 <button key={view} type="button" role="tab" aria-selected={state.view === view} data-view={view} class={state.view === view ? 'active' : undefined} onClick={() => client.setView(view)}>
                   {label}
+                  {view === 'errors' && errorCount > 0 ? ` (${errorCount})` : ''}
                 </button>
               ))}
             </nav>
             {state.view === 'locks' && <LocksView info={state.crossTab} lanes={state.lanes} regions={state.regions} log={state.log} />}
             {state.view === 'tabs' && <TabsView info={state.crossTab} regions={state.regions} />}
             {state.view === 'ledger' && <LedgerView info={state.crossTab} />}
-            {state.view === 'storage' && <StorageView storage={state.storage} regions={state.regions} />}
+            {state.view === 'storage' && <StorageView storage={state.storage} regions={state.regions} log={state.log} />}
+            {state.view === 'errors' && <ErrorsView regions={state.regions} />}
             {state.view === 'charts' && <ChartsView regions={state.regions} history={state.history} log={state.log} now={now} />}
           </section>
           <EventLog log={state.log} dropped={state.dropped} regions={state.regions} onClear={() => client.clearLog()} />

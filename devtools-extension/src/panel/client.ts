@@ -84,7 +84,7 @@ export interface PanelState {
 }
 
 /** The cross-tab views. */
-export type CrossView = 'locks' | 'tabs' | 'ledger' | 'storage' | 'charts';
+export type CrossView = 'locks' | 'tabs' | 'ledger' | 'storage' | 'charts' | 'errors';
 
 /** Options of {@link PanelClient}. */
 export interface PanelClientOptions {

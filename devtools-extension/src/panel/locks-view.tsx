@@ -14,8 +14,9 @@ import { originOfClient, tabLabel } from './tab-label.js';
 
 /** A holder keeping a key's lock longer than this is flagged. */
 export const LONG_HOLD_MS = 5000;
-/** The timeline shows this much history. */
+/** The timeline shows at most this much history, and at least MIN_WINDOW_MS. */
 const WINDOW_MS = 60_000;
+const MIN_WINDOW_MS = 10_000;
 
 interface Props {
   info: CrossTabInfo | null;
@@ -63,7 +64,7 @@ function CurrentLocks({ info, regions }: { info: CrossTabInfo; regions: readonly
               <td class="mono">{keyOf(first)}</td>
               <td>{regionName(regions, first.regionId)}</td>
               <td data-cell="holder">{held.map(label).join(', ') || '—'}</td>
-              <td data-cell="waiting">{waiting.map((l) => `${label(l)}${l.mode === 'shared' ? ' (reading)' : ''}`).join(', ') || '—'}</td>
+              <td data-cell="waiting">{waiting.map((l) => `${label(l)}${l.mode === 'shared' ? ' (to read the value)' : ''}`).join(', ') || '—'}</td>
             </tr>
           );
         })}
@@ -90,8 +91,9 @@ function spanTitle(span: LockSpan, now: number): string {
 
 /** One lane: a row per key, bars for waiting and holding. */
 function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTabInfo; now: number; t0: number; timeouts: readonly EventInfo[] }) {
-  const x = (t: number) => `${Math.max(0, Math.min(100, ((t - t0) / WINDOW_MS) * 100))}%`;
-  const w = (a: number, b: number) => `max(2px, ${Math.max(0, Math.min(100, ((Math.min(b, now) - Math.max(a, t0)) / WINDOW_MS) * 100))}%)`;
+  const range = Math.max(1, now - t0);
+  const x = (t: number) => `${Math.max(0, Math.min(100, ((t - t0) / range) * 100))}%`;
+  const w = (a: number, b: number) => `max(2px, ${Math.max(0, Math.min(100, ((Math.min(b, now) - Math.max(a, t0)) / range) * 100))}%)`;
   const keys = [...new Set(lane.spans.map((s) => keyOf(s)))];
   const label = tabLabel(lane.originId, info, lane.clientId);
   const open = lane.spans.filter((s) => s.released === null);
@@ -144,7 +146,9 @@ export function LocksView({ info, lanes, regions, log }: Props) {
   if (!info) return <p class="empty">Asking the page for the origin's locks…</p>;
   if (!info.locksAvailable) return <p class="empty">This page has no Web Locks (insecure context or old browser): creation is locked per tab only, so there is nothing to show across tabs.</p>;
   const now = info.time;
-  const t0 = now - WINDOW_MS;
+  // Zoom to the recent activity: from the oldest span still in the window, at least 10 s.
+  const oldest = Math.min(now, ...lanes.flatMap((lane) => lane.spans.filter((s) => (s.released ?? now) >= now - WINDOW_MS).map(start)));
+  const t0 = now - Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, now - oldest + 1000));
   const timeouts = log.filter((e) => e.type === 'lockTimeout');
   const shown = lanes.filter((lane) => lane.spans.some((s) => (s.released ?? now) >= t0));
   return (
@@ -153,10 +157,14 @@ export function LocksView({ info, lanes, regions, log }: Props) {
       <CurrentLocks info={info} regions={regions} />
       <div class="toolbar">
         <h2>
-          Lock timeline <span class="count">(last {formatDuration(WINDOW_MS)}; hatched: waiting, solid: holding, red: held over {formatDuration(LONG_HOLD_MS)})</span>
+          Lock timeline <span class="count">(last {formatDuration(now - t0)}, one lane per tab or worker; hatched: waiting, green: holding, red: held over {formatDuration(LONG_HOLD_MS)}, ⏱: lock timeout)</span>
         </h2>
       </div>
       <div class="timeline" data-testid="timeline">
+        <div class="axis">
+          <span>−{formatDuration(now - t0)}</span>
+          <span>{formatClock(now)}</span>
+        </div>
         {shown.length === 0 && <p class="empty">No lock was taken in the last minute.</p>}
         {shown.map((lane) => (
           <LaneRow key={lane.clientId} lane={lane} info={info} now={now} t0={t0} timeouts={lane.self ? timeouts : []} />

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CrossTabInfo, RegionInfo, StorageInfo } from '../../../src/devtools/protocol.js';
+import type { CrossTabInfo, EventInfo, RegionInfo, StorageInfo } from '../../../src/devtools/protocol.js';
 import { formatBytes, formatClock, formatDuration } from './format.js';
 import { tabLabel } from './tab-label.js';
 
@@ -113,8 +113,10 @@ export function LedgerView({ info }: { info: CrossTabInfo | null }) {
 }
 
 /** Bytes per region and backend, where entries live, the origin's quota. */
-export function StorageView({ storage, regions }: { storage: StorageInfo | null; regions: readonly RegionInfo[] }) {
+export function StorageView({ storage, regions, log }: { storage: StorageInfo | null; regions: readonly RegionInfo[]; log: readonly EventInfo[] }) {
   if (!storage) return <p class="empty">Measuring storage…</p>;
+  // Evictions and quota faults the backends reported (notices), and writes refused for room (errors).
+  const pressure = log.filter((e) => (e.type === 'notice' && /evict|quota/i.test(e.kind ?? '')) || (e.type === 'error' && /quota/i.test(e.message ?? ''))).slice(-20);
   const name = (id: string) => regions.find((r) => r.id === id)?.name ?? id;
   const pct = storage.usage !== null && storage.quota ? ` (${((storage.usage / storage.quota) * 100).toFixed(3)} %)` : '';
   return (
@@ -147,6 +149,43 @@ export function StorageView({ storage, regions }: { storage: StorageInfo | null;
           ))}
         </tbody>
       </table>
+      <h2>Evictions and quota</h2>
+      {pressure.length === 0 ? (
+        <p class="empty" data-testid="pressure">No eviction or quota event since the panel opened.</p>
+      ) : (
+        <ul class="pressure" data-testid="pressure">
+          {pressure.map((e) => (
+            <li key={e.seq} data-kind={e.kind ?? e.type}>
+              {formatClock(e.time)} · {regions.find((r) => r.id === e.regionId)?.name ?? e.regionId} · {e.kind ?? e.operation} · {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The last faults each region absorbed, kept by the region before the panel opened too. */
+export function ErrorsView({ regions }: { regions: readonly RegionInfo[] }) {
+  const rows = regions.flatMap((region) => (region.errors ?? []).map((error, i) => ({ region, error, i }))).sort((a, b) => b.error.time - a.error.time);
+  if (rows.length === 0) return <p class="empty" data-testid="errors">No region has absorbed a fault (a failed write, an unreadable entry, a creator that threw).</p>;
+  return (
+    <section data-testid="errors">
+      {rows.map(({ region, error, i }) => (
+        <details key={`${region.id}-${i}-${error.time}`} class="error-row" data-region={region.name ?? region.id} data-operation={error.operation}>
+          <summary>
+            <span class="mono">{formatClock(error.time)}</span> · <strong>{region.name ?? region.id}</strong> · in {error.operation}
+            {error.key !== null && (
+              <>
+                {' '}
+                · key <code>{error.key}</code>
+              </>
+            )}{' '}
+            · <span class="bad">{error.message}</span>
+          </summary>
+          <pre>{error.stack ?? 'No stack.'}</pre>
+        </details>
+      ))}
     </section>
   );
 }
