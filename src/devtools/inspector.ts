@@ -21,6 +21,7 @@ import {
   MAX_TEXT,
   pageMessage,
   type EntryInfo,
+  type EntrySort,
   type ErrorInfo,
   type EventInfo,
   type PageMessageBody,
@@ -54,6 +55,25 @@ export interface InspectorOptions {
 }
 
 const TEXT_LIMIT = 500;
+/** Most entries read to sort by a column other than the key, or to filter by status. */
+const SORT_BUDGET = 5000;
+
+const STATUS_ORDER: readonly EntryInfo['status'][] = ['fresh', 'soft-invalidated', 'expired', 'hard-invalidated', 'unreadable', 'absent'];
+
+function compareEntries(a: EntryInfo, b: EntryInfo, sort: EntrySort): number {
+  switch (sort) {
+    case 'size':
+      return (a.size ?? -1) - (b.size ?? -1);
+    case 'created':
+      return (a.created ?? -Infinity) - (b.created ?? -Infinity) || 0;
+    case 'status':
+      return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status);
+    case 'origin':
+      return (a.origin ?? '').localeCompare(b.origin ?? '');
+    case 'key':
+      return compareNatural(a.key, b.key);
+  }
+}
 
 /** Serves registered regions to a devtools panel. */
 export class Inspector {
@@ -298,10 +318,23 @@ export class Inspector {
     }
     const needle = filter.toLowerCase();
     const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareNatural);
-    const page = matching.slice(offset, offset + limit);
     const now = this.#now();
-    const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
-    reply({ total: matching.length, listable: true, reason: null, entries });
+    const { sort = 'key', desc = false, status } = command;
+    if (sort === 'key' && status === undefined) {
+      // Natural key order needs no entry read: only the page is read.
+      if (desc) matching.reverse();
+      const page = matching.slice(offset, offset + limit);
+      const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
+      return reply({ total: matching.length, listable: true, reason: null, entries });
+    }
+    // Other orders and the status filter read every entry, up to a budget.
+    const budget = matching.slice(0, SORT_BUDGET);
+    let all = await Promise.all(budget.map((key) => this.#entry(region, key, now)));
+    if (status !== undefined) all = all.filter((entry) => entry.status === status);
+    all.sort((a, b) => compareEntries(a, b, sort) || compareNatural(a.key, b.key));
+    if (desc) all.reverse();
+    const reason = matching.length > SORT_BUDGET ? `Sorted and filtered among the first ${SORT_BUDGET} keys of ${matching.length}.` : null;
+    reply({ total: all.length, listable: true, reason, entries: all.slice(offset, offset + limit) });
   }
 
   async #entry(region: InspectableRegion, key: string, now: number): Promise<EntryInfo> {

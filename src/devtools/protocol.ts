@@ -81,6 +81,11 @@ export type EntryStatus = 'fresh' | 'expired' | 'soft-invalidated' | 'hard-inval
 
 const ENTRY_STATUSES: readonly EntryStatus[] = ['fresh', 'expired', 'soft-invalidated', 'hard-invalidated', 'unreadable', 'absent'];
 
+/** Columns the entry list sorts by. */
+export type EntrySort = 'key' | 'size' | 'created' | 'status' | 'origin';
+
+const ENTRY_SORTS: readonly EntrySort[] = ['key', 'size', 'created', 'status', 'origin'];
+
 /** One row of a region's entry list. */
 export interface EntryInfo {
   /** The key as stored (mangled when the region mangles keys). */
@@ -238,7 +243,20 @@ export type PanelCommand = Envelope & { direction: 'to-page' } & (
     | { type: 'connect' }
     | { type: 'disconnect' }
     | { type: 'getSnapshot'; requestId: string }
-    | { type: 'getEntries'; requestId: string; regionId: string; offset: number; limit: number; filter: string }
+    | {
+        type: 'getEntries';
+        requestId: string;
+        regionId: string;
+        offset: number;
+        limit: number;
+        filter: string;
+        /** Column to sort by (default `key`, natural order). */
+        sort?: EntrySort;
+        /** Descending order. */
+        desc?: boolean;
+        /** Only entries of this status (default: all). */
+        status?: EntryStatus;
+      }
     | { type: 'getValue'; requestId: string; regionId: string; key: string }
     | { type: 'invalidate'; requestId: string; regionId: string; hard: boolean }
     | { type: 'deleteEntry'; requestId: string; regionId: string; key: string }
@@ -674,7 +692,24 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
       const limit = count(value, 'limit');
       const filter = str(value, 'filter', 1000);
       if (offset === undefined || limit === undefined || filter === undefined) return undefined;
-      return { type, requestId, regionId, offset, limit: Math.min(limit, MAX_PAGE_SIZE), filter };
+      const out: PanelCommandBody = { type, requestId, regionId, offset, limit: Math.min(limit, MAX_PAGE_SIZE), filter };
+      // Optional: absent means the defaults; present but malformed drops the command.
+      if (field(value, 'sort') !== undefined) {
+        const sort = oneOf(value, 'sort', ENTRY_SORTS);
+        if (sort === undefined) return undefined;
+        out.sort = sort;
+      }
+      if (field(value, 'desc') !== undefined) {
+        const desc = bool(value, 'desc');
+        if (desc === undefined) return undefined;
+        out.desc = desc;
+      }
+      if (field(value, 'status') !== undefined) {
+        const status = oneOf(value, 'status', ENTRY_STATUSES);
+        if (status === undefined) return undefined;
+        out.status = status;
+      }
+      return out;
     }
     case 'getValue':
     case 'deleteEntry': {

@@ -81,6 +81,8 @@ export function App({ client }: { client: PanelClient }) {
               now={now}
               onRows={(first, last) => client.showRows(first, last)}
               onFilter={(filter) => client.setFilter(filter)}
+              onSort={(sort) => client.setSort(sort)}
+              onStatus={(status) => client.setStatusFilter(status)}
               onView={(key) => void client.showValue(key)}
               onDelete={(key) => void client.deleteEntry(key)}
             />

@@ -16,6 +16,8 @@ import {
   type RegionInfo,
   type CrossTabInfo,
   type StorageInfo,
+  type EntrySort,
+  type EntryStatus,
 } from '../../../src/devtools/protocol.js';
 import { LockTimeline, type Lane } from './lock-timeline.js';
 import { StatsHistory, type StatsSample } from './stats-history.js';
@@ -37,6 +39,8 @@ export type Connection =
 export interface EntriesView {
   regionId: string;
   filter: string;
+  /** Sort column and direction, and status filter (`''`: all). */
+  order: EntryOrder;
   /** Matching entries in all; `null` until the first answer. */
   total: number | null;
   listable: boolean;
@@ -44,6 +48,15 @@ export interface EntriesView {
   /** Rows fetched so far, by index. */
   rows: ReadonlyMap<number, EntryInfo>;
 }
+
+/** How the entry list is ordered and narrowed. */
+export interface EntryOrder {
+  sort: EntrySort;
+  desc: boolean;
+  status: EntryStatus | '';
+}
+
+const DEFAULT_ORDER: EntryOrder = { sort: 'key', desc: false, status: '' };
 
 /** The value shown on demand. */
 export interface ValueView {
@@ -211,7 +224,22 @@ export class PanelClient {
   setFilter(filter: string): void {
     const entries = this.#state.entries;
     if (!entries || entries.filter === filter) return;
-    this.#resetEntries(entries.regionId, filter);
+    this.#resetEntries(entries.regionId, filter, entries.order);
+  }
+
+  /** Sorts the entries by a column; the same column again flips the direction. */
+  setSort(sort: EntrySort): void {
+    const entries = this.#state.entries;
+    if (!entries) return;
+    const desc = entries.order.sort === sort ? !entries.order.desc : false;
+    this.#resetEntries(entries.regionId, entries.filter, { ...entries.order, sort, desc });
+  }
+
+  /** Shows only entries of one status (`''`: all). */
+  setStatusFilter(status: EntryStatus | ''): void {
+    const entries = this.#state.entries;
+    if (!entries || entries.order.status === status) return;
+    this.#resetEntries(entries.regionId, entries.filter, { ...entries.order, status });
   }
 
   /** Says which rows are on screen; fetches the pages they are in. */
@@ -406,8 +434,9 @@ export class PanelClient {
     // A reloaded page has new region ids: keep showing the region of the same name.
     const again = this.#state.selectedRegionId === null ? undefined : regions.find((r) => r.name !== null && r.name === this.#selectedName);
     const filter = this.#state.entries?.filter ?? '';
+    const order = this.#state.entries?.order;
     this.#set({ selectedRegionId: again?.id ?? null, value: null });
-    this.#resetEntries(again?.id ?? null, again ? filter : '');
+    this.#resetEntries(again?.id ?? null, again ? filter : '', again ? order : undefined);
   }
 
   #onEvents(events: EventInfo[], dropped: number, regions: RegionInfo[]): void {
@@ -426,10 +455,10 @@ export class PanelClient {
 
   // ---------------------------------------------------------------- entries
 
-  #resetEntries(regionId: string | null, filter: string): void {
+  #resetEntries(regionId: string | null, filter: string, order: EntryOrder = DEFAULT_ORDER): void {
     this.#entriesGeneration++;
     this.#loadingPages.clear();
-    this.#set({ entries: regionId ? { regionId, filter, total: null, listable: true, reason: null, rows: new Map() } : null });
+    this.#set({ entries: regionId ? { regionId, filter, order, total: null, listable: true, reason: null, rows: new Map() } : null });
     if (regionId) this.#fetchPage(0);
   }
 
@@ -464,12 +493,13 @@ export class PanelClient {
     if (!entries || this.#loadingPages.has(offset)) return;
     this.#loadingPages.add(offset);
     const generation = this.#entriesGeneration;
-    const { regionId, filter } = entries;
-    void this.#request({ type: 'getEntries', requestId: '', regionId, offset, limit: this.#pageSize, filter }).then((answer) => {
+    const { regionId, filter, order } = entries;
+    const narrowing = { ...(order.sort === 'key' ? {} : { sort: order.sort }), ...(order.desc ? { desc: true } : {}), ...(order.status ? { status: order.status } : {}) };
+    void this.#request({ type: 'getEntries', requestId: '', regionId, offset, limit: this.#pageSize, filter, ...narrowing }).then((answer) => {
       if (generation !== this.#entriesGeneration) return;
       this.#loadingPages.delete(offset);
       const current = this.#state.entries;
-      if (!current || current.regionId !== regionId || current.filter !== filter || answer?.type !== 'entries') return;
+      if (!current || current.regionId !== regionId || current.filter !== filter || current.order !== order || answer?.type !== 'entries') return;
       const rows = new Map(current.rows);
       answer.entries.forEach((entry, i) => rows.set(offset + i, entry));
       // Rows past the end (deleted meanwhile) go.

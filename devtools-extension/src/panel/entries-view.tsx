@@ -5,11 +5,12 @@
  * @module
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CrossTabInfo, EntryInfo, EntryStatus } from '../../../src/devtools/protocol.js';
+import type { CrossTabInfo, EntryInfo, EntrySort, EntryStatus } from '../../../src/devtools/protocol.js';
 import { tabLabel } from './tab-label.js';
 import type { EntriesView as Entries } from './client.js';
 import { formatBytes, formatClock, formatDuration } from './format.js';
 
+const STATUSES: readonly EntryStatus[] = ['fresh', 'expired', 'soft-invalidated', 'hard-invalidated', 'unreadable', 'absent'];
 const ROW_HEIGHT = 24;
 const VIEWPORT_HEIGHT = 288;
 const OVERSCAN = 10;
@@ -21,6 +22,8 @@ interface Props {
   now: number;
   onRows: (first: number, last: number) => void;
   onFilter: (filter: string) => void;
+  onSort: (sort: EntrySort) => void;
+  onStatus: (status: EntryStatus | '') => void;
   onView: (key: string) => void;
   onDelete: (key: string) => void;
 }
@@ -80,19 +83,26 @@ function Row({ entry, index, now, crossTab, onView, onDelete }: { entry: EntryIn
 }
 
 /** The entries of the selected region. */
-export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onView, onDelete }: Props) {
+export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onSort, onStatus, onView, onDelete }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const viewport = useRef<HTMLDivElement>(null);
   const total = entries.total ?? 0;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(Math.max(total - 1, 0), Math.ceil((scrollTop + VIEWPORT_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
 
-  useEffect(() => onRows(first, last), [first, last, entries.regionId, entries.filter]);
+  useEffect(() => onRows(first, last), [first, last, entries.regionId, entries.filter, entries.order]);
   useEffect(() => {
-    // A new region or filter starts at the top.
+    // A new region, filter or order starts at the top.
     if (viewport.current) viewport.current.scrollTop = 0;
     setScrollTop(0);
-  }, [entries.regionId, entries.filter]);
+  }, [entries.regionId, entries.filter, entries.order]);
+  const { order } = entries;
+  const head = (sort: EntrySort, cls: string, label: string) => (
+    <span class={`${cls} sortable${order.sort === sort ? ' sorted' : ''}`} data-sort={sort} role="columnheader" aria-sort={order.sort === sort ? (order.desc ? 'descending' : 'ascending') : 'none'} onClick={() => onSort(sort)}>
+      {label}
+      {order.sort === sort ? (order.desc ? ' ▼' : ' ▲') : ''}
+    </span>
+  );
 
   const rows = [];
   if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} crossTab={crossTab} onView={onView} onDelete={onDelete} />);
@@ -103,21 +113,32 @@ export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilt
         <h2>
           Entries of <strong>{regionName}</strong> <span class="count">{entries.total === null ? '' : `(${entries.total}${entries.filter ? ' matching' : ''})`}</span>
         </h2>
-        <input type="search" placeholder="Filter keys" value={entries.filter} onInput={(event) => onFilter((event.target as HTMLInputElement).value)} aria-label="Filter keys" />
+        <span class="filters">
+          <select aria-label="Status" data-testid="status-filter" value={order.status} onChange={(event) => onStatus((event.target as HTMLSelectElement).value as EntryStatus | '')}>
+            <option value="">all statuses</option>
+            {STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+          <input type="search" placeholder="Filter keys" value={entries.filter} onInput={(event) => onFilter((event.target as HTMLInputElement).value)} aria-label="Filter keys" />
+        </span>
       </div>
+      {entries.listable && entries.reason && <p class="empty">{entries.reason}</p>}
       {!entries.listable ? (
         <p class="empty">{entries.reason}</p>
       ) : (
         <>
           <div class="row head" role="row">
-            <span class="key">Key</span>
-            <span class="size">Size</span>
-            <span class="created">Created</span>
+            {head('key', 'key', 'Key')}
+            {head('size', 'size', 'Size')}
+            {head('created', 'created', 'Created')}
             <span class="age">Age</span>
             <span class="expires">Expires in</span>
-            <span class="status">Status</span>
+            {head('status', 'status', 'Status')}
             <span class="lock">Lock</span>
-            <span class="by">Created by</span>
+            {head('origin', 'by', 'Created by')}
             <span class="actions" />
           </div>
           <div class="viewport" ref={viewport} style={{ height: `${Math.min(VIEWPORT_HEIGHT, Math.max(2, total) * ROW_HEIGHT + 2)}px` }} onScroll={(event) => setScrollTop((event.target as HTMLDivElement).scrollTop)}>
