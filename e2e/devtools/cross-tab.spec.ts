@@ -111,6 +111,8 @@ test('a tab closed while holding a lock: the lane shows it released and another 
   await expect(lane(panel, b.origin).locator(`.span[data-key="${key}"]`)).toHaveAttribute('data-state', 'held');
   await startSlowCreate(a, key);
   await expect(lane(panel, a.origin).locator(`.span[data-key="${key}"]`)).toHaveAttribute('data-state', 'waiting');
+  // Held past the threshold: the holder is flagged.
+  await expect(lane(panel, b.origin).locator(`.span[data-key="${key}"]`)).toHaveAttribute('data-long', 'true');
 
   await b.page.close();
   // The browser released the dead tab's lock; tab A now holds it and runs its own creator.

@@ -130,7 +130,6 @@ function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTab
               .filter((e) => e.key === key && e.time >= t0)
               .map((e) => (
                 <span key={`t${e.seq}`} class="marker timeout" data-testid="timeout" style={{ left: x(e.time) }} title={`lock timeout after ${formatDuration(e.durationMs ?? 0)}: created itself`}>
-                  ⏱
                 </span>
               ))}
             </div>
@@ -157,7 +156,7 @@ export function LocksView({ info, lanes, regions, log }: Props) {
       <CurrentLocks info={info} regions={regions} />
       <div class="toolbar">
         <h2>
-          Lock timeline <span class="count">(last {formatDuration(now - t0)}, one lane per tab or worker; hatched: waiting, green: holding, red: held over {formatDuration(LONG_HOLD_MS)}, ⏱: lock timeout)</span>
+          Lock timeline <span class="count">(last {formatDuration(now - t0)}, one lane per tab or worker; hatched: waiting, green: holding, red: held over {formatDuration(LONG_HOLD_MS)}, red tick: a lock timeout here)</span>
         </h2>
       </div>
       <div class="timeline" data-testid="timeline">
