@@ -196,3 +196,51 @@ test('storage figures per region and for the origin, changing after writes; clea
   await panel.close();
   await a.page.close();
 });
+
+test("another tab's lock timeout is marked on its lane; a memory region's locks get an in-process lane", async ({ extension, errors }) => {
+  const a = await demoTab(extension);
+  const b = await demoTab(extension);
+  const timed = (tab: Tab) =>
+    tab.page.evaluate(() => {
+      const { makeRegion, inspect } = window.devtoolsDemo;
+      const region = makeRegion({ name: 'timed', lockTimeout: 300 }).configure('indexeddb', { arguments: { dbName: 'devtools-e2e', storeName: 'timed' } });
+      (window as unknown as { timed: typeof region }).timed = region;
+      inspect(region);
+    });
+  await timed(a);
+  await timed(b);
+  const panel = await openPanel(extension, a.tabId, errors);
+  await expect(panel.getByTestId('connection')).toHaveText('live');
+  await expect(panel.locator('tr[data-region="timed"]')).toBeVisible();
+  // Tab B must be reporting to this panel before its timeout happens.
+  await panel.locator('nav.views [data-view="tabs"]').click();
+  await expect(panel.getByTestId('tabs').locator(`tr[data-origin="${b.origin}"] [data-cell="listening"]`)).toHaveText('listening');
+  await panel.locator('nav.views [data-view="locks"]').click();
+
+  const key = `timed-${Date.now()}`;
+  await a.page.evaluate((key) => {
+    const scope = window as unknown as { timed: { getOrCreate: (k: string, c: () => unknown) => Promise<unknown> }; release: () => void };
+    void scope.timed.getOrCreate(key, () => new Promise((resolve) => (scope.release = () => resolve('from a'))));
+  }, key);
+  await expect(lane(panel, a.origin).locator(`.span[data-key="${key}"]`).first()).toHaveAttribute('data-state', 'held');
+  // Tab B waits 300 ms, gives up and creates the value itself.
+  const got = await b.page.evaluate((key) => (window as unknown as { timed: { getOrCreate: (k: string, c: () => unknown) => Promise<unknown> } }).timed.getOrCreate(key, () => 'from b'), key);
+  expect(got).toBe('from b');
+  await expect(lane(panel, b.origin).locator(`.track[data-key="${key}"] [data-testid="timeout"]`)).toHaveCount(1);
+  await expect(lane(panel, a.origin).locator('[data-testid="timeout"]')).toHaveCount(0);
+  await a.page.evaluate(() => (window as unknown as { release: () => void }).release());
+
+  // The memory region locks in-process: its lane comes from this tab's own lock events.
+  await a.page.evaluate(() => {
+    const scope = window as unknown as { releaseUser: () => void };
+    void window.devtoolsDemo.users.getOrCreate('user:locked', () => new Promise((resolve) => (scope.releaseUser = () => resolve(1))));
+  });
+  const local = panel.locator('[data-testid="lane"][data-client="in-process"]');
+  await expect(local).toContainText('in-process locks');
+  await expect(local.locator('.span[data-key="user:locked"]')).toHaveAttribute('data-state', 'held');
+  await a.page.waitForFunction(() => typeof (window as unknown as { releaseUser?: unknown }).releaseUser === 'function');
+  await a.page.evaluate(() => (window as unknown as { releaseUser: () => void }).releaseUser());
+  await expect(local.locator('.span[data-key="user:locked"]')).toHaveAttribute('data-state', 'released');
+  expect(errors).toEqual([]);
+  for (const page of [panel, a.page, b.page]) await page.close();
+});

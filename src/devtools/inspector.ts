@@ -245,6 +245,8 @@ export class Inspector {
     if (event.type === 'invalidated') {
       const name = this.#regions.get(regionId)?.name ?? regionId;
       this.#peers?.recordInvalidation(name, event.hard, event.at, event.remote, event.time);
+    } else if (event.type === 'lockTimeout') {
+      this.#peers?.recordLockTimeout(this.#regions.get(regionId)?.name ?? regionId, event.key, event.waitedMs, event.time);
     }
     if (!this.#attached) return;
     this.#pending.push(eventInfo(++this.#seq, regionId, event));
@@ -413,6 +415,7 @@ export class Inspector {
         locks: result.locks,
         peers: this.#peers?.peers(result.clients) ?? [],
         ledger: this.#peers?.ledger() ?? [],
+        timeouts: this.#peers?.timeouts() ?? [],
         time: this.#now(),
       },
     });
@@ -488,6 +491,7 @@ export class Inspector {
       invalidation: { state: hard ? 'hard' : soft ? 'soft' : 'none', at: typeof at === 'number' && Number.isFinite(at) ? at : null },
       stats: region.stats,
       errors: errorInfos(region),
+      ...lockModeField(configured ? lockModeOf(region) : undefined),
     };
   }
 
@@ -507,6 +511,20 @@ function unknownRegion(id: string): string {
   return `No region "${id}" on this page (it may have been reloaded).`;
 }
 
+
+/** Web Locks when the backend says so (`lockMode`, or a Web Lock mutex), else in-process. */
+function lockModeOf(region: InspectableRegion): 'web-locks' | 'in-process' | undefined {
+  const backend = actualBackendOf(region);
+  // A view of a region hosted elsewhere (a worker) has no backend here: its locks are not this tab's.
+  if (backend === undefined) return undefined;
+  const mode = (backend as { lockMode?: unknown } | undefined)?.lockMode;
+  if (mode === 'web-locks' || mode === 'in-process') return mode;
+  return lockPrefixOf(backend) ? 'web-locks' : 'in-process';
+}
+
+function lockModeField(mode: 'web-locks' | 'in-process' | undefined): { lockMode?: 'web-locks' | 'in-process' } {
+  return mode ? { lockMode: mode } : {};
+}
 
 /** The region's innermost backend, or `undefined` (unconfigured, or a view without one). */
 function actualBackendOf(region: InspectableRegion): unknown {

@@ -13,7 +13,7 @@
  * @module
  */
 import { LIFETIME_LOCK_PREFIX } from './lock-query.js';
-import { MAX_REGIONS, MAX_TEXT, type LedgerEntry, type PeerInfo } from './protocol.js';
+import { MAX_REGIONS, MAX_TEXT, type LedgerEntry, type LockTimeoutInfo, type PeerInfo } from './protocol.js';
 
 /** Channel the inspectors of an origin share. */
 export const PEER_CHANNEL = 'dogpile-cache-devtools:peers';
@@ -21,6 +21,8 @@ export const PEER_CHANNEL = 'dogpile-cache-devtools:peers';
 export const WATCH_LEASE_MS = 3000;
 /** Invalidations the ledger keeps. */
 const LEDGER_LIMIT = 200;
+/** Lock timeouts kept. */
+const TIMEOUT_LIMIT = 100;
 /** Peers not heard from for this long are forgotten (a closed tab says goodbye, a crashed one cannot). */
 const PEER_EXPIRY_MS = 30_000;
 
@@ -31,7 +33,8 @@ type PeerMessage =
   | { t: 'presence'; p: Presence }
   | { t: 'bye'; o: string }
   | { t: 'watch' }
-  | { t: 'inv'; o: string; region: string; hard: boolean; at: number; time: number; remote: boolean };
+  | { t: 'inv'; o: string; region: string; hard: boolean; at: number; time: number; remote: boolean }
+  | { t: 'lt'; o: string; region: string; key: string; waitedMs: number; time: number };
 
 /** Options of {@link Peers}. */
 export interface PeersOptions {
@@ -50,6 +53,7 @@ export class Peers {
   readonly #channel: BroadcastChannel | undefined;
   readonly #peers = new Map<string, { presence: Presence; seen: number }>();
   readonly #ledger = new Map<string, LedgerEntry>();
+  #timeouts: LockTimeoutInfo[] = [];
   readonly #stop: Array<() => void> = [];
   #watchedUntil = 0;
   #watched = false;
@@ -97,6 +101,23 @@ export class Peers {
     const message: PeerMessage = { t: 'inv', o: this.#options.originId, region: region.slice(0, MAX_TEXT), hard, at, time, remote };
     this.#addToLedger(message);
     this.#post(message);
+  }
+
+  /** Records a lock timeout this page's region reported, and tells the watching panel's page. */
+  recordLockTimeout(region: string, key: string, waitedMs: number, time: number): void {
+    const message: PeerMessage = { t: 'lt', o: this.#options.originId, region: region.slice(0, MAX_TEXT), key: key.slice(0, MAX_TEXT), waitedMs, time };
+    this.#addTimeout(message);
+    this.#post(message);
+  }
+
+  /** The lock timeouts heard of (this page's and, while watched, the others'), oldest first. */
+  timeouts(): LockTimeoutInfo[] {
+    return this.#timeouts.map((t) => ({ ...t }));
+  }
+
+  #addTimeout(message: Extract<PeerMessage, { t: 'lt' }>): void {
+    this.#timeouts.push({ originId: message.o, region: message.region, key: message.key, waitedMs: message.waitedMs, time: message.time });
+    if (this.#timeouts.length > TIMEOUT_LIMIT) this.#timeouts = this.#timeouts.slice(-TIMEOUT_LIMIT);
   }
 
   /** The peers heard from, this page first. */
@@ -212,6 +233,9 @@ export class Peers {
       case 'inv':
         this.#addToLedger(message);
         return;
+      case 'lt':
+        this.#addTimeout(message);
+        return;
     }
   }
 
@@ -291,6 +315,11 @@ export function parsePeerMessage(value: unknown): PeerMessage | undefined {
       const { o, region, hard, at, time, remote } = value;
       if (!text(o, 100) || !text(region, MAX_TEXT) || typeof hard !== 'boolean' || !finite(at) || !finite(time) || typeof remote !== 'boolean') return undefined;
       return { t: 'inv', o, region, hard, at, time, remote };
+    }
+    case 'lt': {
+      const { o, region, key, waitedMs, time } = value;
+      if (!text(o, 100) || !text(region, MAX_TEXT) || !text(key, MAX_TEXT) || !finite(waitedMs) || !finite(time)) return undefined;
+      return { t: 'lt', o, region, key, waitedMs, time };
     }
     default:
       return undefined;

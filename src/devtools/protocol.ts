@@ -63,6 +63,8 @@ export interface RegionInfo {
   stats: StatsInfo;
   /** The last faults it absorbed, newest last (kept by the region before any panel attached). */
   errors?: ErrorInfo[];
+  /** How creation is locked: across tabs (`web-locks`) or in this tab only (`in-process`). */
+  lockMode?: 'web-locks' | 'in-process';
 }
 
 /** A fault a region absorbed, with its details. */
@@ -163,6 +165,15 @@ export interface LedgerEntry {
   received: LedgerReceipt[];
 }
 
+/** A waiter that gave up on a key's lock after `lockTimeout` and created the value itself. */
+export interface LockTimeoutInfo {
+  originId: string;
+  region: string;
+  key: string;
+  waitedMs: number;
+  time: number;
+}
+
 /** Everything the panel shows about the origin's other tabs. */
 export interface CrossTabInfo {
   /** This page's origin id. */
@@ -173,6 +184,8 @@ export interface CrossTabInfo {
   locks: LockInfo[];
   peers: PeerInfo[];
   ledger: LedgerEntry[];
+  /** Lock timeouts in this tab and, while the panel watches, in the others. */
+  timeouts: LockTimeoutInfo[];
   /** Epoch ms of the query. */
   time: number;
 }
@@ -394,6 +407,8 @@ export function parseRegionInfo(value: unknown): RegionInfo | undefined {
   const out: RegionInfo = { id, name, configured, backend, expirationTime, entryCount, invalidation, stats };
   const errors = list(value, 'errors', 20, parseErrorInfo);
   if (errors !== undefined) out.errors = errors;
+  const lockMode = oneOf(value, 'lockMode', ['web-locks', 'in-process'] as const);
+  if (lockMode !== undefined) out.lockMode = lockMode;
   return out;
 }
 
@@ -511,16 +526,28 @@ function parseLedgerEntry(value: unknown): LedgerEntry | undefined {
   return { region, hard, at, issuer, issuedTime, received };
 }
 
+function parseTimeout(value: unknown): LockTimeoutInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const originId = str(value, 'originId', 100);
+  const region = str(value, 'region');
+  const key = str(value, 'key');
+  const waitedMs = num(value, 'waitedMs');
+  const time = num(value, 'time');
+  if (originId === undefined || region === undefined || key === undefined || waitedMs === undefined || time === undefined) return undefined;
+  return { originId, region, key, waitedMs, time };
+}
+
 function parseCrossTab(value: unknown): CrossTabInfo | undefined {
   if (!isObject(value)) return undefined;
+  const timeouts = list(value, 'timeouts', MAX_CROSS_TAB_ITEMS, parseTimeout);
   const selfOrigin = str(value, 'selfOrigin', 100);
   const locksAvailable = bool(value, 'locksAvailable');
   const locks = list(value, 'locks', MAX_CROSS_TAB_ITEMS, parseLockInfo);
   const peers = list(value, 'peers', MAX_CROSS_TAB_ITEMS, parsePeerInfo);
   const ledger = list(value, 'ledger', MAX_CROSS_TAB_ITEMS, parseLedgerEntry);
   const time = num(value, 'time');
-  if (selfOrigin === undefined || locksAvailable === undefined || locks === undefined || peers === undefined || ledger === undefined || time === undefined) return undefined;
-  return { selfOrigin, locksAvailable, locks, peers, ledger, time };
+  if (selfOrigin === undefined || locksAvailable === undefined || locks === undefined || peers === undefined || ledger === undefined || timeouts === undefined || time === undefined) return undefined;
+  return { selfOrigin, locksAvailable, locks, peers, ledger, timeouts, time };
 }
 
 function parseDetail(item: unknown): [string, string] | undefined {

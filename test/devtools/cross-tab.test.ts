@@ -4,7 +4,7 @@ import { DEVTOOLS_HOOK, Inspector, createMemoryChannel, devtoolsHook, panelComma
 import { KEY_LOCK_PREFIX, LIFETIME_LOCK_PREFIX, lockPrefixOf, queryLocks, unescapeLockText } from '../../src/devtools/lock-query.js';
 import { Peers, parsePeerMessage } from '../../src/devtools/peers.js';
 import { lockSafe } from '../../src/browser/key-locks.js';
-import { LockTimeline } from '../../devtools-extension/src/panel/lock-timeline.js';
+import { IN_PROCESS_CLIENT, LockTimeline } from '../../devtools-extension/src/panel/lock-timeline.js';
 import { StatsHistory, hitRates } from '../../devtools-extension/src/panel/stats-history.js';
 import type { CrossTabInfo, LockInfo, PeerInfo } from '../../src/devtools/protocol.js';
 
@@ -169,6 +169,7 @@ function info(time: number, locks: Array<Partial<LockInfo> & Pick<LockInfo, 'cli
     locksAvailable: true,
     time,
     ledger: [],
+    timeouts: [],
     peers: peers.map((p) => ({ kind: 'window', visibility: 'visible', frozen: false, listening: true, regions: [], path: '/', seen: time, ...p })),
     locks: locks.map((l) => ({ name: 'dogpile-cache:2:s:k', mode: 'exclusive', regionId: 'r1', key: 'k', ...l })),
   };
@@ -204,6 +205,23 @@ describe('the lock timeline', () => {
   });
 });
 
+describe('in-process locks on the timeline', () => {
+  it('builds this tab\'s in-process lane from lock events, untouched by lock queries', () => {
+    const timeline = new LockTimeline();
+    timeline.update(info(0, [], [{ originId: 'o-a', clientId: 'ca', self: true }]));
+    timeline.local({ type: 'lockAcquired', regionId: 'r2', key: 'm', time: 10 });
+    timeline.update(info(20, [], [{ originId: 'o-a', clientId: 'ca', self: true }]));
+    expect(timeline.lanes()).toMatchObject([{ clientId: IN_PROCESS_CLIENT, originId: 'o-a', self: true, spans: [{ key: 'm', granted: 10, released: null }] }]);
+    timeline.local({ type: 'waited', regionId: 'r2', key: 'm', time: 40, durationMs: 25 });
+    timeline.local({ type: 'lockReleased', regionId: 'r2', key: 'm', time: 30 });
+    timeline.local({ type: 'hit', regionId: 'r2', key: 'm', time: 50 });
+    expect(timeline.lanes()[0]!.spans).toMatchObject([
+      { granted: 10, released: 30 },
+      { requested: 15, granted: null, released: 40 },
+    ]);
+  });
+});
+
 describe('counter history', () => {
   it('samples at most once per interval and computes hit rates between samples, skipping resets', () => {
     const history = new StatsHistory(1000);
@@ -229,6 +247,8 @@ describe('peer messages and the cross-tab protocol', () => {
     expect(parsePeerMessage({ t: 'inv', o: 'x', region: 'r', hard: true, at: 1, time: 2, remote: false })).toBeDefined();
     expect(parsePeerMessage({ t: 'inv', o: 'x', region: 'r', hard: 'yes', at: 1, time: 2, remote: false })).toBeUndefined();
     expect(parsePeerMessage({ t: 'presence', p: { originId: 'x', kind: 'window', visibility: 'visible', frozen: false, listening: false, regions: [1], path: '/' } })).toBeUndefined();
+    expect(parsePeerMessage({ t: 'lt', o: 'x', region: 'r', key: 'k', waitedMs: 300, time: 2 })).toEqual({ t: 'lt', o: 'x', region: 'r', key: 'k', waitedMs: 300, time: 2 });
+    expect(parsePeerMessage({ t: 'lt', o: 'x', region: 'r', key: 7, waitedMs: 300, time: 2 })).toBeUndefined();
     expect(parsePeerMessage({ t: 'nope' })).toBeUndefined();
     expect(parsePeerMessage(null)).toBeUndefined();
   });

@@ -97,7 +97,7 @@ export function App({ client }: { client: PanelClient }) {
                 </button>
               ))}
             </nav>
-            {state.view === 'locks' && <LocksView info={state.crossTab} lanes={state.lanes} regions={state.regions} log={state.log} />}
+            {state.view === 'locks' && <LocksView info={state.crossTab} lanes={state.lanes} regions={state.regions} />}
             {state.view === 'tabs' && <TabsView info={state.crossTab} regions={state.regions} />}
             {state.view === 'ledger' && <LedgerView info={state.crossTab} />}
             {state.view === 'storage' && <StorageView storage={state.storage} regions={state.regions} log={state.log} />}

@@ -20,6 +20,8 @@ import {
   type EntryStatus,
 } from '../../../src/devtools/protocol.js';
 import { LockTimeline, type Lane } from './lock-timeline.js';
+
+const LOCK_EVENTS = new Set(['lockAcquired', 'lockReleased', 'waited']);
 import { StatsHistory, type StatsSample } from './stats-history.js';
 import type { ValuePreview } from '../../../src/devtools/preview.js';
 import type { AdapterEvent, PanelAdapter } from './adapter.js';
@@ -448,7 +450,16 @@ export class PanelClient {
       lost = log.length - this.#logLimit;
       log = log.slice(lost);
     }
-    this.#set({ regions: merged, log, dropped: this.#state.dropped + dropped + lost });
+    // Regions locked in-process: their lock events are the only record (no lock query sees them).
+    const inProcess = new Set(merged.filter((r) => r.lockMode === 'in-process').map((r) => r.id));
+    let lanes = this.#state.lanes;
+    for (const event of events) {
+      if (LOCK_EVENTS.has(event.type) && inProcess.has(event.regionId)) {
+        this.#timeline.local(event);
+        lanes = this.#timeline.lanes();
+      }
+    }
+    this.#set({ regions: merged, log, lanes, dropped: this.#state.dropped + dropped + lost });
     const selected = this.#state.selectedRegionId;
     if (selected && events.some((e) => e.regionId === selected && !QUIET_EVENTS.has(e.type))) this.#scheduleEntriesReload();
   }

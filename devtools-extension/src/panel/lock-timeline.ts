@@ -34,6 +34,18 @@ export interface Lane {
   spans: LockSpan[];
 }
 
+/** Client id of the lane holding this tab's in-process locks (regions Web Locks cannot see). */
+export const IN_PROCESS_CLIENT = 'in-process';
+
+/** A region event about a key's lock, as the log has it. */
+export interface LockEvent {
+  type: string;
+  regionId: string;
+  key?: string;
+  time: number;
+  durationMs?: number;
+}
+
 /** Options of {@link LockTimeline}. */
 export interface LockTimelineOptions {
   /** Ms of history kept. Default 5 minutes. */
@@ -51,6 +63,7 @@ export class LockTimeline {
   readonly #openClients = new Map<LockSpan, string>();
   readonly #origins = new Map<string, string>();
   #selfClient: string | null = null;
+  #selfOrigin: string | null = null;
   #nextId = 0;
 
   constructor(options: LockTimelineOptions = {}) {
@@ -61,6 +74,7 @@ export class LockTimeline {
   /** Adds one query's result. */
   update(info: CrossTabInfo): void {
     const time = info.time;
+    this.#selfOrigin = info.selfOrigin;
     for (const peer of info.peers) {
       if (peer.clientId) this.#origins.set(peer.clientId, peer.originId);
       if (peer.self && peer.clientId) this.#selfClient = peer.clientId;
@@ -88,12 +102,46 @@ export class LockTimeline {
       this.#openClients.set(fresh, lock.clientId);
     }
     for (const [id, span] of this.#open) {
-      if (seen.has(id)) continue;
+      if (seen.has(id) || this.#openClients.get(span) === IN_PROCESS_CLIENT) continue;
       span.released = time;
       this.#open.delete(id);
       this.#closed.push({ ...span, clientId: this.#openClients.get(span) ?? '' });
       this.#openClients.delete(span);
     }
+    this.#trim(time);
+  }
+
+  /**
+   * Adds one of this tab's lock events for a region locked in-process, which
+   * no lock query sees: `lockAcquired` opens a span, `lockReleased` closes it,
+   * `waited` is a wait that ended with another caller's value.
+   */
+  local(event: LockEvent): void {
+    if (event.key === undefined) return;
+    const name = `${IN_PROCESS_CLIENT}:${event.regionId}:${event.key}`;
+    const id = `${IN_PROCESS_CLIENT}\u0000exclusive\u0000${name}`;
+    const base = { name, regionId: event.regionId, key: event.key, mode: 'exclusive' as const };
+    if (event.type === 'lockAcquired') {
+      if (this.#open.has(id)) return;
+      const span: LockSpan = { id: ++this.#nextId, ...base, requested: null, granted: event.time, released: null };
+      this.#open.set(id, span);
+      this.#openClients.set(span, IN_PROCESS_CLIENT);
+    } else if (event.type === 'lockReleased') {
+      const span = this.#open.get(id);
+      if (!span) return;
+      span.released = event.time;
+      this.#open.delete(id);
+      this.#openClients.delete(span);
+      this.#closed.push({ ...span, clientId: IN_PROCESS_CLIENT });
+    } else if (event.type === 'waited' && event.durationMs !== undefined) {
+      this.#closed.push({ id: ++this.#nextId, ...base, requested: event.time - event.durationMs, granted: null, released: event.time, clientId: IN_PROCESS_CLIENT });
+    } else {
+      return;
+    }
+    this.#trim(event.time);
+  }
+
+  #trim(time: number): void {
     const horizon = time - this.#historyMs;
     this.#closed = this.#closed.filter((span) => (span.released ?? time) >= horizon).slice(-this.#maxSpans);
   }
@@ -110,8 +158,8 @@ export class LockTimeline {
     for (const span of this.#open.values()) add(this.#openClients.get(span) ?? '', span);
     const lanes: Lane[] = [...byClient].map(([clientId, spans]) => ({
       clientId,
-      originId: this.#origins.get(clientId) ?? null,
-      self: clientId !== '' && clientId === this.#selfClient,
+      originId: clientId === IN_PROCESS_CLIENT ? this.#selfOrigin : (this.#origins.get(clientId) ?? null),
+      self: clientId === IN_PROCESS_CLIENT || (clientId !== '' && clientId === this.#selfClient),
       spans: spans.sort((a, b) => start(a) - start(b) || a.id - b.id),
     }));
     return lanes.sort((a, b) => Number(b.self) - Number(a.self) || a.clientId.localeCompare(b.clientId));

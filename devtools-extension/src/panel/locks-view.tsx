@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { CrossTabInfo, EventInfo, LockInfo, RegionInfo } from '../../../src/devtools/protocol.js';
+import type { CrossTabInfo, LockInfo, LockTimeoutInfo, RegionInfo } from '../../../src/devtools/protocol.js';
 import type { Lane, LockSpan } from './lock-timeline.js';
-import { start } from './lock-timeline.js';
+import { IN_PROCESS_CLIENT, start } from './lock-timeline.js';
 import { formatClock, formatDuration } from './format.js';
 import { originOfClient, tabLabel } from './tab-label.js';
 
@@ -22,7 +22,6 @@ interface Props {
   info: CrossTabInfo | null;
   lanes: readonly Lane[];
   regions: readonly RegionInfo[];
-  log: readonly EventInfo[];
 }
 
 function regionName(regions: readonly RegionInfo[], id: string | null): string {
@@ -90,12 +89,12 @@ function spanTitle(span: LockSpan, now: number): string {
 }
 
 /** One lane: a row per key, bars for waiting and holding. */
-function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTabInfo; now: number; t0: number; timeouts: readonly EventInfo[] }) {
+function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTabInfo; now: number; t0: number; timeouts: readonly LockTimeoutInfo[] }) {
   const range = Math.max(1, now - t0);
   const x = (t: number) => `${Math.max(0, Math.min(100, ((t - t0) / range) * 100))}%`;
   const w = (a: number, b: number) => `max(2px, ${Math.max(0, Math.min(100, ((Math.min(b, now) - Math.max(a, t0)) / range) * 100))}%)`;
   const keys = [...new Set(lane.spans.map((s) => keyOf(s)))];
-  const label = tabLabel(lane.originId, info, lane.clientId);
+  const label = lane.clientId === IN_PROCESS_CLIENT ? `${tabLabel(lane.originId, info)} · in-process locks` : tabLabel(lane.originId, info, lane.clientId);
   const open = lane.spans.filter((s) => s.released === null);
   return (
     <div class={`lane${lane.self ? ' self' : ''}`} data-testid="lane" data-origin={lane.originId ?? ''} data-client={lane.clientId}>
@@ -128,8 +127,8 @@ function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTab
               })}
             {timeouts
               .filter((e) => e.key === key && e.time >= t0)
-              .map((e) => (
-                <span key={`t${e.seq}`} class="marker timeout" data-testid="timeout" style={{ left: x(e.time) }} title={`lock timeout after ${formatDuration(e.durationMs ?? 0)}: created itself`}>
+              .map((e, i) => (
+                <span key={`t${i}-${e.time}`} class="marker timeout" data-testid="timeout" style={{ left: x(e.time) }} title={`lock timeout after ${formatDuration(e.waitedMs)}: created the value itself`}>
                 </span>
               ))}
             </div>
@@ -141,14 +140,16 @@ function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTab
 }
 
 /** The locks view. */
-export function LocksView({ info, lanes, regions, log }: Props) {
+export function LocksView({ info, lanes, regions }: Props) {
   if (!info) return <p class="empty">Asking the page for the origin's locks…</p>;
   if (!info.locksAvailable) return <p class="empty">This page has no Web Locks (insecure context or old browser): creation is locked per tab only, so there is nothing to show across tabs.</p>;
   const now = info.time;
   // Zoom to the recent activity: from the oldest span still in the window, at least 10 s.
   const oldest = Math.min(now, ...lanes.flatMap((lane) => lane.spans.filter((s) => (s.released ?? now) >= now - WINDOW_MS).map(start)));
   const t0 = now - Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, now - oldest + 1000));
-  const timeouts = log.filter((e) => e.type === 'lockTimeout');
+  // Timeouts are reported by each tab's inspector (the others' while this panel watches).
+  const timeouts = info.timeouts;
+  const timeoutsOf = (lane: Lane) => timeouts.filter((t) => t.originId === lane.originId);
   const shown = lanes.filter((lane) => lane.spans.some((s) => (s.released ?? now) >= t0));
   return (
     <section class="locks" data-testid="locks">
@@ -166,7 +167,7 @@ export function LocksView({ info, lanes, regions, log }: Props) {
         </div>
         {shown.length === 0 && <p class="empty">No lock was taken in the last minute.</p>}
         {shown.map((lane) => (
-          <LaneRow key={lane.clientId} lane={lane} info={info} now={now} t0={t0} timeouts={lane.self ? timeouts : []} />
+          <LaneRow key={lane.clientId} lane={lane} info={info} now={now} t0={t0} timeouts={timeoutsOf(lane)} />
         ))}
       </div>
     </section>

@@ -40,6 +40,9 @@ declare global {
       /** This tab's origin id, as other tabs' change events name it. */
       tabId: string;
       ready: Promise<void>;
+      /** For tests that need a region of their own, inspected like the others. */
+      makeRegion: typeof makeRegion;
+      inspect: typeof inspect;
     };
   }
 }
@@ -49,4 +52,4 @@ declare global {
 const ready = populate().then(() => {
   inspect(users, posts);
 });
-window.devtoolsDemo = { users, posts, creations, NO_VALUE, tabId: tabId(), ready };
+window.devtoolsDemo = { users, posts, creations, NO_VALUE, tabId: tabId(), ready, makeRegion, inspect };
