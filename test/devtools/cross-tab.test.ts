@@ -112,6 +112,35 @@ describe('entry provenance, storage and region actions', () => {
     inspector.dispose();
   });
 
+  it('sorts entries by a column and filters them by status, across pages', async () => {
+    const { hook, inspector, ask } = harness();
+    // An injected clock: the invalidation falls strictly between the writes.
+    let clock = 1_000_000;
+    const region = makeRegion({ name: 'sorted', now: () => clock }).configure('memory');
+    hook.push(region);
+    await region.set('k2', 'xx');
+    await region.set('k10', 'x');
+    await region.set('k1', 'xxxxxxxx');
+    clock += 10;
+    await region.invalidate(true);
+    clock += 10;
+    await region.set('k3', 'xxxx');
+    const id = (await ask({ type: 'getSnapshot', requestId: '' }, 'snapshot')).regions[0]!.id;
+    const page = async (extra: Record<string, unknown>, offset = 0, limit = 10) =>
+      (await ask({ type: 'getEntries', requestId: '', regionId: id, offset, limit, filter: '', ...extra } as PanelCommandBody, 'entries')).entries.map((e) => e.key);
+    expect(await page({})).toEqual(['k1', 'k2', 'k3', 'k10']);
+    expect(await page({ desc: true })).toEqual(['k10', 'k3', 'k2', 'k1']);
+    expect(await page({ sort: 'size' })).toEqual(['k10', 'k2', 'k3', 'k1']);
+    expect(await page({ sort: 'size', desc: true }, 1, 2)).toEqual(['k3', 'k2']);
+    expect(await page({ status: 'fresh' })).toEqual(['k3']);
+    expect(await page({ status: 'hard-invalidated', sort: 'key', desc: true })).toEqual(['k10', 'k2', 'k1']);
+    const answer = await ask({ type: 'getEntries', requestId: '', regionId: id, offset: 0, limit: 10, filter: '', status: 'hard-invalidated' }, 'entries');
+    expect(answer.total).toBe(3);
+    // A malformed sort is not a command at all.
+    expect(parsePanelCommand({ ...panelCommand({ type: 'getEntries', requestId: 'q', regionId: id, offset: 0, limit: 1, filter: '' }), sort: 'random' })).toBeUndefined();
+    inspector.dispose();
+  });
+
   it('answers a cross-tab query without Web Locks or peers (Node): no locks, just this page', async () => {
     const { inspector, ask } = harness();
     const { info } = await ask({ type: 'getCrossTab', requestId: '' }, 'crossTab');
