@@ -56,6 +56,14 @@ test('sort, status filter, value tree with copy, kept errors and charts', async 
   await entries.locator('[data-sort="key"]').click();
   await expect.poll(() => keys(rows)).toEqual(['user:ada', 'user:after', 'user:grace', 'user:linus', 'user:tiny']);
 
+  // Expire one entry: it shows expired, and the next read regenerates it.
+  await entries.locator('.row[data-key="user:after"]').getByRole('button', { name: 'Expire' }).click();
+  await expect(panel.getByTestId('notice')).toHaveText('Expired "user:after": the next read regenerates it.');
+  await expect(entries.locator('.row[data-key="user:after"] [data-cell="status"]')).toHaveText('expired');
+  const regenerated = await page.evaluate(() => window.devtoolsDemo.users.getOrCreate('user:after', () => ({ after: 'regenerated' })));
+  expect(regenerated).toEqual({ after: 'regenerated' });
+  await expect(entries.locator('.row[data-key="user:after"] [data-cell="status"]')).toHaveText('fresh');
+
   // Value tree: first level open, deeper levels collapsed until clicked; copy copies the text.
   await entries.locator('.row[data-key="user:ada"]').getByRole('button', { name: 'View' }).click();
   const value = panel.getByTestId('value');

@@ -33,6 +33,10 @@ export interface InspectableRegion {
   resetStats?(): void;
   /** The last faults the region absorbed, kept before any panel attached (optional). */
   readonly recentErrors?: readonly RegionErrorRecord[];
+  /** The region's clock, epoch ms (optional; the inspector's clock otherwise). */
+  now?(): number;
+  /** The backend with its proxies, read (duck-typed) to expire one entry from the panel; optional. */
+  readonly backend?: unknown;
   /** The innermost backend, read (duck-typed) for storage details and lock names; optional. */
   readonly actualBackend?: unknown;
 }

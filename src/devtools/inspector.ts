@@ -282,6 +282,7 @@ export class Inspector {
         return;
       case 'invalidate':
       case 'deleteEntry':
+      case 'expireEntry':
       case 'clearRegion':
       case 'resetStats':
         await this.#act(command);
@@ -440,13 +441,39 @@ export class Inspector {
     this.#post({ type: 'storage', requestId, info: { regions, ...(await storageEstimate()) } });
   }
 
-  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' | 'clearRegion' | 'resetStats' }>): Promise<void> {
+  /**
+   * Makes one entry look expired, as if its expiration time had passed: the
+   * next `getOrCreate` regenerates it (other callers get the old value
+   * meanwhile, as for a soft invalidation). Rewrites the entry with an older
+   * `ct`, through the region's backend chain, so shared backends tell the
+   * other tabs.
+   */
+  async #expire(region: InspectableRegion, key: string): Promise<void> {
+    const expiration = expirationOf(region);
+    if (expiration === null) throw new Error('The region has no expiration time, so an entry cannot be expired: delete it instead.');
+    const { raw } = await region.peekStored(key);
+    if (raw === NO_VALUE) throw new Error(`No entry "${truncate(key, 100)}".`);
+    if (!(raw instanceof CachedValue)) throw new Error('The region serializes its values: its entries can be deleted from the panel, not expired.');
+    let backend: { set?: unknown } | undefined;
+    try {
+      backend = region.backend as { set?: unknown } | undefined;
+    } catch {
+      backend = undefined;
+    }
+    if (typeof backend?.set !== 'function') throw new Error('This region cannot expire entries from the panel.');
+    const ct = Math.min(raw.metadata.ct, region.now?.() ?? this.#now()) - expiration - 1;
+    // `st` keeps the original time, so invalidations still compare against when the value was made.
+    await (backend.set as (key: string, value: CachedValue) => Promise<void>).call(backend, key, new CachedValue(raw.payload, { ...raw.metadata, st: raw.metadata.st ?? raw.metadata.ct, ct }));
+  }
+
+  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' | 'expireEntry' | 'clearRegion' | 'resetStats' }>): Promise<void> {
     const region = this.#regions.get(command.regionId);
     let error: string | null = null;
     try {
       if (!region) throw new Error(unknownRegion(command.regionId));
       if (command.type === 'invalidate') await region.invalidate(command.hard);
       else if (command.type === 'deleteEntry') await region.deleteStored(command.key);
+      else if (command.type === 'expireEntry') await this.#expire(region, command.key);
       else if (command.type === 'clearRegion') {
         if (typeof region.clear !== 'function') throw new Error('This region cannot be cleared from the panel.');
         await region.clear();

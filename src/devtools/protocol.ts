@@ -273,6 +273,7 @@ export type PanelCommand = Envelope & { direction: 'to-page' } & (
     | { type: 'getValue'; requestId: string; regionId: string; key: string }
     | { type: 'invalidate'; requestId: string; regionId: string; hard: boolean }
     | { type: 'deleteEntry'; requestId: string; regionId: string; key: string }
+    | { type: 'expireEntry'; requestId: string; regionId: string; key: string }
     | { type: 'getCrossTab'; requestId: string }
     | { type: 'getStorage'; requestId: string }
     | { type: 'clearRegion'; requestId: string; regionId: string }
@@ -739,7 +740,8 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
       return out;
     }
     case 'getValue':
-    case 'deleteEntry': {
+    case 'deleteEntry':
+    case 'expireEntry': {
       const key = str(value, 'key');
       return key === undefined ? undefined : { type, requestId, regionId, key };
     }

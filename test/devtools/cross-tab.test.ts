@@ -141,6 +141,24 @@ describe('entry provenance, storage and region actions', () => {
     inspector.dispose();
   });
 
+  it('expires one entry so that the next read regenerates it, and refuses where it cannot', async () => {
+    const { hook, inspector, ask } = harness();
+    const region = makeRegion({ name: 'e' }).configure('memory', { expirationTime: 60_000 });
+    const forever = makeRegion({ name: 'forever' }).configure('memory');
+    hook.push(region, forever);
+    await region.set('k', 'old');
+    await forever.set('k', 'old');
+    const [r1, r2] = (await ask({ type: 'getSnapshot', requestId: '' }, 'snapshot')).regions.map((r) => r.id);
+    expect((await ask({ type: 'expireEntry', requestId: '', regionId: r1!, key: 'k' }, 'result')).ok).toBe(true);
+    expect((await ask({ type: 'getEntries', requestId: '', regionId: r1!, offset: 0, limit: 5, filter: '' }, 'entries')).entries[0]!.status).toBe('expired');
+    expect(await region.getOrCreate('k', () => 'new')).toBe('new');
+    const refused = await ask({ type: 'expireEntry', requestId: '', regionId: r2!, key: 'k' }, 'result');
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toContain('no expiration time');
+    expect((await ask({ type: 'expireEntry', requestId: '', regionId: r1!, key: 'missing' }, 'result')).error).toContain('No entry');
+    inspector.dispose();
+  });
+
   it('answers a cross-tab query without Web Locks or peers (Node): no locks, just this page', async () => {
     const { inspector, ask } = harness();
     const { info } = await ask({ type: 'getCrossTab', requestId: '' }, 'crossTab');

@@ -85,6 +85,7 @@ export function App({ client }: { client: PanelClient }) {
               onStatus={(status) => client.setStatusFilter(status)}
               onView={(key) => void client.showValue(key)}
               onDelete={(key) => void client.deleteEntry(key)}
+              onExpire={(key) => void client.expireEntry(key)}
             />
           )}
           {state.value && <ValueView value={state.value} onClose={() => client.closeValue()} />}

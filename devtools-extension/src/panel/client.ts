@@ -298,6 +298,17 @@ export class PanelClient {
     return ok;
   }
 
+  /** Makes an entry of the selected region look expired: the next read regenerates it. Resolves with whether it worked. */
+  async expireEntry(key: string): Promise<boolean> {
+    const regionId = this.#state.selectedRegionId;
+    if (!regionId) return false;
+    const answer = await this.#request({ type: 'expireEntry', requestId: '', regionId, key });
+    const ok = answer?.type === 'result' && answer.ok;
+    this.#set({ notice: ok ? { text: `Expired "${key}": the next read regenerates it.`, ok } : { text: `Expiring "${key}" failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
+    this.refresh();
+    return ok;
+  }
+
   /** Empties the event log. */
   clearLog(): void {
     this.#set({ log: [], dropped: 0 });

@@ -26,6 +26,7 @@ interface Props {
   onStatus: (status: EntryStatus | '') => void;
   onView: (key: string) => void;
   onDelete: (key: string) => void;
+  onExpire: (key: string) => void;
 }
 
 /** Status as of now: a value fresh when fetched may have expired since. */
@@ -40,7 +41,23 @@ export function provenanceText(entry: EntryInfo, crossTab: CrossTabInfo | null):
   return entry.creationMs === null || entry.creationMs === undefined ? `${who} (set)` : `${who} in ${formatDuration(entry.creationMs)}`;
 }
 
-function Row({ entry, index, now, crossTab, onView, onDelete }: { entry: EntryInfo | undefined; index: number; now: number; crossTab: CrossTabInfo | null; onView: (key: string) => void; onDelete: (key: string) => void }) {
+function Row({
+  entry,
+  index,
+  now,
+  crossTab,
+  onView,
+  onDelete,
+  onExpire,
+}: {
+  entry: EntryInfo | undefined;
+  index: number;
+  now: number;
+  crossTab: CrossTabInfo | null;
+  onView: (key: string) => void;
+  onDelete: (key: string) => void;
+  onExpire: (key: string) => void;
+}) {
   const style = { top: `${index * ROW_HEIGHT}px`, height: `${ROW_HEIGHT}px` };
   if (!entry) {
     return (
@@ -74,6 +91,9 @@ function Row({ entry, index, now, crossTab, onView, onDelete }: { entry: EntryIn
         <button type="button" disabled={!actionable} onClick={() => onView(entry.key)}>
           View
         </button>
+        <button type="button" disabled={!actionable || entry.expiresAt === null || status !== 'fresh'} onClick={() => onExpire(entry.key)} title="Make it look expired: the next read regenerates it, others get this value meanwhile">
+          Expire
+        </button>
         <button type="button" disabled={!actionable} onClick={() => onDelete(entry.key)}>
           Delete
         </button>
@@ -83,7 +103,7 @@ function Row({ entry, index, now, crossTab, onView, onDelete }: { entry: EntryIn
 }
 
 /** The entries of the selected region. */
-export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onSort, onStatus, onView, onDelete }: Props) {
+export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onSort, onStatus, onView, onDelete, onExpire }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const viewport = useRef<HTMLDivElement>(null);
   const total = entries.total ?? 0;
@@ -105,7 +125,7 @@ export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilt
   );
 
   const rows = [];
-  if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} crossTab={crossTab} onView={onView} onDelete={onDelete} />);
+  if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} crossTab={crossTab} onView={onView} onDelete={onDelete} onExpire={onExpire} />);
 
   return (
     <section class="entries" data-testid="entries">
