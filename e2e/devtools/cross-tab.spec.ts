@@ -181,6 +181,16 @@ test('storage figures per region and for the origin, changing after writes; clea
   const before = Number(await bytes('posts').getAttribute('data-bytes'));
   await a.page.evaluate(() => window.devtoolsDemo.posts.set('post:big', 'y'.repeat(20_000)));
   await expect.poll(async () => Number(await bytes('posts').getAttribute('data-bytes'))).toBeGreaterThan(before + 20_000);
+  // An eviction the backend reports shows with the storage figures.
+  await a.page.evaluate(async () => {
+    const { makeRegion, inspect } = window.devtoolsDemo;
+    const capped = makeRegion({ name: 'capped' }).configure('indexeddb', { arguments: { dbName: 'devtools-e2e', storeName: 'capped', maxEntries: 2 } });
+    // Registered while the panel is attached: the inspector listens to it at once.
+    inspect(capped);
+    for (let i = 0; i < 3; i++) await capped.set(`c${i}`, i);
+  });
+  await expect(storage.getByTestId('pressure').locator('li[data-kind="max-entries-evicted"]')).toHaveCount(1);
+  await expect(storage.locator('tr[data-region="capped"]')).toContainText('store: capped');
   await shoot(panel, testInfo, 'devtools-storage.png');
 
   // Clear a region and reset its counters from the panel.
