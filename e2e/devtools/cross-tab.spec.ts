@@ -96,6 +96,13 @@ test('a stampede over three tabs: one holder lane, two waiting lanes, each tab n
   await expect(by).toHaveText(new RegExp(`^tab ${b.origin} in \\d`));
   // Creations saved: this tab waited for tab B's creator instead of running its own.
   await expect(panel.locator('tr[data-region="posts"] [data-cell="saved"]')).not.toHaveText('0');
+  // Who did the work, per tab: tab C's own counters, as tab C has them, in tab A's panel.
+  await panel.locator('nav.views [data-view="tabs"]').click();
+  const stats = await c.page.evaluate(() => window.devtoolsDemo.posts.stats);
+  expect(stats.waits).toBeGreaterThan(0);
+  const work = panel.getByTestId('tabs').locator(`tr[data-origin="${c.origin}"] [data-cell="work"] [data-region="posts"]`);
+  await expect(work).toHaveAttribute('data-waits', String(stats.waits));
+  await expect(work).toHaveAttribute('data-creations', String(stats.creations));
   expect(errors).toEqual([]);
   for (const page of [panel, a.page, b.page, c.page]) await page.close();
 });
@@ -139,7 +146,7 @@ test('tabs, writes from tab B with provenance, and the ledger of an invalidation
   const tabs = panel.getByTestId('tabs');
   for (const tab of [b, c]) {
     await expect(tabs.locator(`tr[data-origin="${tab.origin}"] [data-cell="listening"]`)).toHaveText('listening');
-    await expect(tabs.locator(`tr[data-origin="${tab.origin}"]`)).toContainText('users, posts');
+    for (const name of ['users', 'posts']) await expect(tabs.locator(`tr[data-origin="${tab.origin}"] [data-cell="work"] [data-region="${name}"]`)).toBeVisible();
   }
   await expect(tabs.locator(`tr[data-origin="${a.origin}"] [data-cell="listening"]`)).toHaveText('inspected');
   await expect(tabs.locator(`tr[data-origin="${a.origin}"] [data-cell="state"]`)).toHaveText(/visible|hidden/);

@@ -113,7 +113,7 @@ export class Inspector {
     if (options.peers ?? !options.transport) {
       this.#peers = new Peers({
         originId: ORIGIN_ID,
-        regionNames: () => [...this.#regions.values()].map((r) => r.name ?? '(unnamed)'),
+        regions: () => [...this.#regions.values()].map((r) => ({ name: r.name ?? '(unnamed)', work: r.stats })),
         onWatch: (watched) => {
           this.#watched = watched;
           this.#syncSubscriptions();

@@ -13,7 +13,7 @@
  * @module
  */
 import { LIFETIME_LOCK_PREFIX } from './lock-query.js';
-import { MAX_REGIONS, MAX_TEXT, type LedgerEntry, type LockTimeoutInfo, type PeerInfo } from './protocol.js';
+import { MAX_REGIONS, MAX_TEXT, parseWork, type LedgerEntry, type LockTimeoutInfo, type PeerInfo, type PeerWork } from './protocol.js';
 
 /** Channel the inspectors of an origin share. */
 export const PEER_CHANNEL = 'dogpile-cache-devtools:peers';
@@ -39,8 +39,8 @@ type PeerMessage =
 /** Options of {@link Peers}. */
 export interface PeersOptions {
   originId: string;
-  /** Names of the regions this inspector serves, read at each announcement. */
-  regionNames: () => string[];
+  /** The regions this inspector serves, with their counters, read at each announcement. */
+  regions: () => Array<{ name: string; work: PeerWork }>;
   /** Told when some panel of the origin starts or stops watching. */
   onWatch: (watched: boolean) => void;
   now?: () => number;
@@ -162,13 +162,15 @@ export class Peers {
     const doc = (globalThis as { document?: Document }).document;
     const loc = (globalThis as { location?: Location }).location;
     const visibility = doc ? (doc.visibilityState === 'hidden' ? 'hidden' : 'visible') : 'unknown';
+    const regions = this.#options.regions().slice(0, MAX_REGIONS);
     return {
       originId: this.#options.originId,
       kind: doc ? 'window' : 'worker',
       visibility,
       frozen: this.#frozen,
       listening: this.#watched,
-      regions: this.#options.regionNames().slice(0, MAX_REGIONS).map((name) => name.slice(0, MAX_TEXT)),
+      regions: regions.map((r) => r.name.slice(0, MAX_TEXT)),
+      work: regions.map((r) => ({ creations: r.work.creations, waits: r.work.waits, hits: r.work.hits, misses: r.work.misses })),
       path: (loc?.pathname ?? '').slice(0, 2000),
     };
   }
@@ -244,8 +246,9 @@ export class Peers {
     if (!this.#watched) {
       this.#watched = true;
       this.#options.onWatch(true);
-      this.announce();
     }
+    // Each renewal refreshes the counters the watching panel shows for this tab.
+    this.announce();
     if (this.#watchTimer !== undefined) clearTimeout(this.#watchTimer);
     this.#watchTimer = setTimeout(() => {
       this.#watchTimer = undefined;
@@ -291,11 +294,14 @@ function finite(value: unknown): value is number {
 
 function parsePresence(value: unknown): Presence | undefined {
   if (!isObj(value)) return undefined;
-  const { originId, kind, visibility, frozen, listening, regions, path } = value;
+  const { originId, kind, visibility, frozen, listening, regions, work, path } = value;
   if (!text(originId, 100) || (kind !== 'window' && kind !== 'worker') || typeof frozen !== 'boolean' || typeof listening !== 'boolean' || !text(path, 2000)) return undefined;
   if (visibility !== 'visible' && visibility !== 'hidden' && visibility !== 'unknown') return undefined;
   if (!Array.isArray(regions) || regions.length > MAX_REGIONS || !regions.every((r) => text(r, MAX_TEXT))) return undefined;
-  return { originId, kind, visibility, frozen, listening, regions: [...(regions as string[])], path };
+  if (!Array.isArray(work) || work.length !== regions.length) return undefined;
+  const counters = work.map(parseWork);
+  if (!counters.every((c): c is PeerWork => c !== undefined)) return undefined;
+  return { originId, kind, visibility, frozen, listening, regions: [...(regions as string[])], work: counters, path };
 }
 
 /** Validates a message from another inspector. */

@@ -138,12 +138,22 @@ export interface PeerInfo {
   listening: boolean;
   /** Names of the regions it inspects. */
   regions: string[];
+  /** Their counters that say who did the work, in the order of `regions` (refreshed while a panel watches). */
+  work: PeerWork[];
   /** Path of the page (no origin, no query). */
   path: string;
   /** Whether it is the page the panel is attached to. */
   self: boolean;
   /** Epoch ms it was last heard from. */
   seen: number;
+}
+
+/** Who did the work in one region of one tab: creator runs, and reads served without one. */
+export interface PeerWork {
+  creations: number;
+  waits: number;
+  hits: number;
+  misses: number;
 }
 
 /** When one tab received an invalidation. */
@@ -488,6 +498,7 @@ function parsePeerInfo(value: unknown): PeerInfo | undefined {
   const frozen = bool(value, 'frozen');
   const listening = bool(value, 'listening');
   const regions = list(value, 'regions', MAX_REGIONS, (item) => shortText(item, MAX_TEXT));
+  const work = list(value, 'work', MAX_REGIONS, parseWork);
   const path = str(value, 'path', 2000);
   const self = bool(value, 'self');
   const seen = num(value, 'seen');
@@ -499,13 +510,25 @@ function parsePeerInfo(value: unknown): PeerInfo | undefined {
     frozen === undefined ||
     listening === undefined ||
     regions === undefined ||
+    work === undefined ||
     path === undefined ||
     self === undefined ||
     seen === undefined
   ) {
     return undefined;
   }
-  return { originId, clientId, kind, visibility, frozen, listening, regions, path, self, seen };
+  return { originId, clientId, kind, visibility, frozen, listening, regions, work, path, self, seen };
+}
+
+/** Validates one region's work counters (shared with the peer channel). */
+export function parseWork(value: unknown): PeerWork | undefined {
+  if (!isObject(value)) return undefined;
+  const creations = count(value, 'creations');
+  const waits = count(value, 'waits');
+  const hits = count(value, 'hits');
+  const misses = count(value, 'misses');
+  if (creations === undefined || waits === undefined || hits === undefined || misses === undefined) return undefined;
+  return { creations, waits, hits, misses };
 }
 
 function parseReceipt(value: unknown): LedgerReceipt | undefined {

@@ -217,7 +217,7 @@ function info(time: number, locks: Array<Partial<LockInfo> & Pick<LockInfo, 'cli
     time,
     ledger: [],
     timeouts: [],
-    peers: peers.map((p) => ({ kind: 'window', visibility: 'visible', frozen: false, listening: true, regions: [], path: '/', seen: time, ...p })),
+    peers: peers.map((p) => ({ kind: 'window', visibility: 'visible', frozen: false, listening: true, regions: [], work: [], path: '/', seen: time, ...p })),
     locks: locks.map((l) => ({ name: 'dogpile-cache:2:s:k', mode: 'exclusive', regionId: 'r1', key: 'k', ...l })),
   };
 }
@@ -293,7 +293,11 @@ describe('peer messages and the cross-tab protocol', () => {
   it('drops malformed peer messages', () => {
     expect(parsePeerMessage({ t: 'inv', o: 'x', region: 'r', hard: true, at: 1, time: 2, remote: false })).toBeDefined();
     expect(parsePeerMessage({ t: 'inv', o: 'x', region: 'r', hard: 'yes', at: 1, time: 2, remote: false })).toBeUndefined();
-    expect(parsePeerMessage({ t: 'presence', p: { originId: 'x', kind: 'window', visibility: 'visible', frozen: false, listening: false, regions: [1], path: '/' } })).toBeUndefined();
+    const presence = { originId: 'x', kind: 'window', visibility: 'visible', frozen: false, listening: false, regions: ['r'], work: [{ creations: 1, waits: 2, hits: 3, misses: 4 }], path: '/' };
+    expect(parsePeerMessage({ t: 'presence', p: presence })).toEqual({ t: 'presence', p: presence });
+    expect(parsePeerMessage({ t: 'presence', p: { ...presence, regions: [1] } })).toBeUndefined();
+    expect(parsePeerMessage({ t: 'presence', p: { ...presence, work: [] } })).toBeUndefined();
+    expect(parsePeerMessage({ t: 'presence', p: { ...presence, work: [{ creations: -1, waits: 2, hits: 3, misses: 4 }] } })).toBeUndefined();
     expect(parsePeerMessage({ t: 'lt', o: 'x', region: 'r', key: 'k', waitedMs: 300, time: 2 })).toEqual({ t: 'lt', o: 'x', region: 'r', key: 'k', waitedMs: 300, time: 2 });
     expect(parsePeerMessage({ t: 'lt', o: 'x', region: 'r', key: 7, waitedMs: 300, time: 2 })).toBeUndefined();
     expect(parsePeerMessage({ t: 'nope' })).toBeUndefined();
@@ -301,7 +305,7 @@ describe('peer messages and the cross-tab protocol', () => {
   });
 
   it('builds a ledger entry from the issuer and each receiver, once per receiver', () => {
-    const peers = new Peers({ originId: 'me', regionNames: () => ['r'], onWatch: () => {} });
+    const peers = new Peers({ originId: 'me', regions: () => [], onWatch: () => {} });
     peers.recordInvalidation('r', true, 50, false, 60);
     peers.recordInvalidation('r', true, 50, true, 61);
     peers.recordInvalidation('r', true, 50, true, 62);

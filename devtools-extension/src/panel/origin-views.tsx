@@ -22,7 +22,7 @@ export function TabsView({ info, regions }: { info: CrossTabInfo | null; regions
             <th>Tab / worker</th>
             <th>Kind</th>
             <th>State</th>
-            <th>Regions</th>
+            <th title="per region: creator runs here, callers that waited for another's creator (in any tab), hits">Work per region</th>
             <th>Page</th>
             <th>Reports</th>
           </tr>
@@ -35,7 +35,19 @@ export function TabsView({ info, regions }: { info: CrossTabInfo | null; regions
               </td>
               <td>{peer.kind}</td>
               <td data-cell="state">{peer.frozen ? 'frozen' : peer.visibility}</td>
-              <td>{peer.regions.join(', ') || '—'}</td>
+              <td data-cell="work">
+                {peer.regions.length === 0
+                  ? '—'
+                  : peer.regions.map((name, i) => {
+                      const work = peer.work[i];
+                      return (
+                        <div key={`${name}-${i}`} data-region={name} data-creations={work?.creations ?? ''} data-waits={work?.waits ?? ''}>
+                          <strong>{name}</strong>
+                          {work && ` ${work.creations} created · ${work.waits} waited · ${work.hits} hits · ${work.misses} misses`}
+                        </div>
+                      );
+                    })}
+              </td>
               <td class="mono">{peer.path}</td>
               <td data-cell="listening">{peer.self ? 'inspected' : peer.listening ? 'listening' : `last heard ${formatDuration(info.time - peer.seen)} ago`}</td>
             </tr>

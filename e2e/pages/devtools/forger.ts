@@ -39,7 +39,7 @@ function forgeries(label: string): unknown[] {
         time: Date.now(),
         ledger: [{ region: `forged-${label}`, hard: true, at: 1, issuer: 'forged', issuedTime: 1, received: [] }],
         timeouts: [],
-        peers: [{ originId: `forged-${label}`, clientId: 'c', kind: 'window', visibility: 'visible', frozen: false, listening: true, regions: [], path: '/', self: true, seen: 1 }],
+        peers: [{ originId: `forged-${label}`, clientId: 'c', kind: 'window', visibility: 'visible', frozen: false, listening: true, regions: [], work: [], path: '/', self: true, seen: 1 }],
         locks: [{ name: 'dogpile-cache:2:x:forged-lock', state: 'held', mode: 'exclusive', clientId: 'c', regionId: 'r1', key: `forged-${label}` }],
       },
     },
