@@ -44,12 +44,15 @@ export interface PeersOptions {
   /** Told when some panel of the origin starts or stops watching. */
   onWatch: (watched: boolean) => void;
   now?: () => number;
+  /** Ms a watch request lasts. Default {@link WATCH_LEASE_MS}. */
+  leaseMs?: number;
 }
 
 /** This inspector's view of the origin's other inspectors. */
 export class Peers {
   readonly #options: PeersOptions;
   readonly #now: () => number;
+  readonly #leaseMs: number;
   readonly #channel: BroadcastChannel | undefined;
   readonly #peers = new Map<string, { presence: Presence; seen: number }>();
   readonly #ledger = new Map<string, LedgerEntry>();
@@ -65,6 +68,7 @@ export class Peers {
   constructor(options: PeersOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#leaseMs = options.leaseMs ?? WATCH_LEASE_MS;
     const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
     if (typeof Channel === 'function') {
       try {
@@ -93,7 +97,7 @@ export class Peers {
     if (!watching) return;
     this.#post({ t: 'watch' });
     this.#post({ t: 'ask' });
-    this.#renewTimer = setInterval(() => this.#post({ t: 'watch' }), WATCH_LEASE_MS / 3);
+    this.#renewTimer = setInterval(() => this.#post({ t: 'watch' }), this.#leaseMs / 3);
   }
 
   /** Records an invalidation this page's region reported, and tells the watching panel's page. */
@@ -242,7 +246,7 @@ export class Peers {
   }
 
   #onWatch(): void {
-    this.#watchedUntil = this.#now() + WATCH_LEASE_MS;
+    this.#watchedUntil = this.#now() + this.#leaseMs;
     if (!this.#watched) {
       this.#watched = true;
       this.#options.onWatch(true);
@@ -256,7 +260,7 @@ export class Peers {
       this.#watched = false;
       this.#options.onWatch(false);
       this.announce();
-    }, WATCH_LEASE_MS);
+    }, this.#leaseMs);
   }
 
   #addToLedger(message: Extract<PeerMessage, { t: 'inv' }>): void {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeRegion } from 'dogpile-cache';
 import { DEVTOOLS_HOOK, Inspector, createMemoryChannel, devtoolsHook, panelCommand, parsePageMessage, parsePanelCommand, type PageMessage, type PanelCommandBody } from 'dogpile-cache/devtools';
 import { KEY_LOCK_PREFIX, LIFETIME_LOCK_PREFIX, lockPrefixOf, queryLocks, unescapeLockText } from '../../src/devtools/lock-query.js';
@@ -331,5 +331,47 @@ describe('peer messages and the cross-tab protocol', () => {
     for (const type of ['getCrossTab', 'getStorage']) expect(parsePanelCommand(panelCommand({ type, requestId: 'q' } as PanelCommandBody))).toBeDefined();
     expect(parsePanelCommand(panelCommand({ type: 'clearRegion', requestId: 'q', regionId: 'r1' }))).toBeDefined();
     expect(parsePanelCommand({ ...panelCommand({ type: 'resetStats', requestId: 'q', regionId: 'r1' }), regionId: 5 })).toBeUndefined();
+  });
+});
+
+describe('peers over a real BroadcastChannel', () => {
+  it('a watching peer makes the others listen, renews, and lets them go when it stops; presence and invalidations travel', async () => {
+    const watched: boolean[] = [];
+    const work = { creations: 1, waits: 2, hits: 3, misses: 4 };
+    const watcher = new Peers({ originId: 'tab-a', regions: () => [], onWatch: () => {}, leaseMs: 150 });
+    const other = new Peers({ originId: 'tab-b', regions: () => [{ name: 'posts', work }], onWatch: (w) => watched.push(w), leaseMs: 150 });
+    watcher.setWatching(true);
+    await vi.waitFor(() => expect(watched).toEqual([true]));
+    await vi.waitFor(() => expect(watcher.peers(new Map()).find((p) => p.originId === 'tab-b')).toMatchObject({ listening: true, regions: ['posts'], work: [work], self: false }));
+    // Renewed while watching: still listening after several leases.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(watched).toEqual([true]);
+    other.recordInvalidation('posts', false, 123, false, 124);
+    watcher.recordInvalidation('posts', false, 123, true, 130);
+    await vi.waitFor(() => expect(watcher.ledger()).toEqual([{ region: 'posts', hard: false, at: 123, issuer: 'tab-b', issuedTime: 124, received: [{ originId: 'tab-a', time: 130 }] }]));
+    watcher.setWatching(false);
+    await vi.waitFor(() => expect(watched).toEqual([true, false]));
+    other.dispose();
+    await vi.waitFor(() => expect(watcher.peers(new Map()).map((p) => p.originId)).toEqual(['tab-a']));
+    watcher.dispose();
+  });
+
+  it('an inspector subscribes to its regions only while some panel of the origin watches', async () => {
+    delete (globalThis as Record<symbol, unknown>)[DEVTOOLS_HOOK];
+    const hook = devtoolsHook();
+    const region = makeRegion({ name: 'watched' }).configure('memory');
+    const subscribe = vi.spyOn(region, 'subscribe');
+    hook.push(region);
+    const quiet = new Inspector({ transport: createMemoryChannel().transport, hook, peers: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(subscribe).not.toHaveBeenCalled();
+    const { transport, panel } = createMemoryChannel();
+    // The inspected page has no region of its own: only the watched one can subscribe.
+    const empty = { version: 1 as const, regions: [], push: () => 0, remove() {}, listen: () => () => {} };
+    const inspected = new Inspector({ transport, hook: empty, peers: true });
+    panel.send(panelCommand({ type: 'connect' }));
+    await vi.waitFor(() => expect(subscribe).toHaveBeenCalledTimes(1));
+    inspected.dispose();
+    quiet.dispose();
   });
 });
