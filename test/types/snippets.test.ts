@@ -1,0 +1,57 @@
+// The documentation's every code block compiles: each ```ts/```tsx/```js/```jsx
+// block of README.md and docs/*.md is type-checked on its own against the
+// built declarations (dist/, run `npm run build` first), skipLibCheck off,
+// with only the PRELUDE of snippets.ts (the app's User and fetchUser) given.
+// Blocks that are not code say so with their fence: ```sh, ```bash, ```text.
+import { describe, expect, it } from 'vitest';
+import { checkSnippet, COMPILED, documentationSnippets, extractSnippets, NOT_COMPILED, type Snippet } from './snippets';
+
+const snippets = documentationSnippets();
+const compiled = snippets.filter((snippet) => COMPILED[snippet.lang]);
+const slow = { timeout: 120_000 };
+
+describe('the documentation', () => {
+  it('marks every code block with a language (compiled, or sh/bash/text)', () => {
+    const unknown = snippets.filter((s) => !COMPILED[s.lang] && !NOT_COMPILED.has(s.lang)).map((s) => `${s.where}: \`\`\`${s.lang}`);
+    expect(unknown).toEqual([]);
+    expect(compiled.length).toBeGreaterThan(10);
+  });
+
+  it.each(compiled.map((snippet) => [snippet.where, snippet] as const))('%s compiles', slow, (_where, snippet) => {
+    expect(checkSnippet(snippet)).toEqual([]);
+  });
+});
+
+describe('the snippet checker', () => {
+  const one = (markdown: string): Snippet => extractSnippets(markdown, 'TEST.md')[0]!;
+
+  it('reports a name the package does not export, at its line in the Markdown', slow, () => {
+    const errors = checkSnippet(one("Intro\n\n```ts\nimport { makeRegoin } from 'dogpile-cache';\nmakeRegoin();\n```\n"));
+    expect(errors.join('\n')).toMatch(/^TEST\.md:4: error TS2724: .*'makeRegoin'/m);
+  });
+
+  it('reports a method the API does not have and an undeclared variable', slow, () => {
+    const errors = checkSnippet(one("```ts\nimport { makeRegion } from 'dogpile-cache';\nconst region = makeRegion().configure('memory');\nawait region.getOrMake(key, () => 1);\n```\n"));
+    expect(errors).toContainEqual(expect.stringMatching(/^TEST\.md:4: error TS2339: Property 'getOrMake' does not exist on type 'CacheRegion'/));
+    expect(errors).toContainEqual(expect.stringMatching(/^TEST\.md:4: error TS2304: Cannot find name 'key'/));
+  });
+
+  it("gives each block its own program: 'indexeddb' needs the block's own import of dogpile-cache/browser", slow, () => {
+    const code = "import { makeRegion } from 'dogpile-cache';\nmakeRegion().configure('indexeddb');\n";
+    expect(checkSnippet(one("```ts\nimport 'dogpile-cache/browser';\n" + code + '```\n'))).toEqual([]);
+    expect(checkSnippet(one('```ts\n' + code + '```\n')).join('\n')).toMatch(/^TEST\.md:3: error TS2769: [^]*Argument of type '"indexeddb"' is not assignable to parameter of type 'BackendName'/);
+  });
+
+  it('type-checks JSX against the framework the block imports', slow, () => {
+    const preact = "```tsx\nimport { render } from 'preact';\nrender(<p class=\"x\" />, document.body);\n```\n";
+    expect(checkSnippet(one(preact))).toEqual([]);
+    const react = "```tsx\nimport { createRoot } from 'react-dom/client';\ncreateRoot(document.body).render(<p class=\"x\" />);\n```\n";
+    expect(checkSnippet(one(react)).join('\n')).toMatch(/^TEST\.md:3: error TS2322: [^]*Property 'class' does not exist/);
+  });
+
+  it('reads fences indented in lists and refuses one never closed', () => {
+    const [snippet] = extractSnippets('1. Step:\n\n   ```ts\n   const a = 1;\n   ```\n', 'TEST.md');
+    expect(snippet).toEqual({ where: 'TEST.md:3', lang: 'ts', code: 'const a = 1;\n', firstLine: 4 });
+    expect(() => extractSnippets('```ts\nconst a = 1;\n', 'TEST.md')).toThrow(/TEST\.md:1: a code block that is never closed/);
+  });
+});

@@ -1,0 +1,123 @@
+// Type-checks the code blocks of the documentation (README.md, docs/*.md)
+// against the built package's declarations, one program per block, so that a
+// block's imports (and the backend names they register through declaration
+// merging) reach that block only.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Fence languages that are type-checked, and the file extension each one gets. */
+export const COMPILED: Record<string, string> = { ts: '.ts', tsx: '.tsx', js: '.js', jsx: '.jsx' };
+/** Fence languages that are not TypeScript on purpose: shell commands, file trees, output. */
+export const NOT_COMPILED = new Set(['sh', 'bash', 'text']);
+
+/**
+ * What the snippets take as given: the app's own data and API, which no
+ * snippet can import. Everything else a snippet uses it imports or declares.
+ */
+export const PRELUDE = `
+interface User { id: number; name: string }
+declare function fetchUser(id: number): Promise<User>;
+`;
+
+export interface Snippet {
+  /** `README.md:20`: the file and line of the opening fence. */
+  where: string;
+  lang: string;
+  code: string;
+  /** Line of the block's first code line in its file (1-based). */
+  firstLine: number;
+}
+
+/** Every fenced block of a Markdown file, fences indented in lists included. */
+export function extractSnippets(markdown: string, file: string): Snippet[] {
+  const snippets: Snippet[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^( *)```(.*)$/.exec(lines[i]!);
+    if (!open) continue;
+    const indent = open[1]!.length;
+    const lang = open[2]!.trim();
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !/^ *```\s*$/.test(lines[j]!)) body.push(lines[j++]!.slice(indent));
+    if (j === lines.length) throw new Error(`${file}:${i + 1}: a code block that is never closed`);
+    snippets.push({ where: `${file}:${i + 1}`, lang, code: body.join('\n') + '\n', firstLine: i + 2 });
+    i = j;
+  }
+  return snippets;
+}
+
+/** The Markdown files whose snippets are checked: README.md and docs/*.md. */
+export function documentationFiles(): string[] {
+  const docs = existsSync(root + 'docs') ? readdirSync(root + 'docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [];
+  return ['README.md', ...docs];
+}
+
+function compilerOptions(code: string): ts.CompilerOptions {
+  const preact = /from ['"](preact|preact\/[\w/-]+|preact-render-to-string|dogpile-cache\/preact)['"]/.test(code);
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    moduleDetection: ts.ModuleDetectionKind.Force, // every snippet is a module (top-level await)
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+    // Node for the server snippets; Vite's client types for import.meta.env (the apps are built with Vite).
+    types: ['node', 'vite/client'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    allowJs: true,
+    checkJs: true,
+    jsx: ts.JsxEmit.ReactJSX,
+    jsxImportSource: preact ? 'preact' : 'react',
+  };
+}
+
+// Declarations (lib, node_modules, dist) parsed once and shared by every program.
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
+/**
+ * Type-checks one snippet as a module of its own, beside the package (so
+ * `dogpile-cache` resolves to the built package through its `exports`).
+ * Returns the diagnostics, each as `README.md:LINE: error TSnnnn: message`.
+ */
+export function checkSnippet(snippet: Snippet): string[] {
+  const ext = COMPILED[snippet.lang];
+  if (!ext) throw new Error(`${snippet.where}: not a compiled language: ${snippet.lang}`);
+  const dir = root + 'test/types/snippets/';
+  const file = `${dir}snippet${ext}`;
+  const prelude = `${dir}prelude.d.ts`;
+  const virtual = new Map([[file, snippet.code], [prelude, PRELUDE]]);
+  const options = compilerOptions(snippet.code);
+  const host = ts.createCompilerHost(options, true);
+  const { fileExists, readFile, getSourceFile } = host;
+  host.fileExists = (name) => virtual.has(name) || fileExists.call(host, name);
+  host.readFile = (name) => virtual.get(name) ?? readFile.call(host, name);
+  host.getSourceFile = (name, language, onError) => {
+    const text = virtual.get(name);
+    if (text !== undefined) return ts.createSourceFile(name, text, language, true);
+    const key = `${name}\0${JSON.stringify(language)}`;
+    if (!parsed.has(key)) parsed.set(key, getSourceFile.call(host, name, language, onError));
+    return parsed.get(key);
+  };
+  const program = ts.createProgram({ rootNames: [prelude, file], options, host });
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (d.file?.fileName === file && d.start !== undefined) {
+      const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+      const [doc] = snippet.where.split(':');
+      return `${doc}:${snippet.firstLine + line}: error TS${d.code}: ${message}`;
+    }
+    const at = d.file ? relative(root, d.file.fileName) : 'options';
+    return `${snippet.where} (in ${at}): error TS${d.code}: ${message}`;
+  });
+}
+
+/** The snippets of every documentation file, read now. */
+export function documentationSnippets(): Snippet[] {
+  return documentationFiles().flatMap((file) => extractSnippets(readFileSync(root + file, 'utf8'), file));
+}
