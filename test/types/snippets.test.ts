@@ -4,7 +4,7 @@
 // with only the PRELUDE of snippets.ts (the app's User and fetchUser) given.
 // Blocks that are not code say so with their fence: ```sh, ```bash, ```text.
 import { describe, expect, it } from 'vitest';
-import { checkSnippet, COMPILED, documentationSnippets, extractSnippets, NOT_COMPILED, type Snippet } from './snippets';
+import { checkSnippet, COMPILED, documentationSnippets, extractSnippets, INDENTED, NOT_COMPILED, type Snippet } from './snippets';
 
 const snippets = documentationSnippets();
 const compiled = snippets.filter((snippet) => COMPILED[snippet.lang]);
@@ -53,5 +53,10 @@ describe('the snippet checker', () => {
     const [snippet] = extractSnippets('1. Step:\n\n   ```ts\n   const a = 1;\n   ```\n', 'TEST.md');
     expect(snippet).toEqual({ where: 'TEST.md:3', lang: 'ts', code: 'const a = 1;\n', firstLine: 4 });
     expect(() => extractSnippets('```ts\nconst a = 1;\n', 'TEST.md')).toThrow(/TEST\.md:1: a code block that is never closed/);
+  });
+
+  it('finds indented code blocks (which have no language) but not the lines of a list item', () => {
+    const markdown = 'Text.\n\n    npm run bench\n    npm test\n\nMore.\n\n- item\n\n    more of the item\n';
+    expect(extractSnippets(markdown, 'TEST.md')).toEqual([{ where: 'TEST.md:3', lang: INDENTED, code: 'npm run bench\nnpm test\n', firstLine: 3 }]);
   });
 });

@@ -32,12 +32,30 @@ export interface Snippet {
   firstLine: number;
 }
 
-/** Every fenced block of a Markdown file, fences indented in lists included. */
+/** Fence language given to an indented (unfenced) code block, which says nothing of what it holds. */
+export const INDENTED = '(indented code block: fence it)';
+
+/**
+ * Every fenced block of a Markdown file, fences indented in lists included,
+ * and every indented code block (4 spaces after a blank line, outside a list),
+ * which gets the language {@link INDENTED} so that it cannot pass unnoticed.
+ */
 export function extractSnippets(markdown: string, file: string): Snippet[] {
   const snippets: Snippet[] = [];
   const lines = markdown.split('\n');
+  let lastText = ''; // the last non-blank line outside code blocks
   for (let i = 0; i < lines.length; i++) {
-    const open = /^( *)```(.*)$/.exec(lines[i]!);
+    const line = lines[i]!;
+    if (/^ {4}\S/.test(line) && lines[i - 1]?.trim() === '' && !/^(\s|[-*+] |\d+\. )/.test(lastText)) {
+      const body: string[] = [];
+      let j = i;
+      while (j < lines.length && (/^ {4}/.test(lines[j]!) || lines[j]!.trim() === '')) body.push(lines[j++]!.slice(4));
+      snippets.push({ where: `${file}:${i + 1}`, lang: INDENTED, code: body.join('\n').trimEnd() + '\n', firstLine: i + 1 });
+      i = j - 1;
+      continue;
+    }
+    if (line.trim() !== '') lastText = line;
+    const open = /^( *)```(.*)$/.exec(line);
     if (!open) continue;
     const indent = open[1]!.length;
     const lang = open[2]!.trim();
