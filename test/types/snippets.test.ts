@@ -3,14 +3,19 @@
 // built declarations (dist/, run `npm run build` first), skipLibCheck off,
 // with only the PRELUDE of snippets.ts (the app's User and fetchUser) given.
 // Blocks that are not code say so with their fence: ```sh, ```bash, ```text.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkSnippet, COMPILED, documentationSnippets, extractSnippets, INDENTED, NOT_COMPILED, type Snippet } from './snippets';
+import { checkSnippet, COMPILED, documentationSnippets, extractSnippets, INDENTED, NOT_COMPILED, root, type Snippet } from './snippets';
 
 const snippets = documentationSnippets();
 const compiled = snippets.filter((snippet) => COMPILED[snippet.lang]);
 const slow = { timeout: 120_000 };
 
 describe('the documentation', () => {
+  it('is checked against the built package', () => {
+    expect(existsSync(root + 'dist/index.d.ts'), 'run `npm run build` first').toBe(true);
+  });
+
   it('marks every code block with a language (compiled, or sh/bash/text)', () => {
     const unknown = snippets.filter((s) => !COMPILED[s.lang] && !NOT_COMPILED.has(s.lang)).map((s) => `${s.where}: \`\`\`${s.lang}`);
     expect(unknown).toEqual([]);
@@ -28,6 +33,11 @@ describe('the snippet checker', () => {
   it('reports a name the package does not export, at its line in the Markdown', slow, () => {
     const errors = checkSnippet(one("Intro\n\n```ts\nimport { makeRegoin } from 'dogpile-cache';\nmakeRegoin();\n```\n"));
     expect(errors.join('\n')).toMatch(/^TEST\.md:4: error TS2724: .*'makeRegoin'/m);
+  });
+
+  it('checks ```js blocks too', slow, () => {
+    const errors = checkSnippet(one("```js\nimport { makeRegion } from 'dogpile-cache';\nmakeRegion().configure('memroy');\n```\n"));
+    expect(errors.join('\n')).toMatch(/^TEST\.md:3: error TS2769: [^]*'"memroy"'/);
   });
 
   it('reports a method the API does not have and an undeclared variable', slow, () => {
