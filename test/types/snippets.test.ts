@@ -35,6 +35,14 @@ describe('the snippet checker', () => {
     expect(errors.join('\n')).toMatch(/^TEST\.md:4: error TS2724: .*'makeRegoin'/m);
   });
 
+  it("reports a forgotten variable whose name is also a DOM global (window.name, window.status)", slow, () => {
+    const errors = checkSnippet(one("```ts\nimport { makeRegion } from 'dogpile-cache';\nconst region = makeRegion({ name }).configure('memory');\nif (status) void region;\nconst user = { name: 'Ada', status: 'ok' };\nvoid user.name;\n```\n"));
+    expect(errors.filter((error) => error.includes("DOM's global"))).toEqual([
+      "TEST.md:3: error: 'name' is the DOM's global window.name here: declare or import it in the snippet",
+      "TEST.md:4: error: 'status' is the DOM's global window.status here: declare or import it in the snippet",
+    ]);
+  });
+
   it('checks ```js blocks too', slow, () => {
     const errors = checkSnippet(one("```js\nimport { makeRegion } from 'dogpile-cache';\nmakeRegion().configure('memroy');\n```\n"));
     expect(errors.join('\n')).toMatch(/^TEST\.md:3: error TS2769: [^]*'"memroy"'/);

@@ -95,6 +95,33 @@ function compilerOptions(code: string): ts.CompilerOptions {
   };
 }
 
+/**
+ * Globals of the DOM's `window` whose names are also ordinary variable names:
+ * a snippet that forgets to declare `name` or `status` would otherwise
+ * compile against `window.name` or `window.status`.
+ */
+export const ACCIDENTAL_GLOBALS = new Set([
+  'blur', 'close', 'closed', 'event', 'external', 'find', 'focus', 'frames', 'length', 'name',
+  'open', 'opener', 'origin', 'parent', 'print', 'screen', 'scroll', 'status', 'stop', 'top',
+]);
+
+/** Uses in `source` of an {@link ACCIDENTAL_GLOBALS} name that resolves to the default lib's global. */
+function accidentalGlobals(program: ts.Program, source: ts.SourceFile): ts.Identifier[] {
+  const checker = program.getTypeChecker();
+  const found: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && ACCIDENTAL_GLOBALS.has(node.text)) {
+      const symbol = ts.isShorthandPropertyAssignment(node.parent) ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
+      const declarations = symbol?.declarations ?? [];
+      const global = declarations.length > 0 && declarations.every((d) => (ts.isVariableDeclaration(d) || ts.isFunctionDeclaration(d)) && program.isSourceFileDefaultLibrary(d.getSourceFile()));
+      if (global) found.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 // Declarations (lib, node_modules, dist) parsed once and shared by every program.
 const parsed = new Map<string, ts.SourceFile | undefined>();
 
@@ -123,16 +150,19 @@ export function checkSnippet(snippet: Snippet): string[] {
     return parsed.get(key);
   };
   const program = ts.createProgram({ rootNames: [prelude, file], options, host });
-  return ts.getPreEmitDiagnostics(program).map((d) => {
+  const [doc] = snippet.where.split(':');
+  const lineOf = (source: ts.SourceFile, position: number) => snippet.firstLine + source.getLineAndCharacterOfPosition(position).line;
+  const errors = ts.getPreEmitDiagnostics(program).map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (d.file?.fileName === file && d.start !== undefined) {
-      const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-      const [doc] = snippet.where.split(':');
-      return `${doc}:${snippet.firstLine + line}: error TS${d.code}: ${message}`;
-    }
+    if (d.file?.fileName === file && d.start !== undefined) return `${doc}:${lineOf(d.file, d.start)}: error TS${d.code}: ${message}`;
     const at = d.file ? relative(root, d.file.fileName) : 'options';
     return `${snippet.where} (in ${at}): error TS${d.code}: ${message}`;
   });
+  const source = program.getSourceFile(file)!;
+  for (const use of accidentalGlobals(program, source)) {
+    errors.push(`${doc}:${lineOf(source, use.getStart())}: error: '${use.text}' is the DOM's global window.${use.text} here: declare or import it in the snippet`);
+  }
+  return errors;
 }
 
 /** The snippets of every documentation file, read now. */
