@@ -16,6 +16,7 @@ import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js'
 import { ChangeOrder } from '../browser/change-order.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
+import { parseAutoPrune, type AutoPruneOptions } from '../browser/idle-prune.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
 import { unstorableReason } from '../browser/storable.js';
@@ -54,6 +55,15 @@ export interface IndexedDBBackendArguments {
    * evicted. Each capped write walks the namespace's records. Default: no cap.
    */
   maxBytes?: number;
+  /**
+   * Pruning by itself: each region configured with the backend is pruned
+   * (as `region.prune()`) when the tab is idle, in batches of
+   * `batchSize` entries, `delay` ms after it is configured and then every
+   * `interval` ms; values expired more than `expiredFor` ago go too.
+   * Default `true`: `{ delay: 30000, interval: 600000, expiredFor: 86400000,
+   * batchSize: 100 }`; `false` turns it off.
+   */
+  autoPrune?: boolean | AutoPruneOptions;
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -133,7 +143,7 @@ export class IndexedDBBackend extends CacheBackend {
   constructor(args: IndexedDBBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
-    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries, maxBytes } = args;
+    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries, maxBytes, autoPrune } = args;
     if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
     if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
     checkDuration(blockedTimeout, 'indexeddb blockedTimeout');
@@ -142,7 +152,11 @@ export class IndexedDBBackend extends CacheBackend {
     this.#blockedTimeout = blockedTimeout;
     this.#maxEntries = parseMaxEntries(maxEntries, 'indexeddb');
     this.#maxBytes = parseMaxBytes(maxBytes, 'indexeddb');
-    this.#bindings = new RegionBindings(namespace);
+    const pruning = parseAutoPrune(autoPrune);
+    this.#bindings = new RegionBindings(namespace, pruning && {
+      settings: pruning,
+      onError: (error, region) => this.notify({ kind: 'prune-failed', message: `Pruning region "${region ?? ''}" by itself failed: ${(error as Error)?.message ?? String(error)}`, error }),
+    });
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
