@@ -258,7 +258,7 @@ export class IndexedDBBackend extends CacheBackend {
       }
       await Promise.all(puts);
       evicted = await this.#trim(store, new Set(mapping.keys()));
-    });
+    }, records);
     this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
     if (evicted.length > 0) {
       this.#publishDeletes(evicted);
@@ -599,7 +599,7 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   /** A read-write transaction that makes room in this namespace when the quota is hit. */
-  #write(body: (store: Store) => Promise<void>): Promise<void> {
+  #write(body: (store: Store) => Promise<void>, records: readonly EntryRecord[] = []): Promise<void> {
     return writeMakingRoom({
       write: () => this.#run('readwrite', body),
       evictDead: () => this.#evictDead(),
@@ -607,7 +607,22 @@ export class IndexedDBBackend extends CacheBackend {
       onEvicted: (count) => this.#reportEviction(count),
       fail: (evicted, cause) =>
         new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`, { cause }),
+      mayFit: async () => !((await this.#quotaBelow(records)) ?? false),
+      tooLarge: (cause) =>
+        new QuotaExceededError(`IndexedDB quota exceeded: the write (about ${recordsBytes(records)} bytes) is larger than the origin's whole quota; nothing was evicted`, { cause }),
     });
+  }
+
+  /**
+   * Whether the origin's whole quota (`navigator.storage.estimate()`) is
+   * smaller than the records' estimated size, so evicting could never make
+   * room; `undefined` when the browser does not say.
+   */
+  async #quotaBelow(records: readonly EntryRecord[]): Promise<boolean | undefined> {
+    if (records.length === 0) return undefined;
+    const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<{ quota?: number }> } } }).navigator?.storage;
+    const quota = await storage?.estimate?.().then((e) => e.quota, () => undefined);
+    return typeof quota === 'number' ? recordsBytes(records) > quota : undefined;
   }
 
   /** Deletes this namespace's expired, hard-invalidated and unreadable entries. */
@@ -686,3 +701,10 @@ function unavailable(error: unknown): StorageUnavailableError {
 
 /** Factory registered as `indexeddb`. */
 export const indexedDBBackendFactory = (args: IndexedDBBackendArguments = {}): IndexedDBBackend => new IndexedDBBackend(args);
+
+/** The estimated bytes of records (their `sz` when `maxBytes` recorded it). */
+function recordsBytes(records: readonly EntryRecord[]): number {
+  let total = 0;
+  for (const record of records) total += record.sz ?? utf16Bytes(String(record.key)) + estimateBytes(record.p ?? record.s);
+  return total;
+}

@@ -18,7 +18,7 @@ import { listenToStorage } from '../browser/storage-event-feed.js';
 import type { StorageLike } from '../web-types.js';
 import { unstorableReason } from '../browser/storable.js';
 import { tabId } from '../browser/tab-id.js';
-import { writeMakingRoom } from '../browser/quota.js';
+import { isQuotaError, writeMakingRoom } from '../browser/quota.js';
 import { parseAutoPrune, type AutoPruneOptions } from '../browser/idle-prune.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
@@ -402,7 +402,36 @@ export class LocalStorageBackend extends CacheBackend {
           `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
           { cause },
         ),
+      mayFit: () => this.#fitsOnceEmptied(storage, storageKey.length + text.length),
+      tooLarge: (cause) =>
+        new QuotaExceededError(
+          `localStorage cannot hold an entry of ${text.length} characters even with namespace "${this.namespace}" emptied; nothing was evicted`,
+          { cause },
+        ),
     });
+  }
+
+  /**
+   * Whether `chars` (key and value) would fit once every entry of this
+   * namespace were removed: one probe write of the shortfall beyond what the
+   * namespace takes, removed at once. Only asked after a write has failed.
+   */
+  #fitsOnceEmptied(storage: StorageLike, chars: number): boolean {
+    const prefix = this.#entryPrefix();
+    let namespaceChars = 0;
+    for (const key of this.#storageKeys()) if (key.startsWith(prefix)) namespaceChars += key.length + (storage.getItem(key)?.length ?? 0);
+    const probeKey = `${this.prefix}#quota-probe`;
+    const shortfall = chars - namespaceChars - probeKey.length;
+    if (shortfall <= 0) return true;
+    try {
+      storage.setItem(probeKey, 'x'.repeat(shortfall));
+      return true;
+    } catch (error) {
+      if (isQuotaError(error)) return false;
+      throw error;
+    } finally {
+      storage.removeItem(probeKey);
+    }
   }
 
   /** Removes this namespace's dead entries, or its `count` oldest ones. Returns how many. */
