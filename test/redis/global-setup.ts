@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { startRedisServer, type TestRedisServer } from './server.js';
+import { startRedisServer, type TestRedisServer } from '../../scripts/redis-server.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '../..');
