@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSnippet, COMPILED, documentationSnippets, extractSnippets, INDENTED, NOT_COMPILED, root, type Snippet } from './snippets';
 
 const snippets = documentationSnippets();
-const compiled = snippets.filter((snippet) => COMPILED[snippet.lang]);
+const compiled = snippets.filter((snippet) => COMPILED.has(snippet.lang));
 const slow = { timeout: 120_000 };
 
 describe('the documentation', () => {
@@ -17,7 +17,7 @@ describe('the documentation', () => {
   });
 
   it('marks every code block with a language (compiled, or sh/bash/text)', () => {
-    const unknown = snippets.filter((s) => !COMPILED[s.lang] && !NOT_COMPILED.has(s.lang)).map((s) => `${s.where}: \`\`\`${s.lang}`);
+    const unknown = snippets.filter((s) => !COMPILED.has(s.lang) && !NOT_COMPILED.has(s.lang)).map((s) => `${s.where}: \`\`\`${s.lang}`);
     expect(unknown).toEqual([]);
     expect(compiled.length).toBeGreaterThan(10);
   });
@@ -70,6 +70,8 @@ describe('the snippet checker', () => {
   it('reads fences indented in lists and refuses one never closed', () => {
     const [snippet] = extractSnippets('1. Step:\n\n   ```ts\n   const a = 1;\n   ```\n', 'TEST.md');
     expect(snippet).toEqual({ where: 'TEST.md:3', lang: 'ts', code: 'const a = 1;\n', firstLine: 4 });
+    expect(extractSnippets('```tsx title="app.tsx"\n<p />\n```\n```toString\nx\n```\n', 'TEST.md').map((s) => s.lang)).toEqual(['tsx', 'toString']);
+    expect(COMPILED.has('toString')).toBe(false);
     expect(() => extractSnippets('```ts\nconst a = 1;\n', 'TEST.md')).toThrow(/TEST\.md:1: a code block that is never closed/);
   });
 

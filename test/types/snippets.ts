@@ -10,7 +10,7 @@ import ts from 'typescript';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Fence languages that are type-checked, and the file extension each one gets. */
-export const COMPILED: Record<string, string> = { ts: '.ts', tsx: '.tsx', js: '.js', jsx: '.jsx' };
+export const COMPILED: ReadonlyMap<string, string> = new Map([['ts', '.ts'], ['tsx', '.tsx'], ['js', '.js'], ['jsx', '.jsx']]);
 /** Fence languages that are not TypeScript on purpose: shell commands, file trees, output. */
 export const NOT_COMPILED = new Set(['sh', 'bash', 'text']);
 
@@ -58,7 +58,7 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
     const open = /^( *)```(.*)$/.exec(line);
     if (!open) continue;
     const indent = open[1]!.length;
-    const lang = open[2]!.trim();
+    const lang = open[2]!.trim().split(/\s/)[0]!; // the info string's first word: ```ts title="x" is ts
     const body: string[] = [];
     let j = i + 1;
     while (j < lines.length && !/^ *```\s*$/.test(lines[j]!)) body.push(lines[j++]!.slice(indent));
@@ -131,7 +131,7 @@ const parsed = new Map<string, ts.SourceFile | undefined>();
  * Returns the diagnostics, each as `README.md:LINE: error TSnnnn: message`.
  */
 export function checkSnippet(snippet: Snippet): string[] {
-  const ext = COMPILED[snippet.lang];
+  const ext = COMPILED.get(snippet.lang);
   if (!ext) throw new Error(`${snippet.where}: not a compiled language: ${snippet.lang}`);
   const dir = root + 'test/types/snippets/';
   const file = `${dir}snippet${ext}`;
