@@ -1,7 +1,8 @@
 // The documentation's every code block compiles: each ```ts/```tsx/```js/```jsx
 // block of README.md and docs/*.md is type-checked on its own against the
 // built declarations (dist/, run `npm run build` first), skipLibCheck off,
-// with only the PRELUDE of snippets.ts (the app's User and fetchUser) given.
+// with only the PRELUDE of snippets.ts (the app's User and fetchUser) given;
+// lib dom and Node's types, or webworker when the first line names a worker script.
 // Blocks that are not code say so with their fence: ```sh, ```bash, ```text.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,13 @@ describe('the snippet checker', () => {
       "TEST.md:3: error: 'name' is the DOM's global window.name here: declare or import it in the snippet",
       "TEST.md:4: error: 'status' is the DOM's global window.status here: declare or import it in the snippet",
     ]);
+  });
+
+  it('compiles a worker script (first line `// name-worker.ts`) with the webworker lib, where there is no window', slow, () => {
+    const code = "import { makeRegion } from 'dogpile-cache';\nimport { exposeRegion } from 'dogpile-cache/worker';\nexposeRegion(makeRegion().configure('memory'), self);\n";
+    expect(checkSnippet(one('```ts\n// cache-worker.ts\n' + code + '```\n'))).toEqual([]);
+    expect(checkSnippet(one('```ts\n// cache-worker.ts\n' + code + 'window.name;\n```\n')).join('\n')).toMatch(/^TEST\.md:6: error TS2304: Cannot find name 'window'/);
+    expect(checkSnippet(one('```ts\n// page\n' + code + 'window.name;\n```\n'))).toEqual([]);
   });
 
   it('checks ```js blocks too', slow, () => {

@@ -75,16 +75,20 @@ export function documentationFiles(): string[] {
   return ['README.md', ...docs];
 }
 
+/** A block whose first line is a comment naming a worker script (`// cache-worker.ts: ...`) runs in a worker. */
+export const WORKER_SCRIPT = /^\/\/ [\w./-]*worker\.[jt]s\b/;
+
 function compilerOptions(code: string): ts.CompilerOptions {
   const preact = /from ['"](preact|preact\/[\w/-]+|preact-render-to-string|dogpile-cache\/preact)['"]/.test(code);
+  const worker = WORKER_SCRIPT.test(code);
   return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     moduleDetection: ts.ModuleDetectionKind.Force, // every snippet is a module (top-level await)
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+    lib: worker ? ['lib.es2022.d.ts', 'lib.webworker.d.ts'] : ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
     // Node for the server snippets; Vite's client types for import.meta.env (the apps are built with Vite).
-    types: ['node', 'vite/client'],
+    types: worker ? [] : ['node', 'vite/client'],
     strict: true,
     noEmit: true,
     skipLibCheck: false,
