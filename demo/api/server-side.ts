@@ -20,6 +20,7 @@ import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
+import { buildNodeScript } from '../../scripts/build-node-script.mjs';
 import { startRedisServer, type TestRedisServer } from '../../scripts/redis-server.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -41,29 +42,8 @@ type State =
   | { state: 'off'; reason: string };
 
 /** Builds `search-process.ts` into a Node script (the library from its sources, as the demo uses it). */
-async function buildProcessScript(): Promise<string> {
-  const { build } = await import('vite');
-  const outDir = resolve(root, 'node_modules/.cache/dogpile-demo');
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    resolve: {
-      alias: [
-        { find: /^dogpile-cache$/, replacement: resolve(root, 'src/index.ts') },
-        { find: /^dogpile-cache\/redis$/, replacement: resolve(root, 'src/redis/index.ts') },
-      ],
-    },
-    build: {
-      ssr: resolve(here, 'search-process.ts'),
-      outDir,
-      emptyOutDir: true,
-      target: 'node20',
-      minify: false,
-      rolldownOptions: { output: { entryFileNames: 'search-process.mjs' } },
-    },
-  });
-  return resolve(outDir, 'search-process.mjs');
+function buildProcessScript(): Promise<string> {
+  return buildNodeScript({ entry: 'demo/api/search-process.ts', outDir: resolve(root, 'node_modules/.cache/dogpile-demo'), fileName: 'search-process.mjs' });
 }
 
 /** Forks one process and resolves with its port once it listens (bounded). */
