@@ -16,6 +16,7 @@ import {
   type Deserializer,
   type KeyMangler,
   type NoValue,
+  type RegionBinding,
   type RegionInvalidationStrategy,
   type Serializer,
   type StoredValue,
@@ -35,6 +36,7 @@ import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type
 import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
+import { checkPruneOptions, pruneEntries, type PruneOptions } from './prune.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
@@ -232,7 +234,7 @@ export class CacheRegion implements InspectableRegion {
       if (!(proxy instanceof ProxyBackend)) throw new TypeError('dogpile-cache: wrap expects ProxyBackend instances or classes');
       instance = proxy.wrap(instance);
     }
-    const binding = { name: this.name, expirationTime: expiration, now: this.#now };
+    const binding: RegionBinding = { name: this.name, expirationTime: expiration, now: this.#now, prune: (options) => this.prune(options) };
     actual.bindRegion?.(binding);
     const made = options.regionInvalidator ? undefined : actual.createInvalidationStrategy?.(binding);
     const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? made ?? new DefaultInvalidationStrategy(this.#now);
@@ -689,26 +691,33 @@ export class CacheRegion implements InspectableRegion {
   /**
    * Removes the region's unusable entries from the backend: values of another
    * format or region version, unreadable ones, and hard-invalidated ones.
-   * Expired values are kept: they are served stale while one caller
-   * regenerates. Resolves to how many entries it removed; needs a backend
-   * that lists its keys (`keys()`), else resolves to 0.
+   * Expired values are kept (they are served stale while one caller
+   * regenerates) unless `options.expiredFor` says how long after expiring
+   * they go. `batchSize` and `pause` bound the work done at a time. Resolves
+   * to how many entries it removed; needs a backend that lists its keys
+   * (`keys()`), else resolves to 0. The browser backends also prune by
+   * themselves when the tab is idle (their `autoPrune` argument).
    */
-  async prune(): Promise<number> {
+  async prune(options: PruneOptions = {}): Promise<number> {
     const backend = this.#requireBackend();
+    checkPruneOptions(options);
     if (this.#invalidatorReady) await this.#ready();
-    const stored = await this.storedKeys();
-    if (!stored || stored.length === 0) return 0;
-    const raw = await backend.getMulti(stored);
-    const dead: string[] = [];
-    raw.forEach((value, i) => {
-      if (value === NO_VALUE) return;
-      const decoded = this.#decode(value, stored[i]!, 'prune', false);
-      if (decoded === NO_VALUE || this.#invalidator.isHardInvalidated(invalidationTime(decoded.metadata))) dead.push(stored[i]!);
-    });
-    if (dead.length > 0) await backend.deleteMulti(dead);
-    this.#stats.deletes += dead.length;
-    if (this.#events.size) for (const key of dead) this.#emitKey('delete', key);
-    return dead.length;
+    return pruneEntries(
+      {
+        storedKeys: () => this.storedKeys(),
+        getMulti: (keys) => backend.getMulti(keys),
+        deleteMulti: (keys) => backend.deleteMulti(keys),
+        decode: (raw, key) => this.#decode(raw, key, 'prune', false),
+        isHardInvalidated: (value) => this.#invalidator.isHardInvalidated(invalidationTime(value.metadata)),
+        expiration: this.#expiration,
+        now: this.#now,
+        removed: (keys) => {
+          this.#stats.deletes += keys.length;
+          if (this.#events.size) for (const key of keys) this.#emitKey('delete', key);
+        },
+      },
+      options,
+    );
   }
 
   /**
