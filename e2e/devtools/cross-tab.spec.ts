@@ -7,6 +7,8 @@ import type { Page, TestInfo } from '@playwright/test';
 import { expect, openPanel, openTab, test, type ExtensionBrowser } from './extension.js';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
+/** This spec's own database: its writes and invalidations stay out of the other specs. */
+const DB = 'devtools-e2e-cross-tab';
 
 interface Tab {
   page: Page;
@@ -15,7 +17,7 @@ interface Tab {
 }
 
 async function demoTab(extension: ExtensionBrowser): Promise<Tab> {
-  const { page, tabId } = await openTab(extension, '/devtools/index.html');
+  const { page, tabId } = await openTab(extension, `/devtools/index.html?db=${DB}`);
   await page.evaluate(() => window.devtoolsDemo.ready);
   return { page, tabId, origin: await page.evaluate(() => window.devtoolsDemo.tabId) };
 }
@@ -182,7 +184,7 @@ test('storage figures per region and for the origin, changing after writes; clea
   await expect(bytes('users')).toHaveAttribute('data-bytes', /^[1-9]\d*$/);
   await expect(bytes('posts')).toHaveAttribute('data-bytes', /^[1-9]\d*$/);
   await expect(storage.locator('[data-cell="usage"]')).not.toHaveText('—');
-  await expect(storage.locator('tr[data-region="posts"]')).toContainText('database: devtools-e2e');
+  await expect(storage.locator('tr[data-region="posts"]')).toContainText(`database: ${DB}`);
   await expect(storage.locator('tr[data-region="posts"]')).toContainText('store: posts');
   await expect(storage.locator('tr[data-region="posts"]')).toContainText('locks: web-locks');
   const before = Number(await bytes('posts').getAttribute('data-bytes'));
@@ -191,7 +193,7 @@ test('storage figures per region and for the origin, changing after writes; clea
   // An eviction the backend reports shows with the storage figures.
   await a.page.evaluate(async () => {
     const { makeRegion, inspect } = window.devtoolsDemo;
-    const capped = makeRegion({ name: 'capped' }).configure('indexeddb', { arguments: { dbName: 'devtools-e2e', storeName: 'capped', maxEntries: 2 } });
+    const capped = makeRegion({ name: 'capped' }).configure('indexeddb', { arguments: { dbName: window.devtoolsDemo.dbName, storeName: 'capped', maxEntries: 2 } });
     // Registered while the panel is attached: the inspector listens to it at once.
     inspect(capped);
     for (let i = 0; i < 3; i++) await capped.set(`c${i}`, i);
@@ -220,7 +222,7 @@ test("another tab's lock timeout is marked on its lane; a memory region's locks 
   const timed = (tab: Tab) =>
     tab.page.evaluate(() => {
       const { makeRegion, inspect } = window.devtoolsDemo;
-      const region = makeRegion({ name: 'timed', lockTimeout: 300 }).configure('indexeddb', { arguments: { dbName: 'devtools-e2e', storeName: 'timed' } });
+      const region = makeRegion({ name: 'timed', lockTimeout: 300 }).configure('indexeddb', { arguments: { dbName: window.devtoolsDemo.dbName, storeName: 'timed' } });
       (window as unknown as { timed: typeof region }).timed = region;
       inspect(region);
     });

@@ -48,7 +48,7 @@ async function prodTab(extension: ExtensionBrowser): Promise<{ page: Page; tabId
       route.fulfill({ status: 404, body: 'not found' });
     }
   });
-  await page.goto('/devtools-prod/index.html');
+  await page.goto('/devtools-prod/index.html?db=devtools-e2e-production');
   await page.evaluate(() => window.devtoolsDemo.ready);
   return { page, tabId, origin: await page.evaluate(() => window.devtoolsDemo.tabId) };
 }
@@ -77,7 +77,7 @@ test('a minified production build: backend labels, lock lanes naming key and tab
 
   await panel.locator('nav.views [data-view="storage"]').click();
   const posts = panel.getByTestId('storage').locator('tr[data-region="posts"]');
-  await expect(posts).toContainText('database: devtools-e2e');
+  await expect(posts).toContainText('database: devtools-e2e-production');
   await expect(posts.locator('[data-cell="bytes"]')).toHaveAttribute('data-bytes', /^[1-9]\d*$/);
   expect(errors).toEqual([]);
   for (const page of [panel, a.page, b.page]) await page.close();
