@@ -122,6 +122,7 @@ test('a tab closed while holding a lock: the lane shows it released and another 
   await expect(lane(panel, a.origin).locator(`.span[data-key="${key}"]`)).toHaveAttribute('data-state', 'waiting');
   // Held past the threshold: the holder is flagged.
   await expect(lane(panel, b.origin).locator(`.span[data-key="${key}"]`)).toHaveAttribute('data-long', 'true');
+  await expect(panel.getByTestId('current-locks').locator(`tr[data-key="${key}"] [data-cell="held-for"]`)).toContainText('(long)');
 
   await b.page.close();
   // The browser released the dead tab's lock; tab A now holds it and runs its own creator.

@@ -34,7 +34,7 @@ function keyOf(lock: { key: string | null; name: string }): string {
 }
 
 /** Locks grouped by name: who holds, who waits. */
-function CurrentLocks({ info, regions }: { info: CrossTabInfo; regions: readonly RegionInfo[] }) {
+function CurrentLocks({ info, regions, lanes }: { info: CrossTabInfo; regions: readonly RegionInfo[]; lanes: readonly Lane[] }) {
   const byName = new Map<string, LockInfo[]>();
   for (const lock of info.locks) {
     let list = byName.get(lock.name);
@@ -50,6 +50,7 @@ function CurrentLocks({ info, regions }: { info: CrossTabInfo; regions: readonly
           <th>Key</th>
           <th>Region</th>
           <th>Held by</th>
+          <th>Held for</th>
           <th>Waiting</th>
         </tr>
       </thead>
@@ -58,11 +59,19 @@ function CurrentLocks({ info, regions }: { info: CrossTabInfo; regions: readonly
           const first = locks[0]!;
           const held = locks.filter((l) => l.state === 'held' && l.mode === 'exclusive');
           const waiting = locks.filter((l) => l.state === 'pending' || l.mode === 'shared');
+          // When the holder got it, as far as the panel saw (the timeline's open span).
+          const since = held
+            .map((l) => lanes.find((lane) => lane.clientId === l.clientId)?.spans.find((span) => span.name === name && span.released === null && span.granted !== null)?.granted)
+            .find((t): t is number => typeof t === 'number');
+          const heldFor = since === undefined ? null : info.time - since;
           return (
             <tr key={name} data-key={keyOf(first)} title={name}>
               <td class="mono">{keyOf(first)}</td>
               <td>{regionName(regions, first.regionId)}</td>
               <td data-cell="holder">{held.map(label).join(', ') || '—'}</td>
+              <td data-cell="held-for" class={heldFor !== null && heldFor > LONG_HOLD_MS ? 'bad' : undefined}>
+                {heldFor === null ? '—' : `${formatDuration(heldFor)}${heldFor > LONG_HOLD_MS ? ' (long)' : ''}`}
+              </td>
               <td data-cell="waiting">{waiting.map((l) => `${label(l)}${l.mode === 'shared' ? ' (to read the value)' : ''}`).join(', ') || '—'}</td>
             </tr>
           );
@@ -154,7 +163,7 @@ export function LocksView({ info, lanes, regions }: Props) {
   return (
     <section class="locks" data-testid="locks">
       <h2>Locks now</h2>
-      <CurrentLocks info={info} regions={regions} />
+      <CurrentLocks info={info} regions={regions} lanes={lanes} />
       <div class="toolbar">
         <h2>
           Lock timeline <span class="count">(last {formatDuration(now - t0)}, one lane per tab or worker; hatched: waiting, green: holding, red: held over {formatDuration(LONG_HOLD_MS)}, red tick: a lock timeout here)</span>
