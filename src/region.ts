@@ -20,7 +20,7 @@ import {
   type Serializer,
   type StoredValue,
 } from './api.js';
-import { monotonicNow } from './clock.js';
+import { hitNow, monotonicNow } from './clock.js';
 import { cacheMultiOnArguments, cacheOnArguments, type CacheMultiOnArgumentsOptions, type CacheOnArgumentsOptions, type CachedFunction, type CachedMultiFunction } from './decorators.js';
 import {
   CantDeserializeException,
@@ -142,6 +142,8 @@ export class CacheRegion implements InspectableRegion {
   readonly #userSerializer: Serializer | undefined;
   readonly #userDeserializer: Deserializer | undefined;
   readonly #now: () => number;
+  /** The clock for judging freshness on reads: the default clock's reading reused while reads are dense (see {@link hitNow}); an injected clock as it is. */
+  readonly #readNow: () => number;
 
   #backend: CacheBackend | undefined;
   #actualBackend: CacheBackend | undefined;
@@ -192,6 +194,7 @@ export class CacheRegion implements InspectableRegion {
     this.#userSerializer = serializer;
     this.#userDeserializer = deserializer;
     this.#now = now ?? monotonicNow;
+    this.#readNow = now ?? hitNow;
     this.#invalidator = new DefaultInvalidationStrategy(this.#now);
   }
 
@@ -379,13 +382,13 @@ export class CacheRegion implements InspectableRegion {
   async getMulti<V = unknown>(keys: readonly string[], options: GetOptions = {}): Promise<Array<V | NoValue>> {
     checkKeys(keys);
     const backend = this.#requireBackend();
-    const isUsable = this.#usableTest(options);
+    const expiration = this.#readExpiration(options);
     if (this.#invalidatorReady) await this.#ready();
     if (keys.length === 0) return [];
     const mangled = keys.map((key) => this.#mangle(key));
     const loaded = await this.#loadMulti(backend, mangled, keys, 'getMulti');
     return loaded.map((value, i) => {
-      const usable = isUsable(value);
+      const usable = this.#usable(value, expiration);
       this.#countRead(keys[i]!, usable !== undefined);
       return usable === undefined ? NO_VALUE : (usable.payload as V);
     });
@@ -417,14 +420,30 @@ export class CacheRegion implements InspectableRegion {
     // Fast path: a fresh value costs one backend read and no lock (and, from
     // a synchronous backend, no promise).
     const releases = this.#locks.releases;
-    const loading = this.#loadNow(backend, mangled, key, 'getOrCreate');
-    const stored = loading instanceof Promise ? await loading : loading;
-    if (stored !== NO_VALUE && isFresh(stored.metadata, expiration, this.#invalidator, this.#now())) {
+    const readSync = this.#syncReader(backend);
+    const stored = readSync ? this.#loadSync(readSync, backend, mangled, key, 'getOrCreate') : await this.#load(backend, mangled, key, 'getOrCreate');
+    if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
       this.#stats.hits++;
       if (this.#events.size) this.#emitKey('hit', key);
       return stored.payload as V;
     }
+    return await this.#getOrCreateLocked(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+  }
 
+  /**
+   * {@link getOrCreate} past a miss or an expired value: through the lock.
+   * A method of its own so that the hit path allocates no closure context.
+   */
+  async #getOrCreateLocked<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    releases: number,
+    stored: CachedValue | NoValue,
+  ): Promise<V> {
     const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
     const runner = this.asyncCreationRunner;
     let passing = false;
@@ -499,11 +518,10 @@ export class CacheRegion implements InspectableRegion {
     // created are made by one creator call while their locks are held.
     const passes: Array<MultiLockKey<V, CachedValue | NoValue> & { caller: string }> = [];
     try {
-      const now = this.#now();
       for (let i = 0; i < unique.length; i++) {
         const key = unique[i]!;
         const stored = loaded[i]!;
-        if (stored !== NO_VALUE && isFresh(stored.metadata, expiration, this.#invalidator, now)) {
+        if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
           this.#stats.hits++;
           if (this.#events.size) this.#emitKey('hit', key);
           results.set(key, stored.payload as V);
@@ -867,13 +885,19 @@ export class CacheRegion implements InspectableRegion {
     return perCall === undefined ? this.#expiration : normalizeExpiration(perCall, 'expirationTime');
   }
 
-  /** A test that returns the value if `get` may return it, else `undefined`. */
-  #usableTest(options: GetOptions): (value: CachedValue | NoValue) => CachedValue | undefined {
+  /**
+   * The expiration a read with `options` judges by: `false` when it ignores
+   * expiration, `undefined` for never. Checks the options.
+   */
+  #readExpiration(options: GetOptions): number | undefined | false {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: options must be an object');
-    if (options.ignoreExpiration) return (value) => (value === NO_VALUE ? undefined : value);
-    const expiration = this.#callExpiration(options.expirationTime);
-    const invalidator = this.#invalidator;
-    return (value) => (value !== NO_VALUE && isFresh(value.metadata, expiration, invalidator, this.#now()) ? value : undefined);
+    return options.ignoreExpiration ? false : this.#callExpiration(options.expirationTime);
+  }
+
+  /** The value if `get` may return it, else `undefined` (see {@link #readExpiration}). */
+  #usable(value: CachedValue | NoValue, expiration: number | undefined | false): CachedValue | undefined {
+    if (value === NO_VALUE) return undefined;
+    return expiration === false || this.#isFreshRead(value, expiration) ? value : undefined;
   }
 
   #countRead(key: string, hit: boolean): void {
@@ -885,11 +909,11 @@ export class CacheRegion implements InspectableRegion {
   /** What `get` may return for `key`, counted as a hit or a miss. */
   async #readUsable(key: string, options: GetOptions | undefined): Promise<CachedValue | undefined> {
     const backend = this.#requireBackend();
-    const isUsable = this.#usableTest(options ?? {});
+    const expiration = options === undefined ? this.#expiration : this.#readExpiration(options);
     if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
-    const loading = this.#loadNow(backend, mangled, key, 'get');
-    const value = isUsable(loading instanceof Promise ? await loading : loading);
+    const readSync = this.#syncReader(backend);
+    const value = this.#usable(readSync ? this.#loadSync(readSync, backend, mangled, key, 'get') : await this.#load(backend, mangled, key, 'get'), expiration);
     this.#countRead(key, value !== undefined);
     return value;
   }
@@ -900,7 +924,11 @@ export class CacheRegion implements InspectableRegion {
    */
   #loadNow(backend: CacheBackend, mangled: string, key: string, operation: string): CachedValue | NoValue | Promise<CachedValue | NoValue> {
     const readSync = this.#syncReader(backend);
-    if (!readSync) return this.#load(backend, mangled, key, operation);
+    return readSync ? this.#loadSync(readSync, backend, mangled, key, operation) : this.#load(backend, mangled, key, operation);
+  }
+
+  /** {@link #loadNow} through the backend's `getSync`. */
+  #loadSync(readSync: (key: string) => StoredValue | NoValue, backend: CacheBackend, mangled: string, key: string, operation: string): CachedValue | NoValue {
     let raw: StoredValue | NoValue;
     try {
       raw = readSync.call(backend, mangled);
@@ -965,6 +993,18 @@ export class CacheRegion implements InspectableRegion {
     }
     if (value.metadata.rv !== this.version) return NO_VALUE;
     return value;
+  }
+
+  /**
+   * Whether a value read now may be served. A reused clock reading older than
+   * the value itself was taken before the value was written: the exact clock
+   * decides then, so a value never looks younger than it is by more than the
+   * reading's reuse (about 1 ms; see {@link hitNow}).
+   */
+  #isFreshRead(value: CachedValue, expiration: number | undefined): boolean {
+    let now = this.#readNow();
+    if (now < value.metadata.ct) now = this.#now();
+    return isFresh(value.metadata, expiration, this.#invalidator, now);
   }
 
   /** The lock's view of a stored value: absent when hard-invalidated, not fresh when expired or soft-invalidated. */
