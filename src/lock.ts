@@ -59,6 +59,11 @@ export class Flights {
     return { promise, started: true };
   }
 
+  /** The promise running for `key`, if any. */
+  running(key: string): Promise<unknown> | undefined {
+    return this.#running.get(key);
+  }
+
   /** Number of keys with something in progress. */
   get size(): number {
     return this.#running.size;
@@ -239,6 +244,22 @@ export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Enter
   return afterWaiting(options, started, true);
 }
 
+/**
+ * {@link enterLock} without a tick for its commonest miss: nothing stored,
+ * the read known current, and a mutex that takes the lock synchronously
+ * (`tryAcquire`, the in-process one) and is free. `undefined` (having done
+ * nothing) in every other case.
+ */
+function enterFree<V, R>(options: LockOptions<V, R>): Entered<V> | undefined {
+  const mutex = options.mutex as CacheMutex & { tryAcquire?: () => boolean };
+  if (!mutex.tryAcquire || !options.hasFirst || !options.readIsCurrent?.()) return undefined;
+  if (options.judge(options.first as R) !== undefined || !mutex.tryAcquire()) return undefined;
+  const { observer } = options;
+  if (!options.missCounted) observer?.miss?.();
+  observer?.acquired?.();
+  return { done: false, holdsLock: true, stale: undefined };
+}
+
 /** The read after taking the lock that a missing value waited for. */
 async function afterWaiting<V, R>(options: LockOptions<V, R>, started: number, holdsLock: boolean): Promise<Entered<V>> {
   const again = holdsLock ? await readHolding(options) : options.judge(await options.read());
@@ -264,7 +285,7 @@ async function timedOut<V, R>(options: LockOptions<V, R>, started: number): Prom
  * once between them.
  */
 export async function runLock<V, R>(options: RunLockOptions<V, R>): Promise<V> {
-  const entered = await enterLock(options);
+  const entered = enterFree(options) ?? (await enterLock(options));
   if (entered.done) return entered.value;
   if (!entered.holdsLock) return createTimedOut(options);
   let handedOff = false;

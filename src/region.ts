@@ -123,6 +123,17 @@ export type GetOrCreateMultiOptions<V> = GetOrCreateOptions<V>;
 
 const NEVER = undefined;
 
+/**
+ * A wait shared by a stampede's callers: `read` is what the holder left,
+ * `fresh` the same judged once for callers of `expiration` (the value, or
+ * `NO_VALUE` when it is not fresh), so that each of them costs one await.
+ */
+interface SharedWait {
+  read: Promise<CachedValue | NoValue>;
+  expiration: number | undefined;
+  fresh: Promise<CachedValue | NoValue>;
+}
+
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion implements InspectableRegion {
   /** Name given to {@link makeRegion}. */
@@ -161,6 +172,8 @@ export class CacheRegion implements InspectableRegion {
   #syncPair: { get: CacheBackend['get']; getSync: (key: string) => StoredValue | NoValue } | undefined;
   /** Waits for another caller's creator, shared by this region's callers per key (see {@link Flights}). */
   readonly #waits = new Flights();
+  /** The waits shared by callers that found nothing while a pass was in progress, by stored key. */
+  readonly #waitsShared = new Map<string, SharedWait>();
   /** Callers of `getOrCreate` inside the lock, by stored key: later callers that find nothing wait beside them. */
   readonly #passes = new Map<string, number>();
   /** Creations without the lock after `lockTimeout`, one per key for this region's callers. */
@@ -427,7 +440,59 @@ export class CacheRegion implements InspectableRegion {
       if (this.#events.size) this.#emitKey('hit', key);
       return stored.payload as V;
     }
-    return await this.#getOrCreateLocked(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+    let missCounted = false;
+    if (this.lockTimeout === undefined && this.#passes.has(mangled) && (stored === NO_VALUE || this.#lockEntry(stored, expiration) === undefined)) {
+      // Nothing to serve, and another caller of this region is going through
+      // the lock for the key: wait for its holder beside the other waiters
+      // and share their read, as the lock would, without a pass of our own.
+      // A stampede's callers each cost a map lookup and one await here.
+      const wait = this.#waitsShared.get(mangled) ?? this.#startWait(backend, key, mangled, expiration);
+      if (wait) {
+        const started = this.#readNow();
+        this.#stats.misses++;
+        if (this.#events.size) this.#emitKey('miss', key);
+        const judged = wait.expiration === expiration;
+        const seen = await (judged ? wait.fresh : wait.read);
+        if (seen !== NO_VALUE && (judged || this.#isFreshRead(seen, expiration))) {
+          this.#stats.waits++;
+          if (this.#events.size) this.#events.emit({ type: 'waited', region: this.name, time: this.#now(), key, durationMs: this.#readNow() - started });
+          return seen.payload as V;
+        }
+        // Still missing (its creator failed): go through the lock; the miss is counted.
+        missCounted = true;
+      }
+    }
+    return await this.#getOrCreateLocked(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored, missCounted);
+  }
+
+  /**
+   * The wait that this region's callers without a value share while another
+   * caller holds the lock for `mangled`: the holder's release, then one read,
+   * judged once for the callers with the same expiration (see {@link SharedWait}).
+   * `undefined` when the key's mutex cannot tell when it is free.
+   */
+  #startWait(backend: CacheBackend, key: string, mangled: string, expiration: number | undefined): SharedWait | undefined {
+    let read = this.#waits.running(mangled) as Promise<CachedValue | NoValue> | undefined;
+    if (!read) {
+      const { mutex } = this.#mutexFor(backend, mangled, 0);
+      const checkin = () => this.#checkinMutex(mangled);
+      if (!mutex.waitUntilFree) {
+        checkin();
+        return undefined;
+      }
+      const reading = mutex.waitUntilFree().then(() => this.#loadNow(backend, mangled, key, 'getOrCreate'));
+      // The flight holds the mutex checked out until it has read.
+      reading.then(checkin, checkin);
+      read = this.#waits.join(mangled, () => reading).promise;
+    }
+    const fresh = read.then((seen) => (seen !== NO_VALUE && this.#isFreshRead(seen, expiration) ? seen : NO_VALUE));
+    const wait: SharedWait = { read, expiration, fresh };
+    this.#waitsShared.set(mangled, wait);
+    const forget = () => {
+      if (this.#waitsShared.get(mangled) === wait) this.#waitsShared.delete(mangled);
+    };
+    read.then(forget, forget);
+    return wait;
   }
 
   /**
@@ -443,28 +508,15 @@ export class CacheRegion implements InspectableRegion {
     shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
     releases: number,
     stored: CachedValue | NoValue,
+    missCounted: boolean,
   ): Promise<V> {
     const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
     const runner = this.asyncCreationRunner;
     let passing = false;
     try {
       let observer: LockObserver | undefined;
-      if (this.lockTimeout === undefined && this.#passes.has(mangled) && mutex.waitUntilFree && this.#lockEntry(stored, expiration) === undefined) {
-        // Nothing to serve, and another caller of this region is going
-        // through the lock for the key: wait for its holder beside the other
-        // waiters and share their read, as the lock would, without a pass of
-        // our own (a stampede would make one per caller).
+      if (missCounted) {
         observer = this.#observer(key);
-        observer.miss!();
-        const started = this.#now();
-        const waitUntilFree = mutex.waitUntilFree.bind(mutex);
-        const read = () => this.#loadNow(backend, mangled, key, 'getOrCreate');
-        const seen = this.#lockEntry<V>(await this.#waits.join(mangled, () => waitUntilFree().then(read)).promise, expiration);
-        if (seen?.fresh) {
-          observer.waited!(this.#now() - started);
-          return seen.value;
-        }
-        // Still missing (its creator failed): go through the lock; the miss is counted.
         observer.miss = undefined;
       }
       this.#passes.set(mangled, (this.#passes.get(mangled) ?? 0) + 1);
