@@ -32,7 +32,7 @@ import {
 import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
-import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
+import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
@@ -122,6 +122,48 @@ export interface GetOrCreateOptions<V> {
 export type GetOrCreateMultiOptions<V> = GetOrCreateOptions<V>;
 
 const NEVER = undefined;
+
+/**
+ * A region's internals, as the modules loaded on first use
+ * (region-multi.ts, region-maintenance.ts) see them.
+ *
+ * @internal
+ */
+export interface RegionInternals {
+  region: CacheRegion;
+  backend(): CacheBackend;
+  actualBackend(): CacheBackend;
+  expiration(perCall: number | undefined): number | undefined;
+  ready(): Promise<void>;
+  checkSoftInvalidation(expiration: number | undefined): void;
+  mangle(key: string): string;
+  releases(): number;
+  loadMulti(backend: CacheBackend, mangled: readonly string[], keys: readonly string[], operation: string): Promise<Array<CachedValue | NoValue>>;
+  /** Decodes without recording errors. */
+  decode(raw: StoredValue | NoValue, key: string, operation: string): CachedValue | NoValue;
+  invalidator(): RegionInvalidationStrategy;
+  isFreshRead(value: CachedValue, expiration: number | undefined): boolean;
+  stats(): RegionStats;
+  emit(event: RegionEvent): void;
+  listened(): boolean;
+  emitKey(type: 'hit' | 'set' | 'delete', key: string): void;
+  mutexFor(backend: CacheBackend, mangled: string, releases: number): { mutex: CacheMutex; readIsCurrent: (() => boolean) | undefined };
+  pass<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    expiration: number | undefined,
+    mutex: CacheMutex,
+    readIsCurrent: (() => boolean) | undefined,
+    first: CachedValue | NoValue,
+    operation: string,
+  ): LockOptions<V, CachedValue | NoValue>;
+  checkin(mangled: string): void;
+  recordError(operation: string, error: unknown, key: string | undefined): void;
+  metadata(started?: number): CachedValueMetadata;
+  serialize(value: CachedValue): StoredValue;
+  now(): number;
+}
 
 /**
  * A wait shared by a stampede's callers: `read` is what the holder left,
@@ -544,113 +586,15 @@ export class CacheRegion implements InspectableRegion {
    * Like {@link getOrCreate} for many keys. `creator(...missingKeys)` receives
    * each distinct key to create once, in sorted order, and returns their
    * values in that order. The result follows `keys`, repeats included.
+   * Its code (region-multi.ts, lock-multi.ts) loads at the first call.
    */
   async getOrCreateMulti<V>(
     keys: readonly string[],
     creator: (...keys: string[]) => MaybePromise<readonly V[]>,
     options: GetOrCreateMultiOptions<V> = {},
   ): Promise<V[]> {
-    checkKeys(keys);
-    if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreateMulti expects a creator function, got ${typeof creator}`);
-    const backend = this.#requireBackend();
-    const expiration = this.#callExpiration(options.expirationTime);
-    const shouldCacheFn = options.shouldCacheFn;
-    checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
-    if (this.#invalidatorReady) await this.#ready();
-    this.#checkSoftInvalidation(expiration);
-    if (keys.length === 0) return [];
-
-    const unique = [...new Set(keys)].sort();
-    const mangledKeys = unique.map((key) => this.#mangle(key));
-    const releases = this.#locks.releases;
-    const loaded = await this.#loadMulti(backend, mangledKeys, unique, 'getOrCreateMulti');
-    const results = new Map<string, V>();
-    // Keys that are not fresh go through the lock one by one, in sorted
-    // order (so two multi-key callers cannot deadlock); those that must be
-    // created are made by one creator call while their locks are held.
-    const passes: Array<MultiLockKey<V, CachedValue | NoValue> & { caller: string }> = [];
-    try {
-      for (let i = 0; i < unique.length; i++) {
-        const key = unique[i]!;
-        const stored = loaded[i]!;
-        if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
-          this.#stats.hits++;
-          if (this.#events.size) this.#emitKey('hit', key);
-          results.set(key, stored.payload as V);
-          continue;
-        }
-        const mangled = mangledKeys[i]!;
-        const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
-        const pass = this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreateMulti') as MultiLockKey<V, CachedValue | NoValue> & { caller: string };
-        pass.caller = key;
-        passes.push(pass);
-      }
-      if (passes.length > 0) {
-        const values = await runLockMulti(
-          passes,
-          (indexes) => this.#createMulti(backend, indexes.map((index) => passes[index]!), creator, shouldCacheFn),
-          (indexes) => this.#loadMulti(backend, indexes.map((i) => passes[i]!.key), indexes.map((i) => passes[i]!.caller), 'getOrCreateMulti'),
-        );
-        values.forEach((value, i) => results.set(passes[i]!.caller, value));
-      }
-    } finally {
-      for (const pass of passes) this.#checkinMutex(pass.key);
-    }
-    return keys.map((key) => results.get(key) as V);
-  }
-
-  /** Runs a multi-key creator for the keys that must be created and stores what it made. */
-  async #createMulti<V>(
-    backend: CacheBackend,
-    passes: ReadonlyArray<{ key: string; caller: string }>,
-    creator: (...keys: string[]) => MaybePromise<readonly V[]>,
-    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
-  ): Promise<readonly V[]> {
-    const started = this.#now();
-    let created: readonly V[];
-    try {
-      created = await creator(...passes.map((pass) => pass.caller));
-    } catch (error) {
-      this.#recordError('getOrCreateMulti', error, undefined);
-      throw error;
-    }
-    if (!Array.isArray(created) || created.length !== passes.length) {
-      throw new TypeError(
-        `dogpile-cache: the getOrCreateMulti creator must return an array of ${passes.length} values (one per key it was given), got ${Array.isArray(created) ? `${created.length} values` : typeof created}`,
-      );
-    }
-    const durationMs = this.#now() - started;
-    const metadata = this.#metadata(started);
-    const toStore = new Map<string, StoredValue>();
-    const stored: string[] = [];
-    for (let i = 0; i < passes.length; i++) {
-      const value = created[i] as V;
-      if (!shouldCacheFn || (await shouldCacheFn(value))) {
-        toStore.set(passes[i]!.key, this.#serialize(new CachedValue(value, metadata)));
-        stored.push(passes[i]!.caller);
-      }
-    }
-    let cached = true;
-    if (toStore.size > 0) {
-      try {
-        await backend.setMulti(toStore);
-      } catch (error) {
-        // The caller still gets the values the creator made.
-        cached = false;
-        this.#recordError('getOrCreateMulti', error, undefined);
-      }
-    }
-    const storedKeys = new Set(cached ? stored : []);
-    for (const { caller } of passes) {
-      this.#stats.creations++;
-      const wasStored = storedKeys.has(caller);
-      if (wasStored) this.#stats.sets++;
-      if (this.#events.size) {
-        this.#events.emit({ type: 'created', region: this.name, time: this.#now(), key: caller, durationMs, cached: wasStored });
-        if (wasStored) this.#emitKey('set', caller);
-      }
-    }
-    return created;
+    const multi = await import('./region-multi.js');
+    return multi.getOrCreateMulti(this.#internals(), keys, creator, options);
   }
 
   /** What one key's pass through the lock needs from the region. */
@@ -899,6 +843,42 @@ export class CacheRegion implements InspectableRegion {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** What the modules loaded on first use (region-multi.ts, region-maintenance.ts) need of the region. */
+  #internals(): RegionInternals {
+    return {
+      region: this,
+      backend: () => this.#requireBackend(),
+      actualBackend: () => this.#actualBackend!,
+      expiration: (perCall) => this.#callExpiration(perCall),
+      ready: async () => {
+        if (this.#invalidatorReady) await this.#ready();
+      },
+      checkSoftInvalidation: (expiration) => this.#checkSoftInvalidation(expiration),
+      mangle: (key) => this.#mangle(key),
+      releases: () => this.#locks.releases,
+      loadMulti: (backend, mangled, keys, operation) => this.#loadMulti(backend, mangled, keys, operation),
+      decode: (raw, key, operation) => this.#decode(raw, key, operation, false),
+      invalidator: () => this.#invalidator,
+      isFreshRead: (value, expiration) => this.#isFreshRead(value, expiration),
+      stats: () => this.#stats,
+      emit: (event) => {
+        if (this.#events.size) this.#events.emit(event as RegionEvent);
+      },
+      listened: () => this.#events.size > 0,
+      emitKey: (type, key) => {
+        if (this.#events.size) this.#emitKey(type, key);
+      },
+      mutexFor: (backend, mangled, releases) => this.#mutexFor(backend, mangled, releases),
+      pass: (backend, key, mangled, expiration, mutex, readIsCurrent, first, operation) =>
+        this.#pass(backend, key, mangled, expiration, mutex, readIsCurrent, first, operation),
+      checkin: (mangled) => this.#checkinMutex(mangled),
+      recordError: (operation, error, key) => this.#recordError(operation, error, key),
+      metadata: (started) => this.#metadata(started),
+      serialize: (value) => this.#serialize(value),
+      now: this.#now,
+    };
+  }
 
   #requireBackend(): CacheBackend {
     const backend = this.#backend;
@@ -1257,13 +1237,15 @@ export function makeRegion(options?: RegionOptions): CacheRegion {
 
 // ---------------------------------------------------------------- helpers
 
-function checkOptionalFunction(value: unknown, name: string): void {
+/** @internal */
+export function checkOptionalFunction(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new TypeError(`dogpile-cache: ${name} must be a function, got ${value === null ? 'null' : typeof value}`);
   }
 }
 
-function checkKeys(keys: unknown): void {
+/** @internal */
+export function checkKeys(keys: unknown): void {
   if (!Array.isArray(keys)) throw new TypeError(`dogpile-cache: expected an array of keys, got ${keys === null ? 'null' : typeof keys}`);
 }
 

@@ -32,13 +32,13 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** The size table. */
 export function sizeTable(sizes: readonly SizeResult[]): Table {
-  const headers = ['bundle', 'library', 'minified', 'min+gzip', 'min+brotli'];
+  const headers = ['bundle', 'library', 'minified', 'min+gzip', 'min+brotli', 'loaded on first use (min+gzip)'];
   const rows = sizes.map((size) =>
     size.skipped
-      ? [size.label, size.library, `not measured: ${size.skipped}`, '', '']
-      : [size.label, size.library, kb(size.minified), kb(size.gzip), kb(size.brotli)],
+      ? [size.label, size.library, `not measured: ${size.skipped}`, '', '', '']
+      : [size.label, size.library, kb(size.minified), kb(size.gzip), kb(size.brotli), size.lazyGzip ? kb(size.lazyGzip) : '-'],
   );
-  return { headers, rows, align: ['l', 'l', 'r', 'r', 'r'] };
+  return { headers, rows, align: ['l', 'l', 'r', 'r', 'r', 'r'] };
 }
 
 /** The targets table. */
@@ -100,7 +100,9 @@ export function reportMarkdown(report: BenchReport): string {
       '## Bundle size',
       '',
       'Each bundle is a one-line entry in `bench/size/` (the named imports an app would write), bundled by Vite (rolldown) with ' +
-        'tree-shaking and minification, dependencies included, compressed with node:zlib (gzip level 9, brotli quality 11).',
+        'tree-shaking and minification, dependencies included, compressed with node:zlib (gzip level 9, brotli quality 11). ' +
+        'The sizes are what loads with the entry; chunks reached only by a dynamic `import()` (rarely used methods, loaded on ' +
+        'their first call) are in the last column.',
       '',
       toMarkdown(sizeTable(report.sizes)),
     );
