@@ -33,7 +33,7 @@ import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type R
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
 import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from './lock.js';
-import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
+import { freshnessOf, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
@@ -696,24 +696,11 @@ export class CacheRegion implements InspectableRegion {
    * format or region version, unreadable ones, and hard-invalidated ones.
    * Expired values are kept: they are served stale while one caller
    * regenerates. Resolves to how many entries it removed; needs a backend
-   * that lists its keys (`keys()`), else resolves to 0.
+   * that lists its keys (`keys()`), else resolves to 0. Its code loads at
+   * the first call (region-maintenance.ts).
    */
   async prune(): Promise<number> {
-    const backend = this.#requireBackend();
-    if (this.#invalidatorReady) await this.#ready();
-    const stored = await this.storedKeys();
-    if (!stored || stored.length === 0) return 0;
-    const raw = await backend.getMulti(stored);
-    const dead: string[] = [];
-    raw.forEach((value, i) => {
-      if (value === NO_VALUE) return;
-      const decoded = this.#decode(value, stored[i]!, 'prune', false);
-      if (decoded === NO_VALUE || this.#invalidator.isHardInvalidated(invalidationTime(decoded.metadata))) dead.push(stored[i]!);
-    });
-    if (dead.length > 0) await backend.deleteMulti(dead);
-    this.#stats.deletes += dead.length;
-    if (this.#events.size) for (const key of dead) this.#emitKey('delete', key);
-    return dead.length;
+    return (await import('./region-maintenance.js')).prune(this.#internals());
   }
 
   /**
@@ -721,27 +708,10 @@ export class CacheRegion implements InspectableRegion {
    * data leaves storage, so every tab or process sharing it then misses.
    * Resolves to how many entries it removed. Uses the backend's `clear()`
    * when it has one, else its `keys()`; a backend with neither rejects with
-   * a `DogpileCacheException`.
+   * a `DogpileCacheException`. Its code loads at the first call.
    */
   async clear(): Promise<number> {
-    const backend = this.#requireBackend();
-    if (this.#invalidatorReady) await this.#ready();
-    const actual = this.#actualBackend!;
-    // Listed first, so that this region's listeners hear of every removed key.
-    const stored = await this.storedKeys();
-    let removed: number;
-    if (typeof actual.clear === 'function') {
-      // The backend knows its region's entries, and tells other tabs itself.
-      removed = await actual.clear();
-    } else if (stored) {
-      if (stored.length > 0) await backend.deleteMulti(stored);
-      removed = stored.length;
-    } else {
-      throw new DogpileCacheException(`Region${this.name ? ` "${this.name}"` : ''}: backend ${describeBackend(actual)} can neither clear nor list its keys, so clear() cannot find them.`);
-    }
-    this.#stats.deletes += removed;
-    if (this.#events.size && stored) for (const key of stored) this.#emitKey('delete', key);
-    return removed;
+    return (await import('./region-maintenance.js')).clear(this.#internals());
   }
 
   /**
