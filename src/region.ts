@@ -462,26 +462,66 @@ export class CacheRegion implements InspectableRegion {
    * under dogpile's lock: one caller creates, callers without a value wait for
    * it, callers with an expired value get that value meanwhile.
    */
-  async getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V> {
-    if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreate expects a creator function, got ${typeof creator}`);
-    const backend = this.#requireBackend();
-    const expiration = this.#callExpiration(options?.expirationTime);
-    const shouldCacheFn = options?.shouldCacheFn;
-    checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
+  getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V> {
+    // A plain method, not an async one: a hit from a synchronous backend (the
+    // memory backend) then costs one resolved promise and no async frame.
+    // Every error still rejects the returned promise.
+    try {
+      if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreate expects a creator function, got ${typeof creator}`);
+      const backend = this.#requireBackend();
+      const expiration = this.#callExpiration(options?.expirationTime);
+      const shouldCacheFn = options?.shouldCacheFn;
+      checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
+      const readSync = this.#invalidatorReady ? undefined : this.#syncReader(backend);
+      if (!readSync) return this.#getOrCreateAsync(backend, key, creator, expiration, shouldCacheFn);
+      this.#checkSoftInvalidation(expiration);
+      const mangled = this.#mangle(key);
+      // Fast path: a fresh value costs one backend read and no lock.
+      const releases = this.#locks.releases;
+      const stored = this.#loadSync(readSync, backend, mangled, key, 'getOrCreate');
+      if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
+        this.#stats.hits++;
+        if (this.#events.size) this.#emitKey('hit', key);
+        return Promise.resolve(stored.payload as V);
+      }
+      return this.#getOrCreateMissed(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link getOrCreate} with a backend that reads asynchronously, or an invalidation strategy still loading its state. */
+  async #getOrCreateAsync<V>(
+    backend: CacheBackend,
+    key: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+  ): Promise<V> {
     if (this.#invalidatorReady) await this.#ready();
     this.#checkSoftInvalidation(expiration);
     const mangled = this.#mangle(key);
-
-    // Fast path: a fresh value costs one backend read and no lock (and, from
-    // a synchronous backend, no promise).
     const releases = this.#locks.releases;
-    const readSync = this.#syncReader(backend);
-    const stored = readSync ? this.#loadSync(readSync, backend, mangled, key, 'getOrCreate') : await this.#load(backend, mangled, key, 'getOrCreate');
+    const stored = await this.#loadNow(backend, mangled, key, 'getOrCreate');
     if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
       this.#stats.hits++;
       if (this.#events.size) this.#emitKey('hit', key);
       return stored.payload as V;
     }
+    return await this.#getOrCreateMissed(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+  }
+
+  /** {@link getOrCreate} past a read that found nothing fresh: the shared wait, else the lock. */
+  async #getOrCreateMissed<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    releases: number,
+    stored: CachedValue | NoValue,
+  ): Promise<V> {
     let missCounted = false;
     if (this.lockTimeout === undefined && this.#passes.has(mangled) && (stored === NO_VALUE || this.#lockEntry(stored, expiration) === undefined)) {
       // Nothing to serve, and another caller of this region is going through
