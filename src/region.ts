@@ -174,7 +174,14 @@ interface SharedWait {
   read: Promise<CachedValue | NoValue>;
   expiration: number | undefined;
   fresh: Promise<CachedValue | NoValue>;
+  /** The payload for callers that joined without an await of their own (see `#joinWait`); rejects with {@link RETRY} when nothing fresh came. */
+  value?: Promise<unknown>;
+  /** How many callers joined `value`. */
+  joined: number;
 }
+
+/** Why a shared wait's `value` rejects when the holder's creator failed: each joiner then retries through the lock. */
+const RETRY = Symbol('retry');
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion implements InspectableRegion {
@@ -484,10 +491,45 @@ export class CacheRegion implements InspectableRegion {
         if (this.#events.size) this.#emitKey('hit', key);
         return Promise.resolve(stored.payload as V);
       }
+      if (stored === NO_VALUE && this.lockTimeout === undefined && this.#events.size === 0 && this.#passes.has(mangled)) {
+        // A stampede's later callers: nothing stored and a pass in progress.
+        const wait = this.#waitsShared.get(mangled) ?? this.#startWait(backend, key, mangled, expiration);
+        if (wait !== undefined && wait.expiration === expiration) return this.#joinWait(wait, backend, key, mangled, creator, expiration, shouldCacheFn, releases);
+      }
       return this.#getOrCreateMissed(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Joins a shared wait without an async frame of its own: the caller gets
+   * the promise of the value that every joiner shares (so 1,000 waiters cost
+   * one derived promise each, not a resumed function each). If the holder's
+   * creator failed, each joiner goes through the lock with its own creator.
+   * Counted as a miss now and as a wait when the value arrives; used only
+   * without listeners (`waited` events carry each caller's own duration).
+   */
+  #joinWait<V>(
+    wait: SharedWait,
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    releases: number,
+  ): Promise<V> {
+    this.#stats.misses++;
+    wait.joined++;
+    wait.value ??= wait.fresh.then((seen) => {
+      if (seen === NO_VALUE) throw RETRY;
+      this.#stats.waits += wait.joined;
+      return seen.payload;
+    });
+    return wait.value.then(undefined, (error: unknown) =>
+      error === RETRY ? this.#getOrCreateLocked(backend, key, mangled, creator, expiration, shouldCacheFn, releases, NO_VALUE, true) : Promise.reject(error),
+    ) as Promise<V>;
   }
 
   /** {@link getOrCreate} with a backend that reads asynchronously, or an invalidation strategy still loading its state. */
@@ -568,7 +610,7 @@ export class CacheRegion implements InspectableRegion {
       read = this.#waits.join(mangled, () => reading).promise;
     }
     const fresh = read.then((seen) => (seen !== NO_VALUE && this.#isFreshRead(seen, expiration) ? seen : NO_VALUE));
-    const wait: SharedWait = { read, expiration, fresh };
+    const wait: SharedWait = { read, expiration, fresh, joined: 0 };
     this.#waitsShared.set(mangled, wait);
     const forget = () => {
       if (this.#waitsShared.get(mangled) === wait) this.#waitsShared.delete(mangled);

@@ -46,4 +46,35 @@ describe('a stampede in one process', () => {
     expect(results.slice(1).map((result) => (result.status === 'fulfilled' ? result.value : 'rejected'))).toEqual(Array(9).fill('second'));
     expect(calls).toBe(2);
   });
+
+  it('with a listener: each later caller reports its own wait', async () => {
+    const region = makeRegion().configure('memory', { expirationTime: 60_000 });
+    const waited: number[] = [];
+    region.subscribe((event) => {
+      if (event.type === 'waited') waited.push(event.durationMs);
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const all = Promise.all(Array.from({ length: 20 }, () => region.getOrCreate('k', async () => (await gate, 'v'))));
+    release();
+    expect(new Set(await all)).toEqual(new Set(['v']));
+    expect(waited).toHaveLength(19);
+    expect(region.stats).toMatchObject({ misses: 20, waits: 19 });
+  });
+
+  it('a creator that fails for every caller: each caller gets an error, none hangs', async () => {
+    const region = makeRegion().configure('memory', { expirationTime: 60_000 });
+    let calls = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () =>
+        region.getOrCreate('k', async () => {
+          calls++;
+          await Promise.resolve();
+          throw new Error(`failure ${calls}`);
+        }),
+      ),
+    );
+    expect(results.every((result) => result.status === 'rejected')).toBe(true);
+    expect(calls).toBe(5);
+  });
 });
