@@ -20,7 +20,7 @@ import {
   type Serializer,
   type StoredValue,
 } from './api.js';
-import { hitNow, monotonicNow } from './clock.js';
+import { FUTURE_TOLERANCE_MS, hitNow, monotonicNow } from './clock.js';
 import { cacheMultiOnArguments, cacheOnArguments, type CacheMultiOnArgumentsOptions, type CacheOnArgumentsOptions, type CachedFunction, type CachedMultiFunction } from './decorators.js';
 import {
   CantDeserializeException,
@@ -214,6 +214,12 @@ export class CacheRegion implements InspectableRegion {
   #deserializer: Deserializer | undefined;
   #invalidator: RegionInvalidationStrategy;
   #invalidatorReady: Promise<void> | undefined;
+  /**
+   * The strategy is the in-memory default and has recorded no invalidation
+   * yet (each one reaches {@link #onInvalidated} through its subscription):
+   * hits then skip the call into it.
+   */
+  #neverInvalidated = true;
   #detach: Array<() => void> = [];
   #closed = false;
   #locks = new MutexRegistry();
@@ -310,6 +316,7 @@ export class CacheRegion implements InspectableRegion {
     this.#serializer = this.#userSerializer ?? actual.serializer;
     this.#deserializer = this.#userDeserializer ?? actual.deserializer;
     this.#invalidator = invalidator;
+    this.#neverInvalidated = neverInvalidated(invalidator);
     this.#invalidatorReady = invalidator.ready?.();
     this.#syncPair = findSyncPair(instance);
     this.#detach = [
@@ -1087,7 +1094,10 @@ export class CacheRegion implements InspectableRegion {
    */
   #isFreshRead(value: CachedValue, expiration: number | undefined): boolean {
     let now = this.#readNow();
-    if (now < value.metadata.ct) now = this.#now();
+    const ct = value.metadata.ct;
+    if (now < ct) now = this.#now();
+    // isFresh's rules, without the invalidation call while nothing was invalidated.
+    if (this.#neverInvalidated) return (expiration === undefined || now - ct <= expiration) && ct - now <= FUTURE_TOLERANCE_MS;
     return isFresh(value.metadata, expiration, this.#invalidator, now);
   }
 
@@ -1265,6 +1275,7 @@ export class CacheRegion implements InspectableRegion {
   }
 
   #onInvalidated(hard: boolean, at: number, remote: boolean): void {
+    this.#neverInvalidated = false;
     this.#stats.invalidations++;
     if (this.#events.size) this.#events.emit({ type: 'invalidated', region: this.name, time: this.#now(), hard, at, remote });
   }
@@ -1317,6 +1328,11 @@ function normalizeExpiration(value: number | undefined, name: string): number | 
     throw new ValidationError(`${name} must be a finite number of ms >= 0, -1 or Infinity; got ${String(value)}`);
   }
   return value;
+}
+
+/** Whether `strategy` is exactly the in-memory default with no invalidation recorded (see `#neverInvalidated`). */
+function neverInvalidated(strategy: RegionInvalidationStrategy): boolean {
+  return strategy.constructor === DefaultInvalidationStrategy && (strategy as DefaultInvalidationStrategy).invalidatedAt() === undefined;
 }
 
 function findSyncPair(backend: CacheBackend): { get: CacheBackend['get']; getSync: (key: string) => StoredValue | NoValue } | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RegionNotConfigured, ValidationError, makeRegion } from 'dogpile-cache';
+import { DefaultInvalidationStrategy, NO_VALUE, RegionNotConfigured, ValidationError, makeRegion } from 'dogpile-cache';
 
 describe('getOrCreate on the synchronous hit path', () => {
   it('bad input and an unconfigured region reject the returned promise; nothing throws synchronously', async () => {
@@ -26,5 +26,26 @@ describe('getOrCreate on the synchronous hit path', () => {
     expect(await hit).toBe(payload);
     expect(region.stats.hits).toBe(1);
     expect(events).toEqual(['hit']);
+  });
+
+  it('hits skip the invalidation strategy only until the first invalidation, and never for one invalidated before configure', async () => {
+    let time = 1_000;
+    const now = () => time;
+    const region = makeRegion({ now }).configure('memory', { expirationTime: 60_000 });
+    await region.set('k', 'v');
+    for (let i = 0; i < 5; i++) expect(await region.get('k')).toBe('v');
+    time += 10;
+    await region.invalidate();
+    expect(await region.get('k')).toBe(NO_VALUE);
+    expect(await region.getOrCreate('k', () => 'new')).toBe('new');
+
+    const strategy = new DefaultInvalidationStrategy(now);
+    const other = makeRegion({ now }).configure('memory', { expirationTime: 60_000, regionInvalidator: strategy });
+    await other.set('k', 'old');
+    time += 10;
+    strategy.invalidate(true);
+    const late = makeRegion({ now }).configure(other.backend, { expirationTime: 60_000, regionInvalidator: strategy });
+    expect(await late.get('k')).toBe(NO_VALUE);
+    expect(await other.get('k')).toBe(NO_VALUE);
   });
 });
