@@ -35,6 +35,7 @@ export {
   StorageUnavailableError,
   ValueNotStorableError,
 } from './errors.js';
+export type { PruneOptions } from './prune.js';
 export {
   CacheRegion,
   makeRegion,

@@ -16,6 +16,7 @@ import {
   type Deserializer,
   type KeyMangler,
   type NoValue,
+  type RegionBinding,
   type RegionInvalidationStrategy,
   type Serializer,
   type StoredValue,
@@ -33,8 +34,9 @@ import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type R
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
 import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from './lock.js';
-import { freshnessOf, isFresh } from './freshness.js';
+import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
+import { checkPruneOptions, pruneEntries, type PruneOptions } from './prune.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
@@ -139,9 +141,6 @@ export interface RegionInternals {
   mangle(key: string): string;
   releases(): number;
   loadMulti(backend: CacheBackend, mangled: readonly string[], keys: readonly string[], operation: string): Promise<Array<CachedValue | NoValue>>;
-  /** Decodes without recording errors. */
-  decode(raw: StoredValue | NoValue, key: string, operation: string): CachedValue | NoValue;
-  invalidator(): RegionInvalidationStrategy;
   isFreshRead(value: CachedValue, expiration: number | undefined): boolean;
   stats(): RegionStats;
   emit(event: RegionEvent): void;
@@ -300,7 +299,7 @@ export class CacheRegion implements InspectableRegion {
       if (!(proxy instanceof ProxyBackend)) throw new TypeError('dogpile-cache: wrap expects ProxyBackend instances or classes');
       instance = proxy.wrap(instance);
     }
-    const binding = { name: this.name, expirationTime: expiration, now: this.#now };
+    const binding: RegionBinding = { name: this.name, expirationTime: expiration, now: this.#now, prune: (options) => this.prune(options) };
     actual.bindRegion?.(binding);
     const made = options.regionInvalidator ? undefined : actual.createInvalidationStrategy?.(binding);
     const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? made ?? new DefaultInvalidationStrategy(this.#now);
@@ -783,13 +782,35 @@ export class CacheRegion implements InspectableRegion {
   /**
    * Removes the region's unusable entries from the backend: values of another
    * format or region version, unreadable ones, and hard-invalidated ones.
-   * Expired values are kept: they are served stale while one caller
-   * regenerates. Resolves to how many entries it removed; needs a backend
-   * that lists its keys (`keys()`), else resolves to 0. Its code loads at
-   * the first call (region-maintenance.ts).
+   * Expired values are kept (they are served stale while one caller
+   * regenerates) unless `options.expiredFor` says how long after expiring
+   * they go. `batchSize` and `pause` bound the work done at a time. Resolves
+   * to how many entries it removed; needs a backend that lists its keys
+   * (`keys()`), else resolves to 0. The browser backends also prune by
+   * themselves when the tab is idle (their `autoPrune` argument). Not
+   * loaded on first use, as `clear` is: the backends call it from their own
+   * timers, which fake-timer tests drive without waiting for a module load.
    */
-  async prune(): Promise<number> {
-    return (await import('./region-maintenance.js')).prune(this.#internals());
+  async prune(options: PruneOptions = {}): Promise<number> {
+    const backend = this.#requireBackend();
+    checkPruneOptions(options);
+    if (this.#invalidatorReady) await this.#ready();
+    return pruneEntries(
+      {
+        storedKeys: () => this.storedKeys(),
+        getMulti: (keys) => backend.getMulti(keys),
+        deleteMulti: (keys) => backend.deleteMulti(keys),
+        decode: (raw, key) => this.#decode(raw, key, 'prune', false),
+        isHardInvalidated: (value) => this.#invalidator.isHardInvalidated(invalidationTime(value.metadata)),
+        expiration: this.#expiration,
+        now: this.#now,
+        removed: (keys) => {
+          this.#stats.deletes += keys.length;
+          if (this.#events.size) for (const key of keys) this.#emitKey('delete', key);
+        },
+      },
+      options,
+    );
   }
 
   /**
@@ -917,8 +938,6 @@ export class CacheRegion implements InspectableRegion {
       mangle: (key) => this.#mangle(key),
       releases: () => this.#locks.releases,
       loadMulti: (backend, mangled, keys, operation) => this.#loadMulti(backend, mangled, keys, operation),
-      decode: (raw, key, operation) => this.#decode(raw, key, operation, false),
-      invalidator: () => this.#invalidator,
       isFreshRead: (value, expiration) => this.#isFreshRead(value, expiration),
       stats: () => this.#stats,
       emit: (event) => {
