@@ -86,6 +86,55 @@ export function makeClock(wall: () => number = () => Date.now(), elapsed: Elapse
 /** The library's default clock (see {@link makeClock}), shared by every region of this process. */
 export const monotonicNow: () => number = makeClock();
 
+// What fake timers replace (vitest, jest, sinon): captured at load, so that a
+// replaced one turns the reused reading below off and every read is exact.
+const nativeSetTimeout = setTimeout;
+const NativeDate = Date;
+const nativeDateNow = Date.now;
+
+/** Whether `Date` is the one this module loaded with (no fake `Date` or spied `Date.now` since). */
+function nativeDate(): boolean {
+  return globalThis.Date === NativeDate && NativeDate.now === nativeDateNow;
+}
+
+/**
+ * Whether a reading may be reused under a timer: `Date` and `setTimeout` are
+ * the ones this module loaded with, and were not fakes already then (fake
+ * timers mark their functions with `clock`).
+ */
+function mayReuse(): boolean {
+  return nativeDate() && globalThis.setTimeout === nativeSetTimeout && !('clock' in nativeSetTimeout) && !('clock' in NativeDate) && !('clock' in nativeDateNow);
+}
+
+/** The reading {@link hitNow} reuses, until its timer clears it. */
+let reused: number | undefined;
+/** The last reading {@link hitNow} took from {@link monotonicNow}. */
+let lastRead = -Infinity;
+const forget = (): void => {
+  reused = undefined;
+};
+
+/**
+ * {@link monotonicNow} for judging whether a stored value is still fresh, at
+ * a lower cost when reads are dense: once two reads fall within 1 ms, the
+ * reading is reused until a 1 ms timer (unref'd in Node) clears it, as
+ * lru-cache's `ttlResolution` does. A hit then costs no clock read (the read
+ * is ~60% of a memory hit). Sparse reads never arm the timer. While fake
+ * timers or a fake `Date` are installed, every read is exact and no timer is
+ * set, so tests that move time see it move. Never used for timestamps that
+ * are stored (those come from the exact clock).
+ */
+export function hitNow(): number {
+  if (reused !== undefined && nativeDate()) return reused;
+  const now = monotonicNow();
+  if (now - lastRead < 1 && mayReuse()) {
+    reused = now;
+    (nativeSetTimeout(forget, 1) as { unref?: () => void }).unref?.();
+  }
+  lastRead = now;
+  return now;
+}
+
 /** Whether `timestamp` lies further ahead of `now` than any clock skew explains. */
 export function isFromTheFuture(timestamp: number, now: number): boolean {
   return timestamp - now > FUTURE_TOLERANCE_MS;

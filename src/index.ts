@@ -66,7 +66,8 @@ export {
   type MultiKeyGenerator,
   type KeyGeneratorOptions,
 } from './keys.js';
-export { runLock, runLockMulti, type LockEntry, type LockOptions, type RunLockOptions, type LockObserver } from './lock.js';
+export { runLock, type LockEntry, type LockOptions, type RunLockOptions, type LockObserver } from './lock.js';
+export { runLockMulti } from './lock-multi.js';
 export { ProcessMutex, LayeredMutex } from './mutex.js';
 export { DefaultInvalidationStrategy } from './invalidation.js';
 export { ProxyBackend } from './proxy.js';

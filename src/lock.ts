@@ -1,7 +1,7 @@
 /**
  * dogpile's `Lock`: the algorithm that lets exactly one caller regenerate a
  * value while the others wait (no value yet) or get the stale one (expired),
- * for one key ({@link runLock}) or many ({@link runLockMulti}). It knows
+ * for one key ({@link runLock}; many keys: `runLockMulti` in lock-multi.ts). It knows
  * nothing of backends or regions: it is given a mutex, a reader, a creator
  * and what the region thinks of a value it read.
  *
@@ -57,6 +57,11 @@ export class Flights {
     };
     promise.then(forget, forget);
     return { promise, started: true };
+  }
+
+  /** The promise running for `key`, if any. */
+  running(key: string): Promise<unknown> | undefined {
+    return this.#running.get(key);
   }
 
   /** Number of keys with something in progress. */
@@ -157,7 +162,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | type
   }
 }
 
-function release(options: { readonly mutex: CacheMutex; readonly observer?: LockObserver | undefined }): void {
+export function release(options: { readonly mutex: CacheMutex; readonly observer?: LockObserver | undefined }): void {
   options.mutex.release();
   options.observer?.released?.();
 }
@@ -239,6 +244,22 @@ export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Enter
   return afterWaiting(options, started, true);
 }
 
+/**
+ * {@link enterLock} without a tick for its commonest miss: nothing stored,
+ * the read known current, and a mutex that takes the lock synchronously
+ * (`tryAcquire`, the in-process one) and is free. `undefined` (having done
+ * nothing) in every other case.
+ */
+function enterFree<V, R>(options: LockOptions<V, R>): Entered<V> | undefined {
+  const mutex = options.mutex as CacheMutex & { tryAcquire?: () => boolean };
+  if (!mutex.tryAcquire || !options.hasFirst || !options.readIsCurrent?.()) return undefined;
+  if (options.judge(options.first as R) !== undefined || !mutex.tryAcquire()) return undefined;
+  const { observer } = options;
+  if (!options.missCounted) observer?.miss?.();
+  observer?.acquired?.();
+  return { done: false, holdsLock: true, stale: undefined };
+}
+
 /** The read after taking the lock that a missing value waited for. */
 async function afterWaiting<V, R>(options: LockOptions<V, R>, started: number, holdsLock: boolean): Promise<Entered<V>> {
   const again = holdsLock ? await readHolding(options) : options.judge(await options.read());
@@ -264,7 +285,7 @@ async function timedOut<V, R>(options: LockOptions<V, R>, started: number): Prom
  * once between them.
  */
 export async function runLock<V, R>(options: RunLockOptions<V, R>): Promise<V> {
-  const entered = await enterLock(options);
+  const entered = enterFree(options) ?? (await enterLock(options));
   if (entered.done) return entered.value;
   if (!entered.holdsLock) return createTimedOut(options);
   let handedOff = false;
@@ -296,126 +317,5 @@ async function createTimedOut<V, R>(options: RunLockOptions<V, R>): Promise<V> {
     } catch (error) {
       if (started) throw error;
     }
-  }
-}
-
-/** One key of {@link runLockMulti}. */
-export interface MultiLockKey<V, R> extends LockOptions<V, R> {}
-
-/**
- * dogpile's `get_or_create_multi`, in two rounds so that many keys cost a
- * few batched calls rather than one pass each:
- *
- * 1. Every key that is not fresh tries its lock at once (`acquire(false)`
- *    never waits, so the order does not matter and nothing can deadlock).
- *    The keys whose lock was taken are read again together (`readMany`),
- *    unless the reads are known current; those still not fresh are made by
- *    one call of `creator`, stored, and their locks released. A busy lock
- *    with an expired value gives the stale value.
- * 2. Keys with no value whose lock was busy (another caller is creating
- *    them) then go through {@link enterLock} one by one, in the order given
- *    (sort it), holding nothing from round 1: they wait for their holder and
- *    are created by a second `creator` call only if still missing.
- *
- * @param creator Makes and stores the values of the keys it is given (their indexes in `keys`), in that order.
- * @param readMany Reads the keys at the given indexes at once; default: one `read` each, concurrently.
- * @returns One value per key.
- */
-export async function runLockMulti<V, R>(
-  keys: ReadonlyArray<MultiLockKey<V, R>>,
-  creator: (indexes: number[]) => Promise<readonly V[]>,
-  readMany?: (indexes: number[]) => Promise<readonly R[]>,
-): Promise<V[]> {
-  const values = new Array<V>(keys.length);
-  const readAll = readMany ?? ((indexes: number[]) => Promise.all(indexes.map((i) => keys[i]!.read())));
-  const waiting: number[] = [];
-  const held = new Set<number>();
-  let firsts: R[] = [];
-  try {
-    firsts = await readFirsts(keys, readAll);
-    const entries = new Array<LockEntry<V> | undefined>(keys.length);
-    const tried: number[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const entry = (entries[i] = keys[i]!.judge(firsts[i] as R));
-      if (entry?.fresh) {
-        keys[i]!.observer?.hit?.();
-        values[i] = entry.value;
-      } else tried.push(i);
-    }
-    const acquired = await Promise.all(tried.map((i) => keys[i]!.mutex.acquire(false)));
-    const toReread: number[] = [];
-    tried.forEach((i, n) => {
-      const options = keys[i]!;
-      const entry = entries[i];
-      if (entry === undefined) options.observer?.miss?.();
-      if (acquired[n]) {
-        held.add(i);
-        options.observer?.acquired?.();
-        if (!options.readIsCurrent?.()) toReread.push(i);
-      } else if (entry !== undefined) {
-        options.observer?.stale?.();
-        values[i] = entry.value;
-      } else waiting.push(i);
-    });
-    const reread = toReread.length > 0 ? await readAll(toReread) : [];
-    const toCreate: number[] = [];
-    for (const i of held) toCreate.push(i);
-    toReread.forEach((i, n) => {
-      const again = keys[i]!.judge(reread[n] as R);
-      if (again?.fresh) {
-        // Another holder made it between our first read and our lock.
-        held.delete(i);
-        release(keys[i]!);
-        keys[i]!.observer?.hit?.();
-        values[i] = again.value;
-        toCreate.splice(toCreate.indexOf(i), 1);
-      }
-    });
-    toCreate.sort((a, b) => a - b);
-    if (toCreate.length > 0) {
-      const created = await creator(toCreate);
-      toCreate.forEach((index, n) => (values[index] = created[n] as V));
-    }
-  } finally {
-    for (const i of held) release(keys[i]!);
-  }
-  if (waiting.length > 0) await waitAndCreate(keys, firsts, waiting, values, creator);
-  return values;
-}
-
-/** The first reads: what the caller gave, else one batch. */
-async function readFirsts<V, R>(keys: ReadonlyArray<MultiLockKey<V, R>>, readAll: (indexes: number[]) => Promise<readonly R[]>): Promise<R[]> {
-  const firsts = keys.map((options) => options.first as R);
-  const missing = keys.flatMap((options, i) => ((options.hasFirst ?? 'first' in options) ? [] : [i]));
-  if (missing.length > 0) (await readAll(missing)).forEach((value, n) => (firsts[missing[n]!] = value));
-  return firsts;
-}
-
-/** Round 2 of {@link runLockMulti}: keys another caller was creating. */
-async function waitAndCreate<V, R>(
-  keys: ReadonlyArray<MultiLockKey<V, R>>,
-  firsts: readonly R[],
-  waiting: readonly number[],
-  values: V[],
-  creator: (indexes: number[]) => Promise<readonly V[]>,
-): Promise<void> {
-  const toCreate: number[] = [];
-  const held: Array<MultiLockKey<V, R>> = [];
-  try {
-    for (const i of waiting) {
-      const options = keys[i]!;
-      const entered = await enterLock({ ...options, first: firsts[i], hasFirst: true, missCounted: true });
-      if (entered.done) values[i] = entered.value;
-      else {
-        if (entered.holdsLock) held.push(options);
-        toCreate.push(i);
-      }
-    }
-    if (toCreate.length > 0) {
-      const created = await creator(toCreate);
-      toCreate.forEach((index, n) => (values[index] = created[n] as V));
-    }
-  } finally {
-    for (const options of held) release(options);
   }
 }

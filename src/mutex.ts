@@ -37,6 +37,17 @@ export class ProcessMutex implements CacheMutex {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /**
+   * {@link acquire}`(false)` without a promise: takes the lock if it is free.
+   * Lets a caller that finds the key free start creating in the same tick
+   * (so a stampede's other callers queue while the creator already runs).
+   */
+  tryAcquire(): boolean {
+    if (this.#held) return false;
+    this.#held = true;
+    return true;
+  }
+
   release(): void {
     if (!this.#held) return;
     this.#onRelease?.();

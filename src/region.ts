@@ -21,7 +21,7 @@ import {
   type Serializer,
   type StoredValue,
 } from './api.js';
-import { monotonicNow } from './clock.js';
+import { FUTURE_TOLERANCE_MS, hitNow, monotonicNow } from './clock.js';
 import { cacheMultiOnArguments, cacheOnArguments, type CacheMultiOnArgumentsOptions, type CacheOnArgumentsOptions, type CachedFunction, type CachedMultiFunction } from './decorators.js';
 import {
   CantDeserializeException,
@@ -33,7 +33,7 @@ import {
 import { emptyStats, Subscribable, type RegionErrorRecord, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
-import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
+import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
 import { checkPruneOptions, pruneEntries, type PruneOptions } from './prune.js';
@@ -127,6 +127,63 @@ const NEVER = undefined;
 /** Faults {@link CacheRegion.recentErrors} keeps. */
 const RECENT_ERRORS = 10;
 
+/**
+ * A region's internals, as the modules loaded on first use
+ * (region-multi.ts, region-maintenance.ts) see them.
+ *
+ * @internal
+ */
+export interface RegionInternals {
+  region: CacheRegion;
+  backend(): CacheBackend;
+  actualBackend(): CacheBackend;
+  expiration(perCall: number | undefined): number | undefined;
+  ready(): Promise<void>;
+  checkSoftInvalidation(expiration: number | undefined): void;
+  mangle(key: string): string;
+  releases(): number;
+  loadMulti(backend: CacheBackend, mangled: readonly string[], keys: readonly string[], operation: string): Promise<Array<CachedValue | NoValue>>;
+  isFreshRead(value: CachedValue, expiration: number | undefined): boolean;
+  stats(): RegionStats;
+  emit(event: RegionEvent): void;
+  listened(): boolean;
+  emitKey(type: 'hit' | 'set' | 'delete', key: string): void;
+  mutexFor(backend: CacheBackend, mangled: string, releases: number): { mutex: CacheMutex; readIsCurrent: (() => boolean) | undefined };
+  pass<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    expiration: number | undefined,
+    mutex: CacheMutex,
+    readIsCurrent: (() => boolean) | undefined,
+    first: CachedValue | NoValue,
+    operation: string,
+  ): LockOptions<V, CachedValue | NoValue>;
+  checkin(mangled: string): void;
+  recordError(operation: string, error: unknown, key: string | undefined): void;
+  metadata(started?: number): CachedValueMetadata;
+  serialize(value: CachedValue): StoredValue;
+  now(): number;
+}
+
+/**
+ * A wait shared by a stampede's callers: `read` is what the holder left,
+ * `fresh` the same judged once for callers of `expiration` (the value, or
+ * `NO_VALUE` when it is not fresh), so that each of them costs one await.
+ */
+interface SharedWait {
+  read: Promise<CachedValue | NoValue>;
+  expiration: number | undefined;
+  fresh: Promise<CachedValue | NoValue>;
+  /** The payload for callers that joined without an await of their own (see `#joinWait`); rejects with {@link RETRY} when nothing fresh came. */
+  value?: Promise<unknown>;
+  /** How many callers joined `value`. */
+  joined: number;
+}
+
+/** Why a shared wait's `value` rejects when the holder's creator failed: each joiner then retries through the lock. */
+const RETRY = Symbol('retry');
+
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion implements InspectableRegion {
   /** Name given to {@link makeRegion}. */
@@ -146,6 +203,8 @@ export class CacheRegion implements InspectableRegion {
   readonly #userSerializer: Serializer | undefined;
   readonly #userDeserializer: Deserializer | undefined;
   readonly #now: () => number;
+  /** The clock for judging freshness on reads: the default clock's reading reused while reads are dense (see {@link hitNow}); an injected clock as it is. */
+  readonly #readNow: () => number;
 
   #backend: CacheBackend | undefined;
   #actualBackend: CacheBackend | undefined;
@@ -156,6 +215,12 @@ export class CacheRegion implements InspectableRegion {
   #deserializer: Deserializer | undefined;
   #invalidator: RegionInvalidationStrategy;
   #invalidatorReady: Promise<void> | undefined;
+  /**
+   * The strategy is the in-memory default and has recorded no invalidation
+   * yet (each one reaches {@link #onInvalidated} through its subscription):
+   * hits then skip the call into it.
+   */
+  #neverInvalidated = true;
   #detach: Array<() => void> = [];
   #closed = false;
   #locks = new MutexRegistry();
@@ -163,6 +228,8 @@ export class CacheRegion implements InspectableRegion {
   #syncPair: { get: CacheBackend['get']; getSync: (key: string) => StoredValue | NoValue } | undefined;
   /** Waits for another caller's creator, shared by this region's callers per key (see {@link Flights}). */
   readonly #waits = new Flights();
+  /** The waits shared by callers that found nothing while a pass was in progress, by stored key. */
+  readonly #waitsShared = new Map<string, SharedWait>();
   /** Callers of `getOrCreate` inside the lock, by stored key: later callers that find nothing wait beside them. */
   readonly #passes = new Map<string, number>();
   /** Creations without the lock after `lockTimeout`, one per key for this region's callers. */
@@ -197,6 +264,7 @@ export class CacheRegion implements InspectableRegion {
     this.#userSerializer = serializer;
     this.#userDeserializer = deserializer;
     this.#now = now ?? monotonicNow;
+    this.#readNow = now ?? hitNow;
     this.#invalidator = new DefaultInvalidationStrategy(this.#now);
   }
 
@@ -250,6 +318,7 @@ export class CacheRegion implements InspectableRegion {
     this.#serializer = this.#userSerializer ?? actual.serializer;
     this.#deserializer = this.#userDeserializer ?? actual.deserializer;
     this.#invalidator = invalidator;
+    this.#neverInvalidated = neverInvalidated(invalidator);
     this.#invalidatorReady = invalidator.ready?.();
     this.#syncPair = findSyncPair(instance);
     this.#detach = [
@@ -390,13 +459,13 @@ export class CacheRegion implements InspectableRegion {
   async getMulti<V = unknown>(keys: readonly string[], options: GetOptions = {}): Promise<Array<V | NoValue>> {
     checkKeys(keys);
     const backend = this.#requireBackend();
-    const isUsable = this.#usableTest(options);
+    const expiration = this.#readExpiration(options);
     if (this.#invalidatorReady) await this.#ready();
     if (keys.length === 0) return [];
     const mangled = keys.map((key) => this.#mangle(key));
     const loaded = await this.#loadMulti(backend, mangled, keys, 'getMulti');
     return loaded.map((value, i) => {
-      const usable = isUsable(value);
+      const usable = this.#usable(value, expiration);
       this.#countRead(keys[i]!, usable !== undefined);
       return usable === undefined ? NO_VALUE : (usable.payload as V);
     });
@@ -415,48 +484,178 @@ export class CacheRegion implements InspectableRegion {
    * under dogpile's lock: one caller creates, callers without a value wait for
    * it, callers with an expired value get that value meanwhile.
    */
-  async getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V> {
-    if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreate expects a creator function, got ${typeof creator}`);
-    const backend = this.#requireBackend();
-    const expiration = this.#callExpiration(options?.expirationTime);
-    const shouldCacheFn = options?.shouldCacheFn;
-    checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
+  getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V> {
+    // A plain method, not an async one: a hit from a synchronous backend (the
+    // memory backend) then costs one resolved promise and no async frame.
+    // Every error still rejects the returned promise.
+    try {
+      if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreate expects a creator function, got ${typeof creator}`);
+      const backend = this.#requireBackend();
+      const expiration = this.#callExpiration(options?.expirationTime);
+      const shouldCacheFn = options?.shouldCacheFn;
+      checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
+      const readSync = this.#invalidatorReady ? undefined : this.#syncReader(backend);
+      if (!readSync) return this.#getOrCreateAsync(backend, key, creator, expiration, shouldCacheFn);
+      this.#checkSoftInvalidation(expiration);
+      const mangled = this.#mangle(key);
+      // Fast path: a fresh value costs one backend read and no lock.
+      const releases = this.#locks.releases;
+      const stored = this.#loadSync(readSync, backend, mangled, key, 'getOrCreate');
+      if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
+        this.#stats.hits++;
+        if (this.#events.size) this.#emitKey('hit', key);
+        return Promise.resolve(stored.payload as V);
+      }
+      if (stored === NO_VALUE && this.lockTimeout === undefined && this.#events.size === 0 && this.#passes.has(mangled)) {
+        // A stampede's later callers: nothing stored and a pass in progress.
+        const wait = this.#waitsShared.get(mangled) ?? this.#startWait(backend, key, mangled, expiration);
+        if (wait !== undefined && wait.expiration === expiration) return this.#joinWait(wait, backend, key, mangled, creator, expiration, shouldCacheFn, releases);
+      }
+      return this.#getOrCreateMissed(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Joins a shared wait without an async frame of its own: the caller gets
+   * the promise of the value that every joiner shares (so 1,000 waiters cost
+   * one derived promise each, not a resumed function each). If the holder's
+   * creator failed, each joiner goes through the lock with its own creator.
+   * Counted as a miss now and as a wait when the value arrives; used only
+   * without listeners (`waited` events carry each caller's own duration).
+   */
+  #joinWait<V>(
+    wait: SharedWait,
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    releases: number,
+  ): Promise<V> {
+    this.#stats.misses++;
+    wait.joined++;
+    wait.value ??= wait.fresh.then((seen) => {
+      if (seen === NO_VALUE) throw RETRY;
+      this.#stats.waits += wait.joined;
+      return seen.payload;
+    });
+    return wait.value.then(undefined, (error: unknown) =>
+      error === RETRY ? this.#getOrCreateLocked(backend, key, mangled, creator, expiration, shouldCacheFn, releases, NO_VALUE, true) : Promise.reject(error),
+    ) as Promise<V>;
+  }
+
+  /** {@link getOrCreate} with a backend that reads asynchronously, or an invalidation strategy still loading its state. */
+  async #getOrCreateAsync<V>(
+    backend: CacheBackend,
+    key: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+  ): Promise<V> {
     if (this.#invalidatorReady) await this.#ready();
     this.#checkSoftInvalidation(expiration);
     const mangled = this.#mangle(key);
-
-    // Fast path: a fresh value costs one backend read and no lock (and, from
-    // a synchronous backend, no promise).
     const releases = this.#locks.releases;
-    const loading = this.#loadNow(backend, mangled, key, 'getOrCreate');
-    const stored = loading instanceof Promise ? await loading : loading;
-    if (stored !== NO_VALUE && isFresh(stored.metadata, expiration, this.#invalidator, this.#now())) {
+    const stored = await this.#loadNow(backend, mangled, key, 'getOrCreate');
+    if (stored !== NO_VALUE && this.#isFreshRead(stored, expiration)) {
       this.#stats.hits++;
       if (this.#events.size) this.#emitKey('hit', key);
       return stored.payload as V;
     }
+    return await this.#getOrCreateMissed(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+  }
 
+  /** {@link getOrCreate} past a read that found nothing fresh: the shared wait, else the lock. */
+  async #getOrCreateMissed<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    releases: number,
+    stored: CachedValue | NoValue,
+  ): Promise<V> {
+    let missCounted = false;
+    if (this.lockTimeout === undefined && this.#passes.has(mangled) && (stored === NO_VALUE || this.#lockEntry(stored, expiration) === undefined)) {
+      // Nothing to serve, and another caller of this region is going through
+      // the lock for the key: wait for its holder beside the other waiters
+      // and share their read, as the lock would, without a pass of our own.
+      // A stampede's callers each cost a map lookup and one await here.
+      const wait = this.#waitsShared.get(mangled) ?? this.#startWait(backend, key, mangled, expiration);
+      if (wait) {
+        const started = this.#readNow();
+        this.#stats.misses++;
+        if (this.#events.size) this.#emitKey('miss', key);
+        const judged = wait.expiration === expiration;
+        const seen = await (judged ? wait.fresh : wait.read);
+        if (seen !== NO_VALUE && (judged || this.#isFreshRead(seen, expiration))) {
+          this.#stats.waits++;
+          if (this.#events.size) this.#events.emit({ type: 'waited', region: this.name, time: this.#now(), key, durationMs: this.#readNow() - started });
+          return seen.payload as V;
+        }
+        // Still missing (its creator failed): go through the lock; the miss is counted.
+        missCounted = true;
+      }
+    }
+    return await this.#getOrCreateLocked(backend, key, mangled, creator, expiration, shouldCacheFn, releases, stored, missCounted);
+  }
+
+  /**
+   * The wait that this region's callers without a value share while another
+   * caller holds the lock for `mangled`: the holder's release, then one read,
+   * judged once for the callers with the same expiration (see {@link SharedWait}).
+   * `undefined` when the key's mutex cannot tell when it is free.
+   */
+  #startWait(backend: CacheBackend, key: string, mangled: string, expiration: number | undefined): SharedWait | undefined {
+    let read = this.#waits.running(mangled) as Promise<CachedValue | NoValue> | undefined;
+    if (!read) {
+      const { mutex } = this.#mutexFor(backend, mangled, 0);
+      const checkin = () => this.#checkinMutex(mangled);
+      if (!mutex.waitUntilFree) {
+        checkin();
+        return undefined;
+      }
+      const reading = mutex.waitUntilFree().then(() => this.#loadNow(backend, mangled, key, 'getOrCreate'));
+      // The flight holds the mutex checked out until it has read.
+      reading.then(checkin, checkin);
+      read = this.#waits.join(mangled, () => reading).promise;
+    }
+    const fresh = read.then((seen) => (seen !== NO_VALUE && this.#isFreshRead(seen, expiration) ? seen : NO_VALUE));
+    const wait: SharedWait = { read, expiration, fresh, joined: 0 };
+    this.#waitsShared.set(mangled, wait);
+    const forget = () => {
+      if (this.#waitsShared.get(mangled) === wait) this.#waitsShared.delete(mangled);
+    };
+    read.then(forget, forget);
+    return wait;
+  }
+
+  /**
+   * {@link getOrCreate} past a miss or an expired value: through the lock.
+   * A method of its own so that the hit path allocates no closure context.
+   */
+  async #getOrCreateLocked<V>(
+    backend: CacheBackend,
+    key: string,
+    mangled: string,
+    creator: () => MaybePromise<V>,
+    expiration: number | undefined,
+    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+    releases: number,
+    stored: CachedValue | NoValue,
+    missCounted: boolean,
+  ): Promise<V> {
     const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
     const runner = this.asyncCreationRunner;
     let passing = false;
     try {
       let observer: LockObserver | undefined;
-      if (this.lockTimeout === undefined && this.#passes.has(mangled) && mutex.waitUntilFree && this.#lockEntry(stored, expiration) === undefined) {
-        // Nothing to serve, and another caller of this region is going
-        // through the lock for the key: wait for its holder beside the other
-        // waiters and share their read, as the lock would, without a pass of
-        // our own (a stampede would make one per caller).
+      if (missCounted) {
         observer = this.#observer(key);
-        observer.miss!();
-        const started = this.#now();
-        const waitUntilFree = mutex.waitUntilFree.bind(mutex);
-        const read = () => this.#loadNow(backend, mangled, key, 'getOrCreate');
-        const seen = this.#lockEntry<V>(await this.#waits.join(mangled, () => waitUntilFree().then(read)).promise, expiration);
-        if (seen?.fresh) {
-          observer.waited!(this.#now() - started);
-          return seen.value;
-        }
-        // Still missing (its creator failed): go through the lock; the miss is counted.
         observer.miss = undefined;
       }
       this.#passes.set(mangled, (this.#passes.get(mangled) ?? 0) + 1);
@@ -484,114 +683,15 @@ export class CacheRegion implements InspectableRegion {
    * Like {@link getOrCreate} for many keys. `creator(...missingKeys)` receives
    * each distinct key to create once, in sorted order, and returns their
    * values in that order. The result follows `keys`, repeats included.
+   * Its code (region-multi.ts, lock-multi.ts) loads at the first call.
    */
   async getOrCreateMulti<V>(
     keys: readonly string[],
     creator: (...keys: string[]) => MaybePromise<readonly V[]>,
     options: GetOrCreateMultiOptions<V> = {},
   ): Promise<V[]> {
-    checkKeys(keys);
-    if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreateMulti expects a creator function, got ${typeof creator}`);
-    const backend = this.#requireBackend();
-    const expiration = this.#callExpiration(options.expirationTime);
-    const shouldCacheFn = options.shouldCacheFn;
-    checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
-    if (this.#invalidatorReady) await this.#ready();
-    this.#checkSoftInvalidation(expiration);
-    if (keys.length === 0) return [];
-
-    const unique = [...new Set(keys)].sort();
-    const mangledKeys = unique.map((key) => this.#mangle(key));
-    const releases = this.#locks.releases;
-    const loaded = await this.#loadMulti(backend, mangledKeys, unique, 'getOrCreateMulti');
-    const results = new Map<string, V>();
-    // Keys that are not fresh go through the lock one by one, in sorted
-    // order (so two multi-key callers cannot deadlock); those that must be
-    // created are made by one creator call while their locks are held.
-    const passes: Array<MultiLockKey<V, CachedValue | NoValue> & { caller: string }> = [];
-    try {
-      const now = this.#now();
-      for (let i = 0; i < unique.length; i++) {
-        const key = unique[i]!;
-        const stored = loaded[i]!;
-        if (stored !== NO_VALUE && isFresh(stored.metadata, expiration, this.#invalidator, now)) {
-          this.#stats.hits++;
-          if (this.#events.size) this.#emitKey('hit', key);
-          results.set(key, stored.payload as V);
-          continue;
-        }
-        const mangled = mangledKeys[i]!;
-        const { mutex, readIsCurrent } = this.#mutexFor(backend, mangled, releases);
-        const pass = this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreateMulti') as MultiLockKey<V, CachedValue | NoValue> & { caller: string };
-        pass.caller = key;
-        passes.push(pass);
-      }
-      if (passes.length > 0) {
-        const values = await runLockMulti(
-          passes,
-          (indexes) => this.#createMulti(backend, indexes.map((index) => passes[index]!), creator, shouldCacheFn),
-          (indexes) => this.#loadMulti(backend, indexes.map((i) => passes[i]!.key), indexes.map((i) => passes[i]!.caller), 'getOrCreateMulti'),
-        );
-        values.forEach((value, i) => results.set(passes[i]!.caller, value));
-      }
-    } finally {
-      for (const pass of passes) this.#checkinMutex(pass.key);
-    }
-    return keys.map((key) => results.get(key) as V);
-  }
-
-  /** Runs a multi-key creator for the keys that must be created and stores what it made. */
-  async #createMulti<V>(
-    backend: CacheBackend,
-    passes: ReadonlyArray<{ key: string; caller: string }>,
-    creator: (...keys: string[]) => MaybePromise<readonly V[]>,
-    shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
-  ): Promise<readonly V[]> {
-    const started = this.#now();
-    let created: readonly V[];
-    try {
-      created = await creator(...passes.map((pass) => pass.caller));
-    } catch (error) {
-      this.#recordError('getOrCreateMulti', error, undefined);
-      throw error;
-    }
-    if (!Array.isArray(created) || created.length !== passes.length) {
-      throw new TypeError(
-        `dogpile-cache: the getOrCreateMulti creator must return an array of ${passes.length} values (one per key it was given), got ${Array.isArray(created) ? `${created.length} values` : typeof created}`,
-      );
-    }
-    const durationMs = this.#now() - started;
-    const metadata = this.#metadata(started);
-    const toStore = new Map<string, StoredValue>();
-    const stored: string[] = [];
-    for (let i = 0; i < passes.length; i++) {
-      const value = created[i] as V;
-      if (!shouldCacheFn || (await shouldCacheFn(value))) {
-        toStore.set(passes[i]!.key, this.#serialize(new CachedValue(value, metadata)));
-        stored.push(passes[i]!.caller);
-      }
-    }
-    let cached = true;
-    if (toStore.size > 0) {
-      try {
-        await backend.setMulti(toStore);
-      } catch (error) {
-        // The caller still gets the values the creator made.
-        cached = false;
-        this.#recordError('getOrCreateMulti', error, undefined);
-      }
-    }
-    const storedKeys = new Set(cached ? stored : []);
-    for (const { caller } of passes) {
-      this.#stats.creations++;
-      const wasStored = storedKeys.has(caller);
-      if (wasStored) this.#stats.sets++;
-      if (this.#events.size) {
-        this.#events.emit({ type: 'created', region: this.name, time: this.#now(), key: caller, durationMs, cached: wasStored });
-        if (wasStored) this.#emitKey('set', caller);
-      }
-    }
-    return created;
+    const multi = await import('./region-multi.js');
+    return multi.getOrCreateMulti(this.#internals(), keys, creator, options);
   }
 
   /** What one key's pass through the lock needs from the region. */
@@ -696,7 +796,9 @@ export class CacheRegion implements InspectableRegion {
    * they go. `batchSize` and `pause` bound the work done at a time. Resolves
    * to how many entries it removed; needs a backend that lists its keys
    * (`keys()`), else resolves to 0. The browser backends also prune by
-   * themselves when the tab is idle (their `autoPrune` argument).
+   * themselves when the tab is idle (their `autoPrune` argument). Not
+   * loaded on first use, as `clear` is: the backends call it from their own
+   * timers, which fake-timer tests drive without waiting for a module load.
    */
   async prune(options: PruneOptions = {}): Promise<number> {
     const backend = this.#requireBackend();
@@ -725,27 +827,10 @@ export class CacheRegion implements InspectableRegion {
    * data leaves storage, so every tab or process sharing it then misses.
    * Resolves to how many entries it removed. Uses the backend's `clear()`
    * when it has one, else its `keys()`; a backend with neither rejects with
-   * a `DogpileCacheException`.
+   * a `DogpileCacheException`. Its code loads at the first call.
    */
   async clear(): Promise<number> {
-    const backend = this.#requireBackend();
-    if (this.#invalidatorReady) await this.#ready();
-    const actual = this.#actualBackend!;
-    // Listed first, so that this region's listeners hear of every removed key.
-    const stored = await this.storedKeys();
-    let removed: number;
-    if (typeof actual.clear === 'function') {
-      // The backend knows its region's entries, and tells other tabs itself.
-      removed = await actual.clear();
-    } else if (stored) {
-      if (stored.length > 0) await backend.deleteMulti(stored);
-      removed = stored.length;
-    } else {
-      throw new DogpileCacheException(`Region${this.name ? ` "${this.name}"` : ''}: backend ${describeBackend(actual)} can neither clear nor list its keys, so clear() cannot find them.`);
-    }
-    this.#stats.deletes += removed;
-    if (this.#events.size && stored) for (const key of stored) this.#emitKey('delete', key);
-    return removed;
+    return (await import('./region-maintenance.js')).clear(this.#internals());
   }
 
   /**
@@ -848,6 +933,40 @@ export class CacheRegion implements InspectableRegion {
 
   // ---------------------------------------------------------------- internals
 
+  /** What the modules loaded on first use (region-multi.ts, region-maintenance.ts) need of the region. */
+  #internals(): RegionInternals {
+    return {
+      region: this,
+      backend: () => this.#requireBackend(),
+      actualBackend: () => this.#actualBackend!,
+      expiration: (perCall) => this.#callExpiration(perCall),
+      ready: async () => {
+        if (this.#invalidatorReady) await this.#ready();
+      },
+      checkSoftInvalidation: (expiration) => this.#checkSoftInvalidation(expiration),
+      mangle: (key) => this.#mangle(key),
+      releases: () => this.#locks.releases,
+      loadMulti: (backend, mangled, keys, operation) => this.#loadMulti(backend, mangled, keys, operation),
+      isFreshRead: (value, expiration) => this.#isFreshRead(value, expiration),
+      stats: () => this.#stats,
+      emit: (event) => {
+        if (this.#events.size) this.#events.emit(event as RegionEvent);
+      },
+      listened: () => this.#events.size > 0,
+      emitKey: (type, key) => {
+        if (this.#events.size) this.#emitKey(type, key);
+      },
+      mutexFor: (backend, mangled, releases) => this.#mutexFor(backend, mangled, releases),
+      pass: (backend, key, mangled, expiration, mutex, readIsCurrent, first, operation) =>
+        this.#pass(backend, key, mangled, expiration, mutex, readIsCurrent, first, operation),
+      checkin: (mangled) => this.#checkinMutex(mangled),
+      recordError: (operation, error, key) => this.#recordError(operation, error, key),
+      metadata: (started) => this.#metadata(started),
+      serialize: (value) => this.#serialize(value),
+      now: this.#now,
+    };
+  }
+
   #requireBackend(): CacheBackend {
     const backend = this.#backend;
     if (!backend) {
@@ -885,13 +1004,19 @@ export class CacheRegion implements InspectableRegion {
     return perCall === undefined ? this.#expiration : normalizeExpiration(perCall, 'expirationTime');
   }
 
-  /** A test that returns the value if `get` may return it, else `undefined`. */
-  #usableTest(options: GetOptions): (value: CachedValue | NoValue) => CachedValue | undefined {
+  /**
+   * The expiration a read with `options` judges by: `false` when it ignores
+   * expiration, `undefined` for never. Checks the options.
+   */
+  #readExpiration(options: GetOptions): number | undefined | false {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: options must be an object');
-    if (options.ignoreExpiration) return (value) => (value === NO_VALUE ? undefined : value);
-    const expiration = this.#callExpiration(options.expirationTime);
-    const invalidator = this.#invalidator;
-    return (value) => (value !== NO_VALUE && isFresh(value.metadata, expiration, invalidator, this.#now()) ? value : undefined);
+    return options.ignoreExpiration ? false : this.#callExpiration(options.expirationTime);
+  }
+
+  /** The value if `get` may return it, else `undefined` (see {@link #readExpiration}). */
+  #usable(value: CachedValue | NoValue, expiration: number | undefined | false): CachedValue | undefined {
+    if (value === NO_VALUE) return undefined;
+    return expiration === false || this.#isFreshRead(value, expiration) ? value : undefined;
   }
 
   #countRead(key: string, hit: boolean): void {
@@ -903,11 +1028,11 @@ export class CacheRegion implements InspectableRegion {
   /** What `get` may return for `key`, counted as a hit or a miss. */
   async #readUsable(key: string, options: GetOptions | undefined): Promise<CachedValue | undefined> {
     const backend = this.#requireBackend();
-    const isUsable = this.#usableTest(options ?? {});
+    const expiration = options === undefined ? this.#expiration : this.#readExpiration(options);
     if (this.#invalidatorReady) await this.#ready();
     const mangled = this.#mangle(key);
-    const loading = this.#loadNow(backend, mangled, key, 'get');
-    const value = isUsable(loading instanceof Promise ? await loading : loading);
+    const readSync = this.#syncReader(backend);
+    const value = this.#usable(readSync ? this.#loadSync(readSync, backend, mangled, key, 'get') : await this.#load(backend, mangled, key, 'get'), expiration);
     this.#countRead(key, value !== undefined);
     return value;
   }
@@ -918,7 +1043,11 @@ export class CacheRegion implements InspectableRegion {
    */
   #loadNow(backend: CacheBackend, mangled: string, key: string, operation: string): CachedValue | NoValue | Promise<CachedValue | NoValue> {
     const readSync = this.#syncReader(backend);
-    if (!readSync) return this.#load(backend, mangled, key, operation);
+    return readSync ? this.#loadSync(readSync, backend, mangled, key, operation) : this.#load(backend, mangled, key, operation);
+  }
+
+  /** {@link #loadNow} through the backend's `getSync`. */
+  #loadSync(readSync: (key: string) => StoredValue | NoValue, backend: CacheBackend, mangled: string, key: string, operation: string): CachedValue | NoValue {
     let raw: StoredValue | NoValue;
     try {
       raw = readSync.call(backend, mangled);
@@ -983,6 +1112,21 @@ export class CacheRegion implements InspectableRegion {
     }
     if (value.metadata.rv !== this.version) return NO_VALUE;
     return value;
+  }
+
+  /**
+   * Whether a value read now may be served. A reused clock reading older than
+   * the value itself was taken before the value was written: the exact clock
+   * decides then, so a value never looks younger than it is by more than the
+   * reading's reuse (about 1 ms; see {@link hitNow}).
+   */
+  #isFreshRead(value: CachedValue, expiration: number | undefined): boolean {
+    let now = this.#readNow();
+    const ct = value.metadata.ct;
+    if (now < ct) now = this.#now();
+    // isFresh's rules, without the invalidation call while nothing was invalidated.
+    if (this.#neverInvalidated) return (expiration === undefined || now - ct <= expiration) && ct - now <= FUTURE_TOLERANCE_MS;
+    return isFresh(value.metadata, expiration, this.#invalidator, now);
   }
 
   /** The lock's view of a stored value: absent when hard-invalidated, not fresh when expired or soft-invalidated. */
@@ -1162,6 +1306,7 @@ export class CacheRegion implements InspectableRegion {
   }
 
   #onInvalidated(hard: boolean, at: number, remote: boolean): void {
+    this.#neverInvalidated = false;
     this.#stats.invalidations++;
     if (this.#events.size) this.#events.emit({ type: 'invalidated', region: this.name, time: this.#now(), hard, at, remote });
   }
@@ -1186,13 +1331,15 @@ export function makeRegion(options?: RegionOptions): CacheRegion {
 
 // ---------------------------------------------------------------- helpers
 
-function checkOptionalFunction(value: unknown, name: string): void {
+/** @internal */
+export function checkOptionalFunction(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new TypeError(`dogpile-cache: ${name} must be a function, got ${value === null ? 'null' : typeof value}`);
   }
 }
 
-function checkKeys(keys: unknown): void {
+/** @internal */
+export function checkKeys(keys: unknown): void {
   if (!Array.isArray(keys)) throw new TypeError(`dogpile-cache: expected an array of keys, got ${keys === null ? 'null' : typeof keys}`);
 }
 
@@ -1212,6 +1359,11 @@ function normalizeExpiration(value: number | undefined, name: string): number | 
     throw new ValidationError(`${name} must be a finite number of ms >= 0, -1 or Infinity; got ${String(value)}`);
   }
   return value;
+}
+
+/** Whether `strategy` is exactly the in-memory default with no invalidation recorded (see `#neverInvalidated`). */
+function neverInvalidated(strategy: RegionInvalidationStrategy): boolean {
+  return strategy.constructor === DefaultInvalidationStrategy && (strategy as DefaultInvalidationStrategy).invalidatedAt() === undefined;
 }
 
 function findSyncPair(backend: CacheBackend): { get: CacheBackend['get']; getSync: (key: string) => StoredValue | NoValue } | undefined {

@@ -32,13 +32,18 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** The size table. */
 export function sizeTable(sizes: readonly SizeResult[]): Table {
-  const headers = ['bundle', 'library', 'minified', 'min+gzip', 'min+brotli'];
+  const headers = ['bundle', 'library', 'minified', 'min+gzip', 'min+brotli', 'loaded on first use (min+gzip)'];
   const rows = sizes.map((size) =>
     size.skipped
-      ? [size.label, size.library, `not measured: ${size.skipped}`, '', '']
-      : [size.label, size.library, kb(size.minified), kb(size.gzip), kb(size.brotli)],
+      ? [size.label, size.library, `not measured: ${size.skipped}`, '', '', '']
+      : [size.label, size.library, kb(size.minified), kb(size.gzip), kb(size.brotli), size.lazyGzip ? kb(size.lazyGzip) : '-'],
   );
-  return { headers, rows, align: ['l', 'l', 'r', 'r', 'r'] };
+  return { headers, rows, align: ['l', 'l', 'r', 'r', 'r', 'r'] };
+}
+
+/** For each missed target, what would close it. */
+function closeNotes(targets: readonly TargetCheck[]): string[] {
+  return targets.filter((target) => target.met === false && target.close).map((target) => `${target.target}: ${target.close}`);
 }
 
 /** The targets table. */
@@ -70,7 +75,11 @@ export function reportText(report: BenchReport): string {
     const core = report.sizes.find((size) => size.id === 'core');
     if (core?.modules) parts.push(`   core bundle by module: ${moduleShares(core)}`);
   }
-  if (report.targets.length) parts.push('', '== Targets', toText(targetsTable(report.targets)));
+  if (report.targets.length) {
+    parts.push('', '== Targets', toText(targetsTable(report.targets)));
+    const missed = closeNotes(report.targets);
+    if (missed.length) parts.push('', '== What would close the missed targets', ...missed.map((note) => `- ${note}`));
+  }
   if (report.missing.length) parts.push('', '== Not measured in this run', ...report.missing.map((line) => `- ${line}`));
   parts.push('', `Environment: ${Object.entries(report.environment).map(([name, value]) => `${name} ${value}`).join('; ')}`);
   parts.push(`Versions: ${Object.entries(report.versions).map(([name, value]) => `${name} ${value}`).join('; ')}`);
@@ -89,7 +98,11 @@ export function reportMarkdown(report: BenchReport): string {
     'Browser figures come from headless Debian Chromium driven by Playwright, on pages served over http://127.0.0.1 and built by Vite ' +
       '(minified, as an app would ship them); Node figures from a separate Node process running the same cases.',
   ];
-  if (report.targets.length) parts.push('', '## Targets', '', toMarkdown(targetsTable(report.targets)));
+  if (report.targets.length) {
+    parts.push('', '## Targets', '', toMarkdown(targetsTable(report.targets)));
+    const missed = closeNotes(report.targets);
+    if (missed.length) parts.push('', '### What would close the missed targets', '', ...missed.map((note) => `- ${note}`));
+  }
   for (const suite of report.suites) {
     parts.push('', `## ${suiteHeading(suite)}`, '', toMarkdown(suiteTable(suite)));
     if (suite.notes) parts.push('', `Counted outside the timed loop: ${Object.entries(suite.notes).map(([name, value]) => `${name} = ${value}`).join('; ')}.`);
@@ -100,7 +113,9 @@ export function reportMarkdown(report: BenchReport): string {
       '## Bundle size',
       '',
       'Each bundle is a one-line entry in `bench/size/` (the named imports an app would write), bundled by Vite (rolldown) with ' +
-        'tree-shaking and minification, dependencies included, compressed with node:zlib (gzip level 9, brotli quality 11).',
+        'tree-shaking and minification, dependencies included, compressed with node:zlib (gzip level 9, brotli quality 11). ' +
+        'The sizes are what loads with the entry; chunks reached only by a dynamic `import()` (rarely used methods, loaded on ' +
+        'their first call) are in the last column.',
       '',
       toMarkdown(sizeTable(report.sizes)),
     );

@@ -20,9 +20,16 @@ export interface SizeResult {
   label: string;
   /** Package the bytes belong to. */
   library: string;
+  /** Bytes loaded with the entry: its chunk and the chunks it imports statically. */
   minified: number;
   gzip: number;
   brotli: number;
+  /**
+   * Chunks reached only through dynamic `import()` (code loaded on first use
+   * of a rarely used method), min+gzip; 0 when there are none.
+   */
+  lazyMinified?: number;
+  lazyGzip?: number;
   /** Why it was not measured, when it was not. */
   skipped?: string;
   /**
@@ -77,10 +84,22 @@ async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
     },
   })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
   const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) => result.output).filter((item) => item.type === 'chunk');
-  // Everything the entry needs, dynamic chunks included.
-  const code = chunks.map((chunk) => chunk.code).join('\n');
+  // What loads with the entry: its chunk and what it imports statically.
+  // Chunks reached only by dynamic import() load when a rarely used method
+  // is first called, and are reported beside.
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const initial = new Set<Rolldown.OutputChunk>();
+  const visit = (chunk: Rolldown.OutputChunk | undefined): void => {
+    if (!chunk || initial.has(chunk)) return;
+    initial.add(chunk);
+    for (const name of chunk.imports) visit(byName.get(name));
+  };
+  for (const chunk of chunks) if (chunk.isEntry) visit(chunk);
+  const lazy = chunks.filter((chunk) => !initial.has(chunk));
+  const code = [...initial].map((chunk) => chunk.code).join('\n');
   const bytes = Buffer.from(code);
-  const rendered = chunks.flatMap((chunk) => Object.entries(chunk.modules).map(([id, info]) => ({ id, length: info.renderedLength })));
+  const lazyBytes = Buffer.from(lazy.map((chunk) => chunk.code).join('\n'));
+  const rendered = [...initial].flatMap((chunk) => Object.entries(chunk.modules).map(([id, info]) => ({ id, length: info.renderedLength })));
   const total = rendered.reduce((sum, module) => sum + module.length, 0);
   const modules = rendered
     .filter((module) => module.length > 0)
@@ -94,6 +113,8 @@ async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
     minified: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    lazyMinified: lazyBytes.length,
+    lazyGzip: lazy.length ? gzipSync(lazyBytes, { level: 9 }).length : 0,
     ...(entry.library === 'dogpile-cache' ? { modules } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // Cached functions in a minified production bundle: two modules' functions
 // either keep distinct keys or are refused when decorated, and never return
 // each other's values (a minifier may rename both to `e`, or drop the names).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,9 +26,13 @@ async function bundle(entry: string): Promise<{ code: string; load: () => Promis
       lib: { entry: join(here, 'minified', entry), formats: ['es'], fileName: 'bundle' },
     },
   })) as Rollup.RollupOutput[];
-  const chunk = result[0]!.output.find((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.isEntry)!;
-  const file = join(outDir, `${entry}.mjs`);
-  writeFileSync(file, chunk.code);
+  const chunks = result[0]!.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
+  const chunk = chunks.find((o) => o.isEntry)!;
+  // Every chunk, as the app would deploy them (rarely used methods load theirs on first use).
+  const dir = join(outDir, entry);
+  mkdirSync(dir, { recursive: true });
+  for (const other of chunks) writeFileSync(join(dir, other.fileName), other.code);
+  const file = join(dir, chunk.fileName);
   return { code: chunk.code, load: () => import(/* @vite-ignore */ pathToFileURL(file).href) };
 }
 
