@@ -14,6 +14,7 @@ import { parseMaxEntries } from './max-entries.js';
 import { estimateBytes, parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
 import { ChangeOrder } from '../browser/change-order.js';
+import { HAND_OFF_MAX_BYTES, HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
@@ -54,6 +55,17 @@ export interface IndexedDBBackendArguments {
    * evicted. Each capped write walks the namespace's records. Default: no cap.
    */
   maxBytes?: number;
+}
+
+/** A structured clone of `value` (as the database would give back), or `undefined` where there is no `structuredClone`. */
+function copyOf(value: unknown): unknown {
+  const clone = (globalThis as { structuredClone?: (value: unknown) => unknown }).structuredClone;
+  if (typeof clone !== 'function') return undefined;
+  try {
+    return clone(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -126,6 +138,10 @@ export class IndexedDBBackend extends CacheBackend {
   #db: Promise<IDBPDatabase> | undefined;
   #generation = 0;
   readonly #order = new ChangeOrder();
+  /** Values other tabs just created, handed over on the change feed (see `browser/hand-offs.ts`). */
+  readonly #handOffs = new HandOffs<StoredValue>(monotonicNow);
+  /** Keys whose creation lock this tab holds: their writes are handed to waiting tabs before they commit. */
+  readonly #held = new Set<string>();
   /** The change feed between tabs; open while a region is bound. */
   #feed: ChangeChannel | undefined;
   #now: () => number = Date.now;
@@ -146,6 +162,12 @@ export class IndexedDBBackend extends CacheBackend {
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
+      // A creator's tab posts small values with its change: waiters resolve with them, before the lock is released.
+      hooks: (key) => ({
+        handOff: () => this.#handOffs.whenOffered(key),
+        afterAcquire: () => void this.#held.add(key),
+        beforeRelease: () => void this.#held.delete(key),
+      }),
     });
   }
 
@@ -164,9 +186,24 @@ export class IndexedDBBackend extends CacheBackend {
     this.#now = region.now ?? Date.now;
     const name = `dogpile-cache:changes:idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`;
     this.#feed = new ChangeChannel(name, tabId(), (origin, changes) => {
-      for (const { kind, key, time } of changes) {
+      for (const { kind, key, time, by, st, record } of changes) {
+        if (kind === 'hand-off') {
+          // Not a change yet (its write is committing): only for waiters, and only if newer than anything heard.
+          const newest = this.#order.newest(key);
+          const handed = newest !== undefined && time < newest ? undefined : this.#handedRecord(record, key, time);
+          if (handed) this.#handOffs.offer(key, time, handed);
+          continue;
+        }
         if (!this.#order.accept(key, time)) continue;
-        this.notifyChange(kind === 'set' ? { kind, key, ct: time, origin } : { kind, key, origin });
+        if (kind === 'delete') {
+          this.#handOffs.drop(key);
+          this.notifyChange({ kind, key, origin });
+          continue;
+        }
+        const handed = record === undefined ? undefined : this.#handedRecord(record, key, time);
+        if (handed) this.#handOffs.offer(key, time, handed);
+        else this.#handOffs.dropOlder(key, time);
+        this.notifyChange({ kind, key, ct: time, origin, ...(by === undefined ? {} : { createdBy: by }), ...(st === undefined ? {} : { creationMs: Math.max(0, time - st) }) });
       }
     });
   }
@@ -203,6 +240,8 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   async get(key: string): Promise<StoredValue | NoValue> {
+    const handed = this.#handedOff(key);
+    if (handed !== undefined) return handed;
     const record = await this.#run('readonly', (store) => store.get(this.#id(key)));
     return this.#decode(record, key);
   }
@@ -226,6 +265,7 @@ export class IndexedDBBackend extends CacheBackend {
     const at = monotonicNow();
     const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
     this.#checkFits(records);
+    this.#handOffEarly(records, at);
     let evicted: string[] = [];
     await this.#write(async (store) => {
       const puts: Array<Promise<unknown>> = [];
@@ -245,7 +285,16 @@ export class IndexedDBBackend extends CacheBackend {
       await Promise.all(puts);
       evicted = await this.#trim(store, new Set(mapping.keys()));
     });
-    this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
+    const changes = records.map((record) => this.#setChange(record, at));
+    this.#publish(changes);
+    // This tab's waiters get it at once too, without waiting for the lock's release
+    // (a copy, as a read would give them; a large value they read from the database).
+    for (const change of changes) {
+      const copy = change.record === undefined ? undefined : this.#handedRecord(copyOf(change.record), change.key, change.time);
+      this.#handOffs.drop(change.key);
+      if (copy === undefined) this.#handOffs.wake(change.key);
+      else this.#handOffs.offer(change.key, change.time, copy);
+    }
     if (evicted.length > 0) {
       this.#publishDeletes(evicted);
       const caps = [this.#maxEntries === undefined ? '' : `${this.#maxEntries} entries`, this.#maxBytes === undefined ? '' : `${this.#maxBytes} bytes`].filter(Boolean).join(' and ');
@@ -419,6 +468,56 @@ export class IndexedDBBackend extends CacheBackend {
     return new ValueNotStorableError(`Region "${this.#bindings.regionName}" cannot store the value of key "${key}" in IndexedDB: ${reason}`, cause === undefined ? undefined : { cause });
   }
 
+  /**
+   * The change message of a committed write: creation time and provenance,
+   * and the record itself when it is small enough to hand to waiting tabs.
+   */
+  #setChange(record: EntryRecord, at: number): ChannelChange {
+    const change: ChannelChange = { kind: 'set', key: record.key as string, time: record.ct ?? at };
+    if (record.o !== undefined) change.by = record.o;
+    if (record.st !== undefined) change.st = record.st;
+    const size = record.sz ?? (record.ct === undefined ? Infinity : estimateBytes(record.p));
+    if (record.ct !== undefined && size <= HAND_OFF_MAX_BYTES) change.record = record;
+    return change;
+  }
+
+  /**
+   * Posts the values of keys whose lock this tab holds (a creator storing
+   * its value) before their write commits, so tabs waiting for them resolve
+   * now; the change itself is posted once committed, as for every write.
+   */
+  #handOffEarly(records: readonly EntryRecord[], at: number): void {
+    if (this.#held.size === 0 || !this.#feed) return;
+    const early: ChannelChange[] = [];
+    for (const record of records) {
+      if (!this.#held.has(record.key as string)) continue;
+      const change = this.#setChange(record, at);
+      if (change.record === undefined) continue;
+      early.push({ ...change, kind: 'hand-off' });
+      // This tab's own waiters too (a copy, as a read would give them).
+      const copy = this.#handedRecord(copyOf(change.record), change.key, change.time);
+      if (copy !== undefined) this.#handOffs.offer(change.key, change.time, copy);
+    }
+    this.#feed.publish(early);
+  }
+
+  /** A record another tab handed off, as a value, if it is one of this namespace's. */
+  #handedRecord(record: unknown, key: string, ct: number): StoredValue | undefined {
+    if (record === null || typeof record !== 'object') return undefined;
+    const r = record as EntryRecord;
+    if (r.ns !== this.namespace || r.key !== key || r.ct !== ct || typeof r.v !== 'number') return undefined;
+    const value = this.#decode(r, key);
+    return value === NO_VALUE ? undefined : value;
+  }
+
+  /** The value another tab just handed off for `key`, if still the newest change known here (read once). */
+  #handedOff(key: string): StoredValue | undefined {
+    const handed = this.#handOffs.take(key);
+    if (!handed) return undefined;
+    const newest = this.#order.newest(key);
+    return newest === undefined || handed.ct >= newest ? handed.value : undefined;
+  }
+
   /** Tells other tabs of committed changes; this tab's own count as heard, so older news from elsewhere is dropped. */
   #publish(changes: ChannelChange[]): void {
     for (const { key, time } of changes) this.#order.record(key, time);
@@ -427,6 +526,7 @@ export class IndexedDBBackend extends CacheBackend {
 
   #publishDeletes(keys: readonly string[]): void {
     if (keys.length === 0) return;
+    for (const key of keys) this.#handOffs.drop(key);
     const time = this.#now();
     this.#publish(keys.map((key) => ({ kind: 'delete', key, time })));
   }

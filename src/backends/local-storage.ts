@@ -12,6 +12,7 @@ import { parseMaxEntries } from './max-entries.js';
 import { parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { checkDuration } from '../validate.js';
 import { ChangeOrder } from '../browser/change-order.js';
+import { HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { decodeEntry, decodeHeader, encodeEntry } from '../browser/local-storage-entry.js';
 import { listenToStorage } from '../browser/storage-event-feed.js';
@@ -106,6 +107,8 @@ export class LocalStorageBackend extends CacheBackend {
   /** Keys whose Web Lock this tab holds, with the token of a write made meanwhile. */
   readonly #held = new Map<string, string | undefined>();
   readonly #order = new ChangeOrder();
+  /** Entries other tabs just wrote, as the storage event carried them (see `browser/hand-offs.ts`). */
+  readonly #handOffs = new HandOffs<string>(monotonicNow);
   /** Stops listening to other tabs' changes; set while a region is bound. */
   #stopListening: (() => void) | undefined;
 
@@ -136,6 +139,8 @@ export class LocalStorageBackend extends CacheBackend {
         afterWait: async () => {
           await this.#awaitPreviousChange(key, lockName, locks);
         },
+        // The creator's storage event carries the entry: waiters resolve with it, before the lock is released.
+        handOff: () => this.#handOffs.whenOffered(key),
         beforeRelease: async () => {
           const token = this.#held.get(key);
           this.#held.delete(key);
@@ -229,6 +234,9 @@ export class LocalStorageBackend extends CacheBackend {
     this.#wrote(key, value);
     if (this.#held.has(key)) this.#held.set(key, token);
     this.#trim([key]);
+    // This tab's waiters read it from storage at once, without waiting for the lock's release.
+    this.#handOffs.drop(key);
+    this.#handOffs.wake(key);
   }
 
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
@@ -242,18 +250,26 @@ export class LocalStorageBackend extends CacheBackend {
       if (this.#held.has(key)) this.#held.set(key, token);
     }
     this.#trim([...mapping.keys()]);
+    for (const key of mapping.keys()) {
+      this.#handOffs.drop(key);
+      this.#handOffs.wake(key);
+    }
   }
 
   async delete(key: string): Promise<void> {
     const storage = this.#storage();
     await this.#markDeletes([key]);
+    this.#handOffs.drop(key);
     storage.removeItem(this.storageKey(key));
   }
 
   override async deleteMulti(keys: readonly string[]): Promise<void> {
     const storage = this.#storage();
     await this.#markDeletes(keys);
-    for (const key of keys) storage.removeItem(this.storageKey(key));
+    for (const key of keys) {
+      this.#handOffs.drop(key);
+      storage.removeItem(this.storageKey(key));
+    }
   }
 
   /**
@@ -267,6 +283,7 @@ export class LocalStorageBackend extends CacheBackend {
     const prefix = this.#entryPrefix();
     const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
     for (const key of this.#held.keys()) this.#held.set(key, undefined);
+    this.#handOffs.clear();
     for (const key of keys) storage.removeItem(key);
     return keys.length;
   }
@@ -329,7 +346,7 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   #read(storage: StorageLike, key: string): StoredValue | NoValue {
-    const decoded = decodeEntry(storage.getItem(this.storageKey(key)));
+    const decoded = decodeEntry(this.#handedOff(key) ?? storage.getItem(this.storageKey(key)));
     // An entry of an earlier format is a miss like any other: the next write replaces it.
     if (decoded === undefined || decoded === 'outdated') return NO_VALUE;
     if (decoded === 'corrupt') {
@@ -362,17 +379,39 @@ export class LocalStorageBackend extends CacheBackend {
     if (value instanceof CachedValue) this.#order.record(key, value.metadata.ct);
   }
 
+  /**
+   * The entry text another tab just handed off for `key`, if it is still the
+   * newest change this tab knows of (read once); else `undefined`: read storage.
+   */
+  #handedOff(key: string): string | undefined {
+    const handed = this.#handOffs.take(key);
+    if (!handed) return undefined;
+    const newest = this.#order.newest(key);
+    return newest === undefined || handed.ct >= newest ? handed.value : undefined;
+  }
+
   /** Another tab changed an entry of this namespace: report it to the bound regions. */
   #heard(key: string, newValue: string | null): void {
     if (newValue === null) {
       // Storage events arrive in storage order, so a removal is always news.
+      this.#handOffs.drop(key);
       this.notifyChange({ kind: 'delete', key });
       return;
     }
     const header = decodeHeader(newValue);
     if (header === undefined || typeof header === 'string') return;
     if (!this.#order.accept(key, header.ct)) return;
-    this.notifyChange({ kind: 'set', key, ...(header.ct === undefined ? {} : { ct: header.ct }), ...(header.origin === undefined ? {} : { origin: header.origin }) });
+    if (header.ct === undefined) this.#handOffs.drop(key);
+    else this.#handOffs.offer(key, header.ct, newValue);
+    const { ct, origin, createdBy, startedAt } = header;
+    this.notifyChange({
+      kind: 'set',
+      key,
+      ...(ct === undefined ? {} : { ct }),
+      ...(origin === undefined ? {} : { origin }),
+      ...(createdBy === undefined ? {} : { createdBy }),
+      ...(ct === undefined || startedAt === undefined ? {} : { creationMs: Math.max(0, ct - startedAt) }),
+    });
   }
 
   /** `setItem`, making room in this namespace when storage is full. */

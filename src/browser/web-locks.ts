@@ -47,6 +47,13 @@ export interface WebLockHooks {
    */
   afterWait?(): Promise<void> | void;
   /**
+   * Asked when `waitUntilFree` starts: a promise that resolves when the
+   * holder has handed its value to this tab (e.g. a message carrying it), so
+   * the wait ends then, before the lock is released; `afterWait` is then
+   * skipped (the value is here). `cancel` is called when the lock came first.
+   */
+  handOff?(): { promise: Promise<void>; cancel: () => void } | undefined;
+  /**
    * Runs when the holder releases, before the browser lock is given up:
    * e.g. leaving a marker for the next holder.
    */
@@ -187,18 +194,33 @@ export class WebLockMutex implements CacheMutex {
    * asks for the lock in shared mode and lets it go at once: the browser
    * grants every shared request queued behind the holder together, so all
    * waiting tabs wake at the same moment. Acquires announced in this tab
-   * ({@link announceAcquire}) are sent first.
+   * ({@link announceAcquire}) are sent first. A hand-off of the holder's
+   * value (the `handOff` hook) ends the wait earlier.
    */
   async waitUntilFree(): Promise<void> {
     const ahead = upcoming.get(this.name);
     if (ahead) await Promise.all(ahead);
+    const handOff = this.#hooks.handOff?.();
+    const abort = handOff && typeof AbortController === 'function' ? new AbortController() : undefined;
+    let handed = false;
     try {
-      await this.#locks.request(this.name, { mode: 'shared' }, () => {});
+      const free = this.#locks.request(this.name, abort ? { mode: 'shared', signal: abort.signal } : { mode: 'shared' }, () => {});
+      if (handOff) {
+        const first = await Promise.race([free.then(() => false), handOff.promise.then(() => true)]);
+        if (first) {
+          handed = true;
+          // The value is here: the queued request is no longer needed.
+          free.catch(() => {});
+          abort?.abort();
+        } else handOff.cancel();
+      } else await free;
     } catch (error) {
+      handOff?.cancel();
       if (!isUnusable(error)) throw error;
       this.#hooks.onUnavailable?.(error);
       return;
     }
+    if (handed) return;
     try {
       await this.#hooks.afterWait?.();
     } catch {
