@@ -140,7 +140,7 @@ function multiKeyTargets(suiteOf: SuiteIndex): TargetCheck[] {
 function crossTabTargets(suiteOf: SuiteIndex): TargetCheck[] {
   const suite = suiteOf('cross-tab', 'chromium');
   const target1 = (backend: string) => `[chromium] cross-tab ${backend}: 1 creator call in every round (4 tabs x 50 callers)`;
-  const target2 = (backend: string) => `[chromium] cross-tab ${backend}: last waiting tab has the value within 2 ms of the creator finishing (vs the Web Locks floor, same run)`;
+  const target2 = (backend: string) => `[chromium] cross-tab ${backend}: last waiter of the 4 tabs has the value within 2 ms of the creator finishing (vs the Web Locks floor, same run)`;
   const ours = suite?.cases.filter((benchCase) => benchCase.library === 'dogpile-cache') ?? [];
   if (!suite || ours.length === 0) {
     return ['localstorage', 'indexeddb'].flatMap((backend) => [target1(backend), target2(backend)]).map((target) => ({ target, measured: '', ...NOT_MEASURED('suite cross-tab not run (needs dogpile-cache/browser)') }));
@@ -150,9 +150,11 @@ function crossTabTargets(suiteOf: SuiteIndex): TargetCheck[] {
   return ours.flatMap(({ name }) => {
     const backend = /indexeddb/.test(name) ? 'indexeddb' : /localstorage/.test(name) ? 'localstorage' : name;
     const calls = maxOf(suite, name, 'maxCreatorCalls') ?? maxOf(suite, name, 'creatorCalls');
-    const latency = median(suite, name, 'valueLatencyMs');
-    const worst = maxOf(suite, name, 'valueLatencyMs');
+    // The waiters: every caller but the creator's own, which returns once its write is stored.
+    const latency = median(suite, name, 'lastWaiterMs') ?? median(suite, name, 'valueLatencyMs');
+    const worst = maxOf(suite, name, 'lastWaiterMs') ?? maxOf(suite, name, 'valueLatencyMs');
     const firstOther = median(suite, name, 'firstOtherTabMs');
+    const lastCaller = median(suite, name, 'valueLatencyMs');
     const againstFloor = floor === undefined || latency === undefined ? '' : `; floor ${formatMs(floor)}, ${(latency / floor).toFixed(1)}x it, ${formatMs(latency - floor)} above it`;
     return [
       calls === undefined
@@ -162,7 +164,7 @@ function crossTabTargets(suiteOf: SuiteIndex): TargetCheck[] {
         ? { target: target2(backend), measured: '', ...NOT_MEASURED('latency not measured') }
         : {
             target: target2(backend),
-            measured: `${formatMs(latency)} (median; slowest repetition ${formatMs(worst ?? latency)}${firstOther === undefined ? '' : `; first other tab ${formatMs(firstOther)}`}${againstFloor})`,
+            measured: `${formatMs(latency)} (median; slowest repetition ${formatMs(worst ?? latency)}${firstOther === undefined ? '' : `; first other tab ${formatMs(firstOther)}`}${lastCaller === undefined ? '' : `; last caller incl. the creator's ${formatMs(lastCaller)}`}${againstFloor})`,
             verdict: latency <= 2 ? 'met' : `missed by ${formatMs(latency - 2)}`,
             met: latency <= 2,
           },
