@@ -13,6 +13,7 @@ import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } fr
 import { parseMaxEntries } from './max-entries.js';
 import { estimateBytes, parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
+import { LastSeen, onPageReturn } from '../browser/catch-up.js';
 import { ChangeOrder } from '../browser/change-order.js';
 import { HAND_OFF_MAX_BYTES, HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
@@ -66,6 +67,13 @@ function copyOf(value: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What catching up compares of a record: a value's creation time, a serializer's write time, `null` for none. */
+function recordState(record: unknown): number | null {
+  if (record === null || typeof record !== 'object') return null;
+  const { ct, at } = record as EntryRecord;
+  return typeof ct === 'number' ? ct : typeof at === 'number' ? at : null;
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -140,6 +148,9 @@ export class IndexedDBBackend extends CacheBackend {
   readonly #order = new ChangeOrder();
   /** Values other tabs just created, handed over on the change feed (see `browser/hand-offs.ts`). */
   readonly #handOffs = new HandOffs<StoredValue>(monotonicNow);
+  /** What this tab last saw of each entry, to catch up when the page comes back (see `browser/catch-up.ts`). */
+  readonly #seen = new LastSeen();
+  #stopReturn: (() => void) | undefined;
   /** Keys whose creation lock this tab holds: their writes are handed to waiting tabs before they commit. */
   readonly #held = new Set<string>();
   /** The change feed between tabs; open while a region is bound. */
@@ -197,15 +208,18 @@ export class IndexedDBBackend extends CacheBackend {
         if (!this.#order.accept(key, time)) continue;
         if (kind === 'delete') {
           this.#handOffs.drop(key);
+          this.#seen.saw(key, null);
           this.notifyChange({ kind, key, origin });
           continue;
         }
+        this.#seen.saw(key, time);
         const handed = record === undefined ? undefined : this.#handedRecord(record, key, time);
         if (handed) this.#handOffs.offer(key, time, handed);
         else this.#handOffs.dropOlder(key, time);
         this.notifyChange({ kind, key, ct: time, origin, ...(by === undefined ? {} : { createdBy: by }), ...(st === undefined ? {} : { creationMs: Math.max(0, time - st) }) });
       }
     });
+    this.#stopReturn = onPageReturn(() => void this.#catchUp());
   }
 
   /** Forgets `region`; once none is bound, closes the change feed. */
@@ -213,6 +227,8 @@ export class IndexedDBBackend extends CacheBackend {
     if (!this.#bindings.unbind(region)) return;
     this.#feed?.close();
     this.#feed = undefined;
+    this.#stopReturn?.();
+    this.#stopReturn = undefined;
   }
 
   override getMutex(key: string): CacheMutex | null {
@@ -243,6 +259,7 @@ export class IndexedDBBackend extends CacheBackend {
     const handed = this.#handedOff(key);
     if (handed !== undefined) return handed;
     const record = await this.#run('readonly', (store) => store.get(this.#id(key)));
+    this.#sawRecord(key, record);
     return this.#decode(record, key);
   }
 
@@ -250,6 +267,7 @@ export class IndexedDBBackend extends CacheBackend {
   override async getMulti(keys: readonly string[]): Promise<Array<StoredValue | NoValue>> {
     if (keys.length === 0) return [];
     const records = await this.#run('readonly', (store) => Promise.all(keys.map((key) => store.get(this.#id(key)))));
+    records.forEach((record, i) => this.#sawRecord(keys[i]!, record));
     return records.map((record, i) => this.#decode(record, keys[i]!));
   }
 
@@ -518,9 +536,46 @@ export class IndexedDBBackend extends CacheBackend {
     return newest === undefined || handed.ct >= newest ? handed.value : undefined;
   }
 
+  /** Records what this tab read of `key`: a value's creation time, or `null` for none. */
+  #sawRecord(key: string, record: unknown): void {
+    this.#seen.saw(key, recordState(record));
+  }
+
+  /**
+   * The page came back (from frozen, hidden or the back/forward cache) and
+   * may have missed change messages: read the invalidation again, and report
+   * every entry this tab had seen that changed meanwhile as a remote change
+   * (one read-only transaction).
+   */
+  async #catchUp(): Promise<void> {
+    this.#handOffs.clear();
+    void this.#bindings.reloadStrategies();
+    const keys = this.#seen.keys();
+    if (keys.length === 0) return;
+    let records: unknown[];
+    try {
+      records = await this.#run('readonly', (store) => Promise.all(keys.map((key) => store.get(this.#id(key)))));
+    } catch {
+      return; // The database is unavailable: the next read says so.
+    }
+    const states = records.map(recordState);
+    for (const { key, now } of this.#seen.compare(keys, states)) {
+      if (now === null) {
+        this.#order.accept(key, this.#now());
+        this.notifyChange({ kind: 'delete', key });
+        continue;
+      }
+      if (!this.#order.accept(key, now)) continue;
+      const { ct, o, st } = records[keys.indexOf(key)] as EntryRecord;
+      if (ct === undefined) this.notifyChange({ kind: 'set', key });
+      else this.notifyChange({ kind: 'set', key, ct, ...(o === undefined ? {} : { createdBy: o }), ...(st === undefined ? {} : { creationMs: Math.max(0, ct - st) }) });
+    }
+  }
+
   /** Tells other tabs of committed changes; this tab's own count as heard, so older news from elsewhere is dropped. */
   #publish(changes: ChannelChange[]): void {
     for (const { key, time } of changes) this.#order.record(key, time);
+    for (const { kind, key, time } of changes) if (kind !== 'hand-off') this.#seen.saw(key, kind === 'delete' ? null : time);
     this.#feed?.publish(changes);
   }
 

@@ -14,7 +14,8 @@ import { checkDuration } from '../validate.js';
 import { ChangeOrder } from '../browser/change-order.js';
 import { HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
-import { decodeEntry, decodeHeader, encodeEntry } from '../browser/local-storage-entry.js';
+import { LastSeen, onPageReturn, type SeenState } from '../browser/catch-up.js';
+import { decodeEntry, decodeHeader, encodeEntry, type EntryHeader, type Unreadable } from '../browser/local-storage-entry.js';
 import { listenToStorage } from '../browser/storage-event-feed.js';
 import type { StorageLike } from '../web-types.js';
 import { unstorableReason } from '../browser/storable.js';
@@ -109,7 +110,9 @@ export class LocalStorageBackend extends CacheBackend {
   readonly #order = new ChangeOrder();
   /** Entries other tabs just wrote, as the storage event carried them (see `browser/hand-offs.ts`). */
   readonly #handOffs = new HandOffs<string>(monotonicNow);
-  /** Stops listening to other tabs' changes; set while a region is bound. */
+  /** What this tab last saw of each entry, to catch up when the page comes back (see `browser/catch-up.ts`). */
+  readonly #seen = new LastSeen();
+  /** Stops listening to other tabs' changes and to the page's return; set while a region is bound. */
   #stopListening: (() => void) | undefined;
 
   constructor(args: LocalStorageBackendArguments = {}) {
@@ -173,7 +176,12 @@ export class LocalStorageBackend extends CacheBackend {
     } catch {
       return; // No storage: every operation will say so; there is nothing to follow.
     }
-    this.#stopListening = listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+    const stopStorage = listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+    const stopReturn = onPageReturn(() => this.#catchUp());
+    this.#stopListening = () => {
+      stopStorage();
+      stopReturn();
+    };
   }
 
   /** Forgets `region`; once none is bound, stops following other tabs. */
@@ -231,7 +239,7 @@ export class LocalStorageBackend extends CacheBackend {
     const text = this.#encode(key, value, token);
     this.#checkFits(key, text);
     await this.#write(this.storageKey(key), text);
-    this.#wrote(key, value);
+    this.#wrote(key, value, text);
     if (this.#held.has(key)) this.#held.set(key, token);
     this.#trim([key]);
     // This tab's waiters read it from storage at once, without waiting for the lock's release.
@@ -246,7 +254,7 @@ export class LocalStorageBackend extends CacheBackend {
     for (const [key, , text] of encoded) this.#checkFits(key, text);
     for (const [key, value, text] of encoded) {
       await this.#write(this.storageKey(key), text);
-      this.#wrote(key, value);
+      this.#wrote(key, value, text);
       if (this.#held.has(key)) this.#held.set(key, token);
     }
     this.#trim([...mapping.keys()]);
@@ -260,6 +268,7 @@ export class LocalStorageBackend extends CacheBackend {
     const storage = this.#storage();
     await this.#markDeletes([key]);
     this.#handOffs.drop(key);
+    this.#seen.saw(key, null);
     storage.removeItem(this.storageKey(key));
   }
 
@@ -268,6 +277,7 @@ export class LocalStorageBackend extends CacheBackend {
     await this.#markDeletes(keys);
     for (const key of keys) {
       this.#handOffs.drop(key);
+      this.#seen.saw(key, null);
       storage.removeItem(this.storageKey(key));
     }
   }
@@ -284,6 +294,7 @@ export class LocalStorageBackend extends CacheBackend {
     const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
     for (const key of this.#held.keys()) this.#held.set(key, undefined);
     this.#handOffs.clear();
+    this.#seen.clear();
     for (const key of keys) storage.removeItem(key);
     return keys.length;
   }
@@ -347,6 +358,7 @@ export class LocalStorageBackend extends CacheBackend {
 
   #read(storage: StorageLike, key: string): StoredValue | NoValue {
     const decoded = decodeEntry(this.#handedOff(key) ?? storage.getItem(this.storageKey(key)));
+    this.#seen.saw(key, stateOf(decoded));
     // An entry of an earlier format is a miss like any other: the next write replaces it.
     if (decoded === undefined || decoded === 'outdated') return NO_VALUE;
     if (decoded === 'corrupt') {
@@ -375,8 +387,37 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   /** Remembers this tab's own write, so older news of the key from another tab is not reported. */
-  #wrote(key: string, value: StoredValue): void {
+  #wrote(key: string, value: StoredValue, text: string): void {
     if (value instanceof CachedValue) this.#order.record(key, value.metadata.ct);
+    this.#seen.saw(key, stateOf(decodeHeader(text)));
+  }
+
+  /**
+   * The page came back (from frozen, hidden or the back/forward cache) and
+   * may have missed storage events and invalidation messages: read the
+   * invalidation again, and report every entry this tab had seen that
+   * changed meanwhile as a remote change.
+   */
+  #catchUp(): void {
+    this.#handOffs.clear();
+    void this.#bindings.reloadStrategies();
+    let storage: StorageLike;
+    try {
+      storage = this.#storage();
+    } catch {
+      return;
+    }
+    const keys = this.#seen.keys();
+    const texts = keys.map((key) => storage.getItem(this.storageKey(key)));
+    const states = texts.map((text) => stateOf(decodeHeader(text)));
+    for (const { key, now } of this.#seen.compare(keys, states)) {
+      if (now === null) {
+        this.notifyChange({ kind: 'delete', key });
+        continue;
+      }
+      const header = decodeHeader(texts[keys.indexOf(key)]!);
+      if (header !== undefined && typeof header !== 'string' && this.#order.accept(key, header.ct)) this.#reportSet(key, header);
+    }
   }
 
   /**
@@ -395,6 +436,7 @@ export class LocalStorageBackend extends CacheBackend {
     if (newValue === null) {
       // Storage events arrive in storage order, so a removal is always news.
       this.#handOffs.drop(key);
+      this.#seen.saw(key, null);
       this.notifyChange({ kind: 'delete', key });
       return;
     }
@@ -403,6 +445,12 @@ export class LocalStorageBackend extends CacheBackend {
     if (!this.#order.accept(key, header.ct)) return;
     if (header.ct === undefined) this.#handOffs.drop(key);
     else this.#handOffs.offer(key, header.ct, newValue);
+    this.#seen.saw(key, stateOf(header));
+    this.#reportSet(key, header);
+  }
+
+  /** Reports another tab's write of `key` to the bound regions, with its provenance. */
+  #reportSet(key: string, header: EntryHeader): void {
     const { ct, origin, createdBy, startedAt } = header;
     this.notifyChange({
       kind: 'set',
@@ -568,6 +616,12 @@ export class LocalStorageBackend extends CacheBackend {
     });
     return true;
   }
+}
+
+/** What catching up compares: an entry's creation time (a serializer's entry: its write time), `null` when absent or unreadable. */
+function stateOf(header: EntryHeader | undefined | Unreadable): SeenState {
+  if (header === undefined || typeof header === 'string') return null;
+  return header.ct ?? header.at ?? null;
 }
 
 function describe(error: unknown): string {
