@@ -442,9 +442,11 @@ export class LocalStorageBackend extends CacheBackend {
     }
     const header = decodeHeader(newValue);
     if (header === undefined || typeof header === 'string') return;
+    const known = this.#order.newest(key);
     if (!this.#order.accept(key, header.ct)) return;
-    if (header.ct === undefined) this.#handOffs.drop(key);
-    else this.#handOffs.offer(key, header.ct, newValue);
+    // Only a value newer than any heard of is handed to waiters (one of the same creation time was reported already).
+    if (header.ct !== undefined && (known === undefined || header.ct > known)) this.#handOffs.offer(key, header.ct, newValue);
+    else this.#handOffs.drop(key);
     this.#seen.saw(key, stateOf(header));
     this.#reportSet(key, header);
   }
