@@ -8,6 +8,8 @@
  * @module
  */
 
+/** A tab hidden at least this long (ms) catches up when shown again. */
+const HIDDEN_LONG_MS = 1_000;
 /** Above this many keys the least recently seen are forgotten (not caught up). */
 const MAX_SEEN = 2_000;
 
@@ -67,7 +69,7 @@ export class LastSeen {
 /**
  * Calls `onReturn` when the page comes back: `pageshow` of a page restored
  * from the back/forward cache, `resume` after the browser froze it, and
- * `visibilitychange` to visible. Several of them at once (a frozen hidden tab
+ * `visibilitychange` to visible after at least a second hidden. Several of them at once (a frozen hidden tab
  * shown again raises two) make one call. Returns the function that stops
  * listening; where there is no `document` (workers, Node) it does nothing.
  */
@@ -87,8 +89,15 @@ export function onPageReturn(onReturn: () => void): () => void {
   const onPageShow = (event: Event) => {
     if ((event as PageTransitionEvent).persisted) schedule();
   };
+  // A tab hidden for a moment (switching tabs) kept receiving events: only a longer absence is worth a comparison.
+  let hiddenAt: number | undefined;
   const onVisibility = () => {
-    if (doc.visibilityState === 'visible') schedule();
+    if (doc.visibilityState !== 'visible') {
+      hiddenAt = Date.now();
+      return;
+    }
+    if (hiddenAt !== undefined && Date.now() - hiddenAt >= HIDDEN_LONG_MS) schedule();
+    hiddenAt = undefined;
   };
   win.addEventListener('pageshow', onPageShow);
   doc.addEventListener('resume', schedule);
