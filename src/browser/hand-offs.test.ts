@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LastSeen } from './catch-up.js';
+import { LastSeen, onPageReturn } from './catch-up.js';
 import { HAND_OFF_HOLD_MS, HandOffs } from './hand-offs.js';
 
 function clock() {
@@ -102,5 +102,57 @@ describe('LastSeen', () => {
     expect(seen.keys()[0]).toBe('k1');
     seen.clear();
     expect(seen.keys()).toEqual([]);
+  });
+});
+
+describe('onPageReturn', () => {
+  // A stand-in window and document (Node has neither): EventTargets with the fields read.
+  function page() {
+    const win = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as 'visible' | 'hidden' });
+    const saved = { addEventListener: globalThis.addEventListener, removeEventListener: globalThis.removeEventListener, document: (globalThis as { document?: unknown }).document };
+    Object.assign(globalThis, { addEventListener: win.addEventListener.bind(win), removeEventListener: win.removeEventListener.bind(win), document: doc });
+    const restore = () => Object.assign(globalThis, saved);
+    const pageshow = (persisted: boolean) => win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted }));
+    const visibility = (state: 'visible' | 'hidden') => {
+      doc.visibilityState = state;
+      doc.dispatchEvent(new Event('visibilitychange'));
+    };
+    return { doc, pageshow, visibility, restore };
+  }
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('calls back once per return: from the back/forward cache, after a freeze, after a long absence', async () => {
+    const { doc, pageshow, visibility, restore } = page();
+    let calls = 0;
+    const stop = onPageReturn(() => calls++);
+    try {
+      pageshow(false); // an ordinary load
+      await tick();
+      expect(calls).toBe(0);
+      pageshow(true);
+      doc.dispatchEvent(new Event('resume')); // two signals of one return
+      await tick();
+      expect(calls).toBe(1);
+      visibility('hidden');
+      visibility('visible'); // a quick tab switch
+      await tick();
+      expect(calls).toBe(1);
+      const realNow = Date.now;
+      const start = realNow();
+      Date.now = () => start;
+      visibility('hidden');
+      Date.now = () => start + 1_500;
+      visibility('visible');
+      Date.now = realNow;
+      await tick();
+      expect(calls).toBe(2);
+      stop();
+      doc.dispatchEvent(new Event('resume'));
+      await tick();
+      expect(calls).toBe(2);
+    } finally {
+      restore();
+    }
   });
 });
