@@ -5,30 +5,12 @@
 // `npm run bench` runs it after the other suites; alone: `node bench/redis.mjs [--no-write]`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { buildNodeScript } from '../scripts/build-node-script.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = fileURLToPath(new URL('./.out/redis', import.meta.url));
 
 execFileSync('bash', ['scripts/ensure-redis.sh'], { cwd: root, stdio: 'inherit' });
-await build({
-  configFile: false,
-  root,
-  logLevel: 'warn',
-  resolve: {
-    alias: [
-      { find: /^dogpile-cache$/, replacement: `${root}src/index.ts` },
-      { find: /^dogpile-cache\/redis$/, replacement: `${root}src/redis/index.ts` },
-    ],
-  },
-  build: {
-    ssr: 'bench/redis/main.ts',
-    outDir,
-    emptyOutDir: true,
-    target: 'node20',
-    minify: true,
-    rolldownOptions: { output: { entryFileNames: 'main.mjs' } },
-  },
-});
+await buildNodeScript({ entry: 'bench/redis/main.ts', outDir, fileName: 'main.mjs', minify: true });
 const run = spawnSync(process.execPath, [`${outDir}/main.mjs`, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 process.exitCode = run.status ?? 1;

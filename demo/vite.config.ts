@@ -3,6 +3,7 @@
 // the slow local API served by this same server.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { serverSide } from './api/server-side.js';
 import { slowApi } from './api/slow-api.js';
 
 const src = (path: string) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
@@ -31,7 +32,7 @@ export default defineConfig({
     ],
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [slowApi()],
+  plugins: [serverSide(), slowApi()],
   server,
   preview: { host: server.host, port: demoPort, strictPort: true },
   // Dependencies are plain ESM: serve them as they are, so the first visit

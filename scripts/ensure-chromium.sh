@@ -15,14 +15,7 @@ if [ -n "${CHROMIUM_PATH:-}" ]; then
 fi
 
 echo "chromium: not found at $path; installing Debian's chromium package (apt-get update && apt-get install -y chromium)..."
-sudo_cmd=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then sudo_cmd="sudo"; else
-    echo "chromium: need root (or sudo) to install it; install the 'chromium' package or set CHROMIUM_PATH" >&2
-    exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo_cmd apt-get update -q
-$sudo_cmd apt-get install -y -q chromium
+# shellcheck source=apt-install.sh
+. "$(dirname "$0")/apt-install.sh"
+apt_install chromium chromium "install the 'chromium' package or set CHROMIUM_PATH"
 echo "chromium: installed $("$path" --version)"

@@ -56,6 +56,16 @@ console.log(`
   Open the demo in two tabs and press the buttons. Ctrl+C stops the server.
 `);
 
+// The server side (three Node processes on Redis) starts in the background; say how it went.
+void (async () => {
+  for (let i = 0; i < 60; i++) {
+    const status = await fetch(new URL('api/server/status', url)).then((r) => r.json(), () => undefined);
+    if (status?.state === 'running') return console.log(`  Server side: ${status.processes.length} Node processes on one Redis region (${status.redis})\n`);
+    if (status?.state === 'off') return console.log(`  Server side: off (${status.reason})\n`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+})();
+
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {

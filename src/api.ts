@@ -21,6 +21,8 @@ export type NoValue = typeof NO_VALUE;
  */
 export const VALUE_VERSION = 2;
 
+import type { PruneOptions } from './prune.js';
+
 /** What is stored beside a payload. */
 export interface CachedValueMetadata {
   /** Creation time, epoch milliseconds: when the value was stored. Expiration counts from it. */
@@ -140,6 +142,8 @@ export interface RegionBinding {
   readonly expirationTime: number | undefined;
   /** The region's clock (epoch ms): shared backends stamp invalidations with it. */
   readonly now: () => number;
+  /** The region's {@link CacheRegion.prune}: backends that prune by themselves (when idle) call it. */
+  readonly prune?: (options?: PruneOptions) => Promise<number>;
 }
 
 /** What changed when a region was invalidated. */

@@ -71,6 +71,17 @@ export interface RegionStats {
   errors: number;
 }
 
+/** A fault a region absorbed, as kept in `region.recentErrors`. */
+export interface RegionErrorRecord {
+  /** Epoch ms. */
+  time: number;
+  /** Where it happened, as in the `error` event. */
+  operation: string;
+  /** The caller's key, when the fault concerned one. */
+  key?: string;
+  error: unknown;
+}
+
 /** A zeroed {@link RegionStats}. */
 export function emptyStats(): RegionStats {
   return {

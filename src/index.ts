@@ -35,6 +35,7 @@ export {
   StorageUnavailableError,
   ValueNotStorableError,
 } from './errors.js';
+export type { PruneOptions } from './prune.js';
 export {
   CacheRegion,
   makeRegion,
@@ -72,5 +73,5 @@ export { ProxyBackend } from './proxy.js';
 export { registerBackend, registeredBackends, type BackendFactory, type BackendRegistry, type BackendName, type BackendArgumentsOf, type NullBackendArguments } from './registry.js';
 export { MemoryBackend, type MemoryBackendArguments } from './backends/memory.js';
 export { NullBackend } from './backends/null.js';
-export { type RegionEvent, type RegionEventType, type RegionListener, type RegionStats } from './events.js';
+export { type RegionEvent, type RegionEventType, type RegionListener, type RegionStats, type RegionErrorRecord } from './events.js';
 export { freshnessOf, type Freshness } from './freshness.js';

@@ -6,7 +6,8 @@
  * @module
  */
 
-function randomId(): string {
+/** A random id of 16 hex digits (64 bits): for this realm, a connection, a lock name. */
+export function randomId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   // 64 random bits: short enough to stamp every stored entry, wide enough never to collide between tabs.
   if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID().replace(/-/g, '').slice(0, 16);

@@ -17,6 +17,7 @@ import {
   type Deserializer,
   type KeyMangler,
   type NoValue,
+  type RegionBinding,
   type RegionInvalidationStrategy,
   type Serializer,
   type StoredValue,
@@ -30,12 +31,13 @@ import {
   RegionNotConfigured,
   ValidationError,
 } from './errors.js';
-import { emptyStats, Subscribable, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
+import { emptyStats, Subscribable, type RegionErrorRecord, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
 import { DefaultInvalidationStrategy } from './invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
 import { Flights, runLock, runLockMulti, type LockEntry, type LockObserver, type LockOptions, type MultiLockKey, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
+import { checkPruneOptions, pruneEntries, type PruneOptions } from './prune.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
@@ -123,6 +125,8 @@ export interface GetOrCreateOptions<V> {
 export type GetOrCreateMultiOptions<V> = GetOrCreateOptions<V>;
 
 const NEVER = undefined;
+/** Faults {@link CacheRegion.recentErrors} keeps. */
+const RECENT_ERRORS = 10;
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion implements InspectableRegion {
@@ -166,6 +170,7 @@ export class CacheRegion implements InspectableRegion {
   readonly #timedOutCreations = new Flights();
   readonly #events = new Subscribable<RegionListener>();
   #stats = emptyStats();
+  #recentErrors: RegionErrorRecord[] = [];
 
   constructor(options: RegionOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: region options must be an object');
@@ -230,7 +235,7 @@ export class CacheRegion implements InspectableRegion {
       if (!(proxy instanceof ProxyBackend)) throw new TypeError('dogpile-cache: wrap expects ProxyBackend instances or classes');
       instance = proxy.wrap(instance);
     }
-    const binding = { name: this.name, expirationTime: expiration, now: this.#now };
+    const binding: RegionBinding = { name: this.name, expirationTime: expiration, now: this.#now, prune: (options) => this.prune(options) };
     actual.bindRegion?.(binding);
     const made = options.regionInvalidator ? undefined : actual.createInvalidationStrategy?.(binding);
     const invalidator: RegionInvalidationStrategy = options.regionInvalidator ?? made ?? new DefaultInvalidationStrategy(this.#now);
@@ -360,9 +365,15 @@ export class CacheRegion implements InspectableRegion {
     return { ...this.#stats };
   }
 
-  /** Sets every counter back to zero. */
+  /** Sets every counter back to zero (and forgets {@link recentErrors}). */
   resetStats(): void {
     this.#stats = emptyStats();
+    this.#recentErrors = [];
+  }
+
+  /** The last faults the region absorbed (at most 10, oldest first), kept whether or not anyone subscribes. */
+  get recentErrors(): readonly RegionErrorRecord[] {
+    return [...this.#recentErrors];
   }
 
   // ---------------------------------------------------------------- reads
@@ -681,26 +692,33 @@ export class CacheRegion implements InspectableRegion {
   /**
    * Removes the region's unusable entries from the backend: values of another
    * format or region version, unreadable ones, and hard-invalidated ones.
-   * Expired values are kept: they are served stale while one caller
-   * regenerates. Resolves to how many entries it removed; needs a backend
-   * that lists its keys (`keys()`), else resolves to 0.
+   * Expired values are kept (they are served stale while one caller
+   * regenerates) unless `options.expiredFor` says how long after expiring
+   * they go. `batchSize` and `pause` bound the work done at a time. Resolves
+   * to how many entries it removed; needs a backend that lists its keys
+   * (`keys()`), else resolves to 0. The browser backends also prune by
+   * themselves when the tab is idle (their `autoPrune` argument).
    */
-  async prune(): Promise<number> {
+  async prune(options: PruneOptions = {}): Promise<number> {
     const backend = this.#requireBackend();
+    checkPruneOptions(options);
     if (this.#invalidatorReady) await this.#ready();
-    const stored = await this.storedKeys();
-    if (!stored || stored.length === 0) return 0;
-    const raw = await backend.getMulti(stored);
-    const dead: string[] = [];
-    raw.forEach((value, i) => {
-      if (value === NO_VALUE) return;
-      const decoded = this.#decode(value, stored[i]!, 'prune', false);
-      if (decoded === NO_VALUE || this.#invalidator.isHardInvalidated(invalidationTime(decoded.metadata))) dead.push(stored[i]!);
-    });
-    if (dead.length > 0) await backend.deleteMulti(dead);
-    this.#stats.deletes += dead.length;
-    if (this.#events.size) for (const key of dead) this.#emitKey('delete', key);
-    return dead.length;
+    return pruneEntries(
+      {
+        storedKeys: () => this.storedKeys(),
+        getMulti: (keys) => backend.getMulti(keys),
+        deleteMulti: (keys) => backend.deleteMulti(keys),
+        decode: (raw, key) => this.#decode(raw, key, 'prune', false),
+        isHardInvalidated: (value) => this.#invalidator.isHardInvalidated(invalidationTime(value.metadata)),
+        expiration: this.#expiration,
+        now: this.#now,
+        removed: (keys) => {
+          this.#stats.deletes += keys.length;
+          if (this.#events.size) for (const key of keys) this.#emitKey('delete', key);
+        },
+      },
+      options,
+    );
   }
 
   /**
@@ -1136,6 +1154,9 @@ export class CacheRegion implements InspectableRegion {
 
   #recordError(operation: string, error: unknown, key: string | undefined): void {
     this.#stats.errors++;
+    // Kept whether or not anyone listens, so a debugger opened later still sees them.
+    this.#recentErrors.push({ time: this.#now(), operation, error, ...(key === undefined ? {} : { key }) });
+    if (this.#recentErrors.length > RECENT_ERRORS) this.#recentErrors.shift();
     if (this.#events.size) {
       this.#events.emit({ type: 'error', region: this.name, time: this.#now(), operation, error, ...(key === undefined ? {} : { key }) });
     }

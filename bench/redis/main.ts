@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { makeRegion } from 'dogpile-cache';
 import { RedisBackend } from 'dogpile-cache/redis';
-import { startRedisServer } from '../../test/redis/server.js';
+import { startRedisServer } from '../../scripts/redis-server.js';
 
 const REPS = Number(process.env.BENCH_REDIS_REPS || 5);
 const OPS = Number(process.env.BENCH_REDIS_OPS || 2_000);

@@ -39,3 +39,50 @@ export async function fetchRequestCounts(): Promise<RequestCounts> {
   if (!response.ok) throw new Error(`The counts API answered ${response.status}`);
   return (await response.json()) as RequestCounts;
 }
+
+/** The demo's server side: Node processes sharing one Redis region (demo/api/server-side.ts). */
+export interface ServerSideStatus {
+  state: 'starting' | 'running' | 'off';
+  reason?: string;
+  processes: string[];
+  redis?: string;
+}
+
+/** One server process's answer to a search (demo/api/search-process.ts). */
+export interface ServerSearchAnswer {
+  process: string;
+  pid: number;
+  /** `created`: this process ran the creator; `cached`: Redis had it, or another process made it meanwhile. */
+  outcome: 'created' | 'cached';
+  tookMs: number;
+  result: SearchResponse;
+}
+
+/** The server side's state. */
+export async function fetchServerSideStatus(): Promise<ServerSideStatus> {
+  const response = await fetch('/api/server/status');
+  if (!response.ok) throw new Error(`The server-side API answered ${response.status}`);
+  return (await response.json()) as ServerSideStatus;
+}
+
+/** Asks server process `index` for a search. */
+export async function searchOnServer(query: string, index: number): Promise<ServerSearchAnswer> {
+  const response = await fetch(`/api/server/search?${new URLSearchParams({ q: query, process: String(index) })}`);
+  const body = (await response.json().catch(() => ({}))) as Partial<ServerSearchAnswer> & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `The server answered ${response.status}`);
+  return body as ServerSearchAnswer;
+}
+
+/** Asks every server process `per` times at once (the demo server sends the requests, so none queue in the browser). */
+export async function searchOnEveryServer(query: string, per: number): Promise<(ServerSearchAnswer | { process: string; error: string })[]> {
+  const response = await fetch(`/api/server/ask-all?${new URLSearchParams({ q: query, per: String(per) })}`);
+  const body = (await response.json().catch(() => ({}))) as unknown;
+  if (!response.ok || !Array.isArray(body)) throw new Error((body as { error?: string }).error ?? `The server answered ${response.status}`);
+  return body as (ServerSearchAnswer | { process: string; error: string })[];
+}
+
+/** Invalidates the server processes' shared region. */
+export async function invalidateOnServer(): Promise<void> {
+  const response = await fetch('/api/server/invalidate', { method: 'POST' });
+  if (!response.ok) throw new Error(`The server answered ${response.status}`);
+}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { RegionPanel } from './region-panel.js';
+import { ServerPanel } from './server-panel.js';
 import { normalizeQuery, type DemoRegion } from './regions.js';
 import { tabId } from 'dogpile-cache/browser';
 import type { MemoryMirror } from './memory-mirror.js';
@@ -96,6 +97,8 @@ export function App({ regions, mirror, initialQuery, expirationTime }: AppProps)
           <RegionPanel key={demo.id} demo={demo} query={query} failApi={failApi} counts={counts} mirror={mirror} />
         ))}
       </main>
+
+      <ServerPanel query={query} counts={counts} />
 
       <footer class="footnote">
         Devtools inspector on: with the dogpile-cache extension loaded (<code>devtools-extension/dist</code>), open DevTools →{' '}

@@ -155,5 +155,22 @@ for (const backend of BACKENDS) {
       expect(await storedCount(tab!, backend, name)).toBe(1);
       expect(await tab!.evaluate(() => window.dc.region('r').get('d'))).toBe(4);
     });
+
+    test('after a deploy, the old entries are pruned by themselves when the tab is idle (requestIdleCallback), with no prune() call', async ({ context }) => {
+      const [tab] = await openTabs(context, 1);
+      const name = uniqueName('idle');
+      const base = backend === 'localstorage' ? { prefix: `${name}:` } : { dbName: name };
+      const setup = (version: string, autoPrune: unknown) =>
+        tab!.evaluate(([be, n, ar, v]) => window.dc.setup('r', { backend: be as 'localstorage', name: n, args: ar, version: v }), [backend, name, { ...base, autoPrune }, version] as const);
+      await setup('build-1', false);
+      await tab!.evaluate(() => window.dc.region('r').setMulti(Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`old-${i}`, i]))));
+      await tab!.reload();
+      await tab!.waitForFunction(() => 'dc' in window);
+      await setup('build-2', { delay: 200, interval: 60_000, batchSize: 10 });
+      await tab!.evaluate(() => window.dc.region('r').set('new', 1));
+      expect(await storedCount(tab!, backend, name)).toBe(26);
+      await expect.poll(() => storedCount(tab!, backend, name)).toBe(1);
+      expect(await tab!.evaluate(() => window.dc.region('r').get('new'))).toBe(1);
+    });
   });
 }

@@ -36,18 +36,23 @@ test('localstorage: a full storage evicts this region\'s expired, then oldest en
     await q.set('big', 'b'.repeat(30_000));
     const afterBig = (await backend.keys()).sort();
 
-    let rejected: { name: string; typed: boolean; base: boolean } | undefined;
+    let rejected: { name: string; typed: boolean; base: boolean; message: string } | undefined;
     try {
       await q.set('huge', 'h'.repeat(600_000));
     } catch (error) {
-      rejected = { name: (error as Error).name, typed: error instanceof QuotaExceededError, base: error instanceof DogpileCacheException };
+      rejected = { name: (error as Error).name, typed: error instanceof QuotaExceededError, base: error instanceof DogpileCacheException, message: (error as Error).message };
     }
+    // More than the namespace plus the free space: refused before anything was evicted.
+    const afterHuge = (await backend.keys()).sort();
     const created = await q.getOrCreate('huge2', () => 'H'.repeat(600_000));
+    const afterHuge2 = (await backend.keys()).sort();
     const foreignAfter = snapshot().filter((k) => !k.startsWith(`${prefix}q|`));
     return {
       filler,
       afterBig,
       rejected,
+      afterHuge,
+      afterHuge2,
       createdLength: created.length,
       foreignUntouched: JSON.stringify(foreignBefore) === JSON.stringify(foreignAfter),
       otherRegion: await region('o').getMulti(['a0', 'a1', 'a2']),
@@ -59,7 +64,10 @@ test('localstorage: a full storage evicts this region\'s expired, then oldest en
   expect(result.filler).toBeGreaterThan(0);
   // Expired entries went first; the fresh ones stayed.
   expect(result.afterBig).toEqual(['big', 'fresh0', 'fresh1', 'fresh2']);
-  expect(result.rejected).toEqual({ name: 'QuotaExceededError', typed: true, base: true });
+  expect(result.rejected).toMatchObject({ name: 'QuotaExceededError', typed: true, base: true });
+  expect(result.rejected!.message).toContain('nothing was evicted');
+  expect(result.afterHuge).toEqual(result.afterBig);
+  expect(result.afterHuge2).toEqual(result.afterBig);
   expect(result.createdLength).toBe(600_000);
   expect(result.errors).toEqual(['set:huge2:QuotaExceededError']);
   expect(result.notices).toContain('quota-evicted');
@@ -152,4 +160,46 @@ test('indexeddb: over quota, this region\'s expired then oldest entries are evic
   expect(result.errors).toEqual(['set:huge2:QuotaExceededError']);
   expect(result.notices).toContain('quota-evicted');
   expect(result.otherRegion).toEqual(['x'.repeat(1_000), 'x'.repeat(1_000), 'x'.repeat(1_000)]);
+});
+
+test('indexeddb: a write larger than the whole quota rejects typed before evicting anything', async ({ context }) => {
+  const page = await openTab(context);
+  const dbName = uniqueName('quota-whole');
+  const result = await page.evaluate(async (dbName) => {
+    const { setup, region, events, dogpile } = window.dc;
+    setup('w', { backend: 'indexeddb', name: 'w', args: { dbName }, expirationTime: 60_000 });
+    const w = region('w');
+    for (let i = 0; i < 5; i++) await w.set(`k${i}`, 'v'.repeat(1_000));
+    // A 3 MB origin quota, as a small device reports it. (Chromium's CDP
+    // Storage.overrideQuotaForOrigin does not reach estimate() here, so the
+    // page's estimate() and put() play that quota over the real database.)
+    const QUOTA = 3_000_000;
+    const estimate = navigator.storage.estimate.bind(navigator.storage);
+    navigator.storage.estimate = async () => ({ ...(await estimate()), quota: QUOTA });
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const payload = (value as { p?: unknown })?.p;
+      if (typeof payload === 'string' && payload.length * 2 > QUOTA) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    } as typeof put;
+    const huge = 'h'.repeat(2_000_000); // about 4 MB as the backend estimates it
+    let rejected: { typed: boolean; message: string } | undefined;
+    try {
+      await w.set('huge', huge);
+    } catch (error) {
+      rejected = { typed: error instanceof dogpile.QuotaExceededError, message: (error as Error).message };
+    }
+    const keys = ((await w.actualBackend.keys!()) as string[]).sort();
+    const created = await w.getOrCreate('huge2', () => huge);
+    const keysAfterCreate = ((await w.actualBackend.keys!()) as string[]).sort();
+    IDBObjectStore.prototype.put = put;
+    navigator.storage.estimate = estimate;
+    return { rejected, keys, keysAfterCreate, createdLength: created.length, notices: events('w').filter((e) => e.type === 'notice').map((e) => e.kind) };
+  }, dbName);
+  expect(result.rejected?.typed).toBe(true);
+  expect(result.rejected?.message).toContain('nothing was evicted');
+  expect(result.keys).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+  expect(result.keysAfterCreate).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+  expect(result.createdLength).toBe(2_000_000);
+  expect(result.notices).not.toContain('quota-evicted');
 });

@@ -46,9 +46,9 @@ async function counts(page: Page): Promise<RequestCounts> {
   return (await response.json()) as RequestCounts;
 }
 
-/** Requests the server received for `region` and `query` since `before`. */
-function served(after: RequestCounts, before: RequestCounts, region: RegionId, query: string): number {
-  const key = `${region}|${query}`;
+/** Requests the server received from `source` (a region, or `server`: the server processes) for `query` since `before`. */
+function served(after: RequestCounts, before: RequestCounts, source: RegionId | 'server', query: string): number {
+  const key = `${source}|${query}`;
   return (after.byQuery[key] ?? 0) - (before.byQuery[key] ?? 0);
 }
 
@@ -177,5 +177,40 @@ test('the hook states appear in order: loading, fresh, stale (old results shown)
   await screenshot(page, testInfo, 'demo-stale-while-regenerating');
   await expect(panel(page, 'indexeddb')).toHaveAttribute('data-status', 'fresh');
   await expect(panel(page, 'indexeddb')).toHaveAttribute('data-status-history', 'loading fresh stale fresh');
+  expect(problemsOf(page)).toEqual([]);
+});
+
+test('the server side: three Node processes on one Redis region make one API request between them', async ({ page }, testInfo) => {
+  await openDemo(page, 'date');
+  const serverPanel = page.getByTestId('server-panel');
+  // `npm test` installs redis-server before this suite, so the server side must be running here.
+  await expect(serverPanel).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await serverPanel.getByTestId('server-invalidate').click();
+  await expect(serverPanel.getByTestId('server-invalidate')).toBeEnabled();
+  const before = await counts(page);
+  await serverPanel.getByTestId('server-ask').click();
+  const answers = serverPanel.locator('[data-testid="server-answers"] li');
+  await expect(answers).toHaveCount(12);
+  await expect(serverPanel.locator('li.error')).toHaveCount(0);
+  const after = await counts(page);
+  expect(served(after, before, 'server', 'date')).toBe(1);
+  await expect(serverPanel.locator('li[data-outcome="created"]')).toHaveCount(1);
+  // Every process answered, and all but the creator were served from Redis.
+  for (const process of ['server-1', 'server-2', 'server-3']) await expect(serverPanel.locator(`li[data-process="${process}"]`)).toHaveCount(4);
+  await expect(serverPanel.getByTestId('server-created')).toHaveText('1');
+
+  // Asked again, nobody calls the API: the value is in Redis for every process.
+  await serverPanel.getByTestId('server-ask').click();
+  await expect(serverPanel.getByTestId('server-created')).toHaveText('0');
+  expect(served(await counts(page), before, 'server', 'date')).toBe(1);
+
+  // Invalidated in one process, the next press regenerates once, for all of them.
+  await serverPanel.getByTestId('server-invalidate').click();
+  await expect(serverPanel.getByTestId('server-answers').locator('li')).toHaveCount(0);
+  await serverPanel.getByTestId('server-ask').click();
+  await expect(serverPanel.getByTestId('server-created')).toHaveText('1');
+  expect(served(await counts(page), before, 'server', 'date')).toBe(2);
+  await serverPanel.scrollIntoViewIfNeeded();
+  await screenshot(page, testInfo, 'demo-server-side');
   expect(problemsOf(page)).toEqual([]);
 });

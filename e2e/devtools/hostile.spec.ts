@@ -50,6 +50,11 @@ test('forged messages from another origin or tab show nothing in the inspected t
   await expect(panelA.locator('tr[data-region="users"]')).toBeVisible();
   await expect(panelA.locator('tr[data-region="posts"]')).toBeVisible();
   await expect(panelA.locator('body')).not.toContainText('forged');
+  // Nor in the origin views: the forged lock, tab and invalidation are nowhere.
+  for (const view of ['tabs', 'ledger', 'locks']) {
+    await panelA.locator(`nav.views [data-view="${view}"]`).click();
+    await expect(panelA.getByTestId('cross')).not.toContainText('forged');
+  }
   await expect(panelA.locator('body')).not.toContainText('666');
 
   // Tab A's page was not driven: no invalidation, no deletion.
@@ -59,6 +64,9 @@ test('forged messages from another origin or tab show nothing in the inspected t
     ada: (await window.devtoolsDemo.users.get('user:ada')) !== window.devtoolsDemo.NO_VALUE,
   }));
   expect(after.users.invalidations).toBe(statsBefore.users.invalidations);
+  // Neither cleared nor reset (a reset would zero the counters).
+  expect(after.users.creations).toBe(statsBefore.users.creations);
+  expect(after.posts.creations).toBe(statsBefore.posts.creations);
   expect(after.users.deletes).toBe(statsBefore.users.deletes);
   expect(after.posts.invalidations).toBe(statsBefore.posts.invalidations);
   expect(after.ada).toBe(true);

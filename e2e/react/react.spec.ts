@@ -67,3 +67,46 @@ test('two tabs over localStorage: a set and a delete in one tab re-render the ot
   await b.evaluate((k) => window.reactTest.region!.delete(k), key);
   await expect(shown(a)).toHaveAttribute('data-status', 'loading');
 });
+
+test('Suspense, two tabs over localStorage: both show the fallback until one creator has made the value; a set in one tab re-renders the other', async ({ context }) => {
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  const key = `user:${Date.now()}`;
+  for (const [page, title] of [[a, 'tab A'], [b, 'tab B']] as const) {
+    await page.goto('/react/index.html');
+    await page.evaluate((t) => (document.title = t), title);
+    await page.waitForFunction(() => 'reactTest' in window);
+    await page.evaluate((k) => window.reactTest.mount('localstorage', k, 60_000, true), key);
+  }
+  await expect(shown(a)).toHaveAttribute('data-status', 'suspended');
+  await expect(shown(b)).toHaveAttribute('data-status', 'suspended');
+  await expect.poll(async () => (await a.evaluate(() => window.reactTest.calls)) + (await b.evaluate(() => window.reactTest.calls))).toBe(1);
+  await a.evaluate(() => window.reactTest.open());
+  await b.evaluate(() => window.reactTest.open());
+  await expect(shown(a)).toHaveAttribute('data-status', 'fresh');
+  await expect(shown(b)).toHaveAttribute('data-status', 'fresh');
+  expect(await shown(b).textContent()).toBe(await shown(a).textContent());
+  expect(await a.evaluate(() => window.reactTest.renders.every((r) => typeof r.value === 'string'))).toBe(true);
+  await b.evaluate((k) => window.reactTest.region!.set(k, 'set in tab B'), key);
+  await expect(shown(a)).toHaveText('set in tab B');
+  const calls = (await a.evaluate(() => window.reactTest.calls)) + (await b.evaluate(() => window.reactTest.calls));
+  expect(calls).toBe(1);
+});
+
+test('unmount during a pending creation: no further render, no console error, and the value is still stored (IndexedDB)', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  const key = `user:${Date.now()}`;
+  await open(page, 'tab A', 'indexeddb', key);
+  await expect.poll(() => page.evaluate(() => window.reactTest.calls)).toBe(1);
+  await page.evaluate(() => window.reactTest.unmount());
+  await expect(shown(page)).toHaveCount(0);
+  const rendered = await page.evaluate(() => window.reactTest.renders.length);
+  await page.evaluate(() => window.reactTest.open());
+  await expect.poll(() => page.evaluate((k) => window.reactTest.region!.get(k), key)).toBe('made in tab A (#1)');
+  expect(await page.evaluate(() => window.reactTest.renders.length)).toBe(rendered);
+  expect(await page.evaluate(() => window.reactTest.region!.stats.errors)).toBe(0);
+  expect(problems).toEqual([]);
+});

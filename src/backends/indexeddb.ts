@@ -18,6 +18,7 @@ import { ChangeOrder } from '../browser/change-order.js';
 import { HAND_OFF_MAX_BYTES, HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
+import { parseAutoPrune, type AutoPruneOptions } from '../browser/idle-prune.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
 import { unstorableReason } from '../browser/storable.js';
@@ -56,6 +57,15 @@ export interface IndexedDBBackendArguments {
    * evicted. Each capped write walks the namespace's records. Default: no cap.
    */
   maxBytes?: number;
+  /**
+   * Pruning by itself: each region configured with the backend is pruned
+   * (as `region.prune()`) when the tab is idle, in batches of
+   * `batchSize` entries, `delay` ms after it is configured and then every
+   * `interval` ms; values expired more than `expiredFor` ago go too.
+   * Default `true`: `{ delay: 30000, interval: 600000, expiredFor: 86400000,
+   * batchSize: 100 }`; `false` turns it off.
+   */
+  autoPrune?: boolean | AutoPruneOptions;
 }
 
 /** A structured clone of `value` (as the database would give back), or `undefined` where there is no `structuredClone`. */
@@ -160,7 +170,7 @@ export class IndexedDBBackend extends CacheBackend {
   constructor(args: IndexedDBBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
-    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries, maxBytes } = args;
+    const { dbName = 'dogpile-cache', storeName = 'entries', namespace, blockedTimeout = 5_000, maxEntries, maxBytes, autoPrune } = args;
     if (typeof dbName !== 'string' || dbName === '') throw new TypeError('dogpile-cache: indexeddb dbName must be a non-empty string');
     if (typeof storeName !== 'string' || storeName === '') throw new TypeError('dogpile-cache: indexeddb storeName must be a non-empty string');
     checkDuration(blockedTimeout, 'indexeddb blockedTimeout');
@@ -169,7 +179,11 @@ export class IndexedDBBackend extends CacheBackend {
     this.#blockedTimeout = blockedTimeout;
     this.#maxEntries = parseMaxEntries(maxEntries, 'indexeddb');
     this.#maxBytes = parseMaxBytes(maxBytes, 'indexeddb');
-    this.#bindings = new RegionBindings(namespace);
+    const pruning = parseAutoPrune(autoPrune);
+    this.#bindings = new RegionBindings(namespace, pruning && {
+      settings: pruning,
+      onError: (error, region) => this.notify({ kind: 'prune-failed', message: `Pruning region "${region ?? ''}" by itself failed: ${(error as Error)?.message ?? String(error)}`, error }),
+    });
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
@@ -302,14 +316,14 @@ export class IndexedDBBackend extends CacheBackend {
       }
       await Promise.all(puts);
       evicted = await this.#trim(store, new Set(mapping.keys()));
-    });
+    }, records);
     const changes = records.map((record) => this.#setChange(record, at));
     this.#publish(changes);
     // This tab's waiters get it at once too, without waiting for the lock's release
     // (a copy, as a read would give them; a large value they read from the database).
     for (const change of changes) {
       const copy = change.record === undefined ? undefined : this.#handedRecord(copyOf(change.record), change.key, change.time);
-      this.#handOffs.drop(change.key);
+      this.#handOffs.dropOlder(change.key, change.time);
       if (copy === undefined) this.#handOffs.wake(change.key);
       else this.#handOffs.offer(change.key, change.time, copy);
     }
@@ -740,7 +754,7 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   /** A read-write transaction that makes room in this namespace when the quota is hit. */
-  #write(body: (store: Store) => Promise<void>): Promise<void> {
+  #write(body: (store: Store) => Promise<void>, records: readonly EntryRecord[] = []): Promise<void> {
     return writeMakingRoom({
       write: () => this.#run('readwrite', body),
       evictDead: () => this.#evictDead(),
@@ -748,7 +762,22 @@ export class IndexedDBBackend extends CacheBackend {
       onEvicted: (count) => this.#reportEviction(count),
       fail: (evicted, cause) =>
         new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`, { cause }),
+      mayFit: async () => !((await this.#quotaBelow(records)) ?? false),
+      tooLarge: (cause) =>
+        new QuotaExceededError(`IndexedDB quota exceeded: the write (about ${recordsBytes(records)} bytes) is larger than the origin's whole quota; nothing was evicted`, { cause }),
     });
+  }
+
+  /**
+   * Whether the origin's whole quota (`navigator.storage.estimate()`) is
+   * smaller than the records' estimated size, so evicting could never make
+   * room; `undefined` when the browser does not say.
+   */
+  async #quotaBelow(records: readonly EntryRecord[]): Promise<boolean | undefined> {
+    if (records.length === 0) return undefined;
+    const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<{ quota?: number }> } } }).navigator?.storage;
+    const quota = await storage?.estimate?.().then((e) => e.quota, () => undefined);
+    return typeof quota === 'number' ? recordsBytes(records) > quota : undefined;
   }
 
   /** Deletes this namespace's expired, hard-invalidated and unreadable entries. */
@@ -827,3 +856,10 @@ function unavailable(error: unknown): StorageUnavailableError {
 
 /** Factory registered as `indexeddb`. */
 export const indexedDBBackendFactory = (args: IndexedDBBackendArguments = {}): IndexedDBBackend => new IndexedDBBackend(args);
+
+/** The estimated bytes of records (their `sz` when `maxBytes` recorded it). */
+function recordsBytes(records: readonly EntryRecord[]): number {
+  let total = 0;
+  for (const record of records) total += record.sz ?? utf16Bytes(String(record.key)) + estimateBytes(record.p ?? record.s);
+  return total;
+}

@@ -20,7 +20,8 @@ import { listenToStorage } from '../browser/storage-event-feed.js';
 import type { StorageLike } from '../web-types.js';
 import { unstorableReason } from '../browser/storable.js';
 import { tabId } from '../browser/tab-id.js';
-import { writeMakingRoom } from '../browser/quota.js';
+import { isQuotaError, writeMakingRoom } from '../browser/quota.js';
+import { parseAutoPrune, type AutoPruneOptions } from '../browser/idle-prune.js';
 import { RegionBindings, escapeNamespace } from '../browser/region-bindings.js';
 import { SharedInvalidationStrategy, asInvalidationRecord } from '../browser/shared-invalidation.js';
 import { webLockManager } from '../browser/web-locks.js';
@@ -57,6 +58,15 @@ export interface LocalStorageBackendArguments {
    * anything is written or evicted. Default: no cap.
    */
   maxBytes?: number;
+  /**
+   * Pruning by itself: each region configured with the backend is pruned
+   * (as `region.prune()`) when the tab is idle, in batches of
+   * `batchSize` entries, `delay` ms after it is configured and then every
+   * `interval` ms; values expired more than `expiredFor` ago go too.
+   * Default `true`: `{ delay: 30000, interval: 600000, expiredFor: 86400000,
+   * batchSize: 100 }`; `false` turns it off.
+   */
+  autoPrune?: boolean | AutoPruneOptions;
 }
 
 const DEFAULT_PREFIX = 'dogpile-cache:';
@@ -118,7 +128,7 @@ export class LocalStorageBackend extends CacheBackend {
   constructor(args: LocalStorageBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: localstorage arguments must be an object');
-    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000, maxEntries, maxBytes } = args;
+    const { prefix = DEFAULT_PREFIX, storage, namespace, syncTimeout = 2_000, maxEntries, maxBytes, autoPrune } = args;
     if (typeof prefix !== 'string') throw new TypeError('dogpile-cache: localstorage prefix must be a string');
     if (storage !== undefined && (storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
       throw new TypeError('dogpile-cache: localstorage storage must implement the Storage interface');
@@ -126,7 +136,11 @@ export class LocalStorageBackend extends CacheBackend {
     checkDuration(syncTimeout, 'localstorage syncTimeout');
     this.prefix = prefix;
     this.#givenStorage = storage;
-    this.#bindings = new RegionBindings(namespace);
+    const pruning = parseAutoPrune(autoPrune);
+    this.#bindings = new RegionBindings(namespace, pruning && {
+      settings: pruning,
+      onError: (error, region) => this.notify({ kind: 'prune-failed', message: `Pruning region "${region ?? ''}" by itself failed: ${(error as Error)?.message ?? String(error)}`, error }),
+    });
     this.#syncTimeout = syncTimeout;
     this.#maxEntries = parseMaxEntries(maxEntries, 'localstorage');
     this.#maxBytes = parseMaxBytes(maxBytes, 'localstorage');
@@ -477,7 +491,36 @@ export class LocalStorageBackend extends CacheBackend {
           `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
           { cause },
         ),
+      mayFit: () => this.#fitsOnceEmptied(storage, storageKey.length + text.length),
+      tooLarge: (cause) =>
+        new QuotaExceededError(
+          `localStorage cannot hold an entry of ${text.length} characters even with namespace "${this.namespace}" emptied; nothing was evicted`,
+          { cause },
+        ),
     });
+  }
+
+  /**
+   * Whether `chars` (key and value) would fit once every entry of this
+   * namespace were removed: one probe write of the shortfall beyond what the
+   * namespace takes, removed at once. Only asked after a write has failed.
+   */
+  #fitsOnceEmptied(storage: StorageLike, chars: number): boolean {
+    const prefix = this.#entryPrefix();
+    let namespaceChars = 0;
+    for (const key of this.#storageKeys()) if (key.startsWith(prefix)) namespaceChars += key.length + (storage.getItem(key)?.length ?? 0);
+    const probeKey = `${this.prefix}#quota-probe`;
+    const shortfall = chars - namespaceChars - probeKey.length;
+    if (shortfall <= 0) return true;
+    try {
+      storage.setItem(probeKey, 'x'.repeat(shortfall));
+      return true;
+    } catch (error) {
+      if (isQuotaError(error)) return false;
+      throw error;
+    } finally {
+      storage.removeItem(probeKey);
+    }
   }
 
   /** Removes this namespace's dead entries, or its `count` oldest ones. Returns how many. */

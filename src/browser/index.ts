@@ -39,3 +39,4 @@ export {
 } from './shared-invalidation.js';
 export { isQuotaError } from './quota.js';
 export { tabId } from './tab-id.js';
+export type { AutoPruneOptions } from './idle-prune.js';

@@ -24,11 +24,20 @@ export interface RoomMaking {
   onEvicted(count: number): void;
   /** The typed error to throw when the write does not fit even after evicting `evicted` entries. */
   fail(evicted: number, cause: unknown): Error;
+  /**
+   * Asked once the write has failed, before anything is evicted: whether it
+   * could fit at all once the namespace's entries are gone. `false` throws
+   * `tooLarge` at once, so a write that can never fit evicts nothing.
+   */
+  mayFit?(): boolean | Promise<boolean>;
+  /** The typed error for a write that {@link mayFit} says can never fit. */
+  tooLarge?(cause: unknown): Error;
 }
 
 /**
- * Writes; when storage is full, evicts the namespace's dead entries, then its
- * oldest ones in doubling batches, retrying after each step. Other errors
+ * Writes; when storage is full and the write could fit at all
+ * (`room.mayFit`), evicts the namespace's dead entries, then its oldest ones
+ * in doubling batches, retrying after each step. Other errors
  * pass through; when nothing is left to evict, throws `room.fail(...)`.
  */
 export async function writeMakingRoom(room: RoomMaking): Promise<void> {
@@ -44,6 +53,7 @@ export async function writeMakingRoom(room: RoomMaking): Promise<void> {
     }
   };
   if (await fits()) return;
+  if (room.mayFit && !(await room.mayFit())) throw room.tooLarge ? room.tooLarge(lastError) : room.fail(0, lastError);
   let evicted = await room.evictDead();
   if (evicted > 0 && (await fits())) {
     room.onEvicted(evicted);

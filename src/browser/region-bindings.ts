@@ -5,7 +5,15 @@
  *
  * @module
  */
-import type { RegionInvalidationStrategy } from '../api.js';
+import type { RegionBinding, RegionInvalidationStrategy } from '../api.js';
+import { startIdlePrune, type AutoPruneSettings } from './idle-prune.js';
+
+/** How a backend prunes its regions by itself (see `idle-prune.ts`). */
+export interface AutoPrune {
+  readonly settings: AutoPruneSettings;
+  /** Where a failed pass is reported (the backend's notices). */
+  onError(error: unknown, regionName: string | undefined): void;
+}
 
 /**
  * Escapes a namespace so that it never contains the separators `|` and `#`
@@ -28,8 +36,12 @@ export class RegionBindings {
   /** The regions bound now, with their expiration times. */
   readonly #regions = new Map<object, { name: string | undefined; expirationTime: number | undefined }>();
   readonly #strategies = new Set<RegionInvalidationStrategy>();
+  readonly #autoPrune: AutoPrune | undefined;
+  /** How to stop each bound region's idle pruning. */
+  readonly #stopPruning = new Map<object, () => void>();
 
-  constructor(explicitNamespace?: string) {
+  constructor(explicitNamespace?: string, autoPrune?: AutoPrune) {
+    this.#autoPrune = autoPrune;
     if (explicitNamespace !== undefined && typeof explicitNamespace !== 'string') {
       throw new TypeError('dogpile-cache: namespace must be a string');
     }
@@ -42,18 +54,25 @@ export class RegionBindings {
   }
 
   /** Records a region configured with the backend. Returns whether it is the first bound now. */
-  bind(region: { readonly name: string | undefined; readonly expirationTime: number | undefined }): boolean {
+  bind(region: Pick<RegionBinding, 'name' | 'expirationTime' | 'prune'>): boolean {
     if (!this.#bound) {
       this.#bound = true;
       this.#first = region.name;
     }
     const first = this.#regions.size === 0;
     this.#regions.set(region, { name: region.name, expirationTime: region.expirationTime });
+    const auto = this.#autoPrune;
+    const prune = region.prune;
+    if (auto && prune && !this.#stopPruning.has(region)) {
+      this.#stopPruning.set(region, startIdlePrune(prune, auto.settings, (error) => auto.onError(error, region.name)));
+    }
     return first;
   }
 
-  /** Forgets a region (given as it was bound). Returns whether none is left. */
+  /** Forgets a region (given as it was bound), stopping its idle pruning. Returns whether none is left. */
   unbind(region: object): boolean {
+    this.#stopPruning.get(region)?.();
+    this.#stopPruning.delete(region);
     this.#regions.delete(region);
     return this.#regions.size === 0;
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CachedValue, NoValue, RegionInvalidationStrategy, StoredValue } from '../api.js';
-import type { RegionListener, RegionStats } from '../events.js';
+import type { RegionErrorRecord, RegionListener, RegionStats } from '../events.js';
 
 /** What an inspector can see of, and do to, one region. Keys are stored (mangled) keys. */
 export interface InspectableRegion {
@@ -27,4 +27,16 @@ export interface InspectableRegion {
   peekStored(storedKey: string): Promise<{ raw: StoredValue | NoValue; value: CachedValue | undefined }>;
   storedKeyIsLocked(storedKey: string): Promise<boolean>;
   deleteStored(storedKey: string): Promise<void>;
+  /** Removes every entry of the region (optional: the panel's "Clear" needs it). */
+  clear?(): Promise<unknown>;
+  /** Sets the counters back to zero (optional: the panel's "Reset stats" needs it). */
+  resetStats?(): void;
+  /** The last faults the region absorbed, kept before any panel attached (optional). */
+  readonly recentErrors?: readonly RegionErrorRecord[];
+  /** The region's clock, epoch ms (optional; the inspector's clock otherwise). */
+  now?(): number;
+  /** The backend with its proxies, read (duck-typed) to expire one entry from the panel; optional. */
+  readonly backend?: unknown;
+  /** The innermost backend, read (duck-typed) for storage details and lock names; optional. */
+  readonly actualBackend?: unknown;
 }

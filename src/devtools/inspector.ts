@@ -21,12 +21,18 @@ import {
   MAX_TEXT,
   pageMessage,
   type EntryInfo,
+  type EntrySort,
+  type ErrorInfo,
   type EventInfo,
   type PageMessageBody,
   type PanelCommand,
   type RegionInfo,
 } from './protocol.js';
 import { windowTransport, type InspectorTransport } from './transport.js';
+import { lockPrefixOf, queryLocks } from './lock-query.js';
+import { Peers } from './peers.js';
+import { ORIGIN_ID } from '../origin.js';
+import { storageDetails, measureRegion, storageEstimate } from './storage-info.js';
 
 /** Options of {@link Inspector} and {@link installInspector}. */
 export interface InspectorOptions {
@@ -40,9 +46,34 @@ export interface InspectorOptions {
   previewLimits?: Partial<PreviewLimits>;
   /** The clock used to judge freshness, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Hear the origin's other inspectors (their tabs, and their invalidations
+   * while a panel watches) over a `BroadcastChannel`. Default: on when talking
+   * to the page's window, off with a custom `transport`.
+   */
+  peers?: boolean;
 }
 
 const TEXT_LIMIT = 500;
+/** Most entries read to sort by a column other than the key, or to filter by status. */
+const SORT_BUDGET = 5000;
+
+const STATUS_ORDER: readonly EntryInfo['status'][] = ['fresh', 'soft-invalidated', 'expired', 'hard-invalidated', 'unreadable', 'absent'];
+
+function compareEntries(a: EntryInfo, b: EntryInfo, sort: EntrySort): number {
+  switch (sort) {
+    case 'size':
+      return (a.size ?? -1) - (b.size ?? -1);
+    case 'created':
+      return (a.created ?? -Infinity) - (b.created ?? -Infinity) || 0;
+    case 'status':
+      return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status);
+    case 'origin':
+      return (a.origin ?? '').localeCompare(b.origin ?? '');
+    case 'key':
+      return compareNatural(a.key, b.key);
+  }
+}
 
 /** Serves registered regions to a devtools panel. */
 export class Inspector {
@@ -66,6 +97,9 @@ export class Inspector {
   #touched = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #snapshotQueued = false;
+  #watched = false;
+  readonly #peers: Peers | undefined;
+  readonly #lockPrefixes = new Map<InspectableRegion, string | null>();
 
   constructor(options: InspectorOptions = {}) {
     this.id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -76,11 +110,22 @@ export class Inspector {
     this.#interval = interval;
     this.#previewLimits = options.previewLimits ?? {};
     this.#now = options.now ?? Date.now;
+    if (options.peers ?? !options.transport) {
+      this.#peers = new Peers({
+        originId: ORIGIN_ID,
+        regions: () => [...this.#regions.values()].map((r) => ({ name: r.name ?? '(unnamed)', work: r.stats })),
+        onWatch: (watched) => {
+          this.#watched = watched;
+          this.#syncSubscriptions();
+        },
+      });
+    }
     for (const region of this.#hook.regions) this.#add(region);
     this.#stop.push(
       this.#hook.listen((change, region) => {
         if (change === 'add') this.#add(region);
         else this.#remove(region);
+        this.#peers?.announce();
         if (this.#attached) this.#queueSnapshot();
       }),
       this.#transport.listen((command) => void this.#handle(command)),
@@ -122,6 +167,7 @@ export class Inspector {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#detach();
+    this.#peers?.dispose();
     this.#stop.forEach((stop) => stop());
     this.#stop.length = 0;
     this.#ids.clear();
@@ -137,7 +183,7 @@ export class Inspector {
     const id = `r${++this.#nextRegion}`;
     this.#ids.set(region, id);
     this.#regions.set(id, region);
-    if (this.#attached) this.#subscribe(id, region);
+    if (this.#attached || this.#watched) this.#subscribe(id, region);
   }
 
   #remove(region: InspectableRegion): void {
@@ -159,13 +205,24 @@ export class Inspector {
 
   #attach(): void {
     this.#attached = true;
-    for (const [id, region] of this.#regions) this.#subscribe(id, region);
+    this.#peers?.setWatching(true);
+    this.#syncSubscriptions();
+  }
+
+  /** Subscribed while a panel is attached here or watches from another tab; otherwise not at all. */
+  #syncSubscriptions(): void {
+    if (!this.#disposed && (this.#attached || this.#watched)) {
+      for (const [id, region] of this.#regions) this.#subscribe(id, region);
+      return;
+    }
+    this.#subscriptions.forEach((unsubscribe) => unsubscribe());
+    this.#subscriptions.clear();
   }
 
   #detach(): void {
     this.#attached = false;
-    this.#subscriptions.forEach((unsubscribe) => unsubscribe());
-    this.#subscriptions.clear();
+    this.#peers?.setWatching(false);
+    this.#syncSubscriptions();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending = [];
@@ -185,6 +242,12 @@ export class Inspector {
   // ---------------------------------------------------------------- events
 
   #onEvent(regionId: string, event: RegionEvent): void {
+    if (event.type === 'invalidated') {
+      const name = this.#regions.get(regionId)?.name ?? regionId;
+      this.#peers?.recordInvalidation(name, event.hard, event.at, event.remote, event.time);
+    } else if (event.type === 'lockTimeout') {
+      this.#peers?.recordLockTimeout(this.#regions.get(regionId)?.name ?? regionId, event.key, event.waitedMs, event.time);
+    }
     if (!this.#attached) return;
     this.#pending.push(eventInfo(++this.#seq, regionId, event));
     if (this.#pending.length > MAX_EVENTS_PER_BATCH) {
@@ -219,7 +282,16 @@ export class Inspector {
         return;
       case 'invalidate':
       case 'deleteEntry':
+      case 'expireEntry':
+      case 'clearRegion':
+      case 'resetStats':
         await this.#act(command);
+        return;
+      case 'getCrossTab':
+        await this.#sendCrossTab(command.requestId);
+        return;
+      case 'getStorage':
+        await this.#sendStorage(command.requestId);
         return;
     }
   }
@@ -249,10 +321,23 @@ export class Inspector {
     }
     const needle = filter.toLowerCase();
     const matching = (needle ? keys.filter((key) => key.toLowerCase().includes(needle)) : keys).sort(compareNatural);
-    const page = matching.slice(offset, offset + limit);
     const now = this.#now();
-    const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
-    reply({ total: matching.length, listable: true, reason: null, entries });
+    const { sort = 'key', desc = false, status } = command;
+    if (sort === 'key' && status === undefined) {
+      // Natural key order needs no entry read: only the page is read.
+      if (desc) matching.reverse();
+      const page = matching.slice(offset, offset + limit);
+      const entries = await Promise.all(page.map((key) => this.#entry(region, key, now)));
+      return reply({ total: matching.length, listable: true, reason: null, entries });
+    }
+    // Other orders and the status filter read every entry, up to a budget.
+    const budget = matching.slice(0, SORT_BUDGET);
+    let all = await Promise.all(budget.map((key) => this.#entry(region, key, now)));
+    if (status !== undefined) all = all.filter((entry) => entry.status === status);
+    all.sort((a, b) => compareEntries(a, b, sort) || compareNatural(a.key, b.key));
+    if (desc) all.reverse();
+    const reason = matching.length > SORT_BUDGET ? `Sorted and filtered among the first ${SORT_BUDGET} keys of ${matching.length}.` : null;
+    reply({ total: all.length, listable: true, reason, entries: all.slice(offset, offset + limit) });
   }
 
   async #entry(region: InspectableRegion, key: string, now: number): Promise<EntryInfo> {
@@ -291,6 +376,9 @@ export class Inspector {
     const expiration = expirationOf(region);
     const invalidator = region.regionInvalidator;
     entry.created = ct;
+    const { o, st } = value.metadata;
+    entry.origin = typeof o === 'string' ? truncate(o, 100) : null;
+    entry.creationMs = typeof st === 'number' && Number.isFinite(st) && ct >= st ? ct - st : null;
     entry.expiresAt = expiration === null ? null : ct + expiration;
     entry.status = freshnessOf(value.metadata, expiration === null ? undefined : expiration, invalidator, now);
     return entry;
@@ -311,13 +399,88 @@ export class Inspector {
     this.#post(body);
   }
 
-  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' }>): Promise<void> {
+  async #sendCrossTab(requestId: string): Promise<void> {
+    const prefixes = new Map<string, string>();
+    for (const [id, region] of this.#regions) {
+      const prefix = this.#lockPrefix(region);
+      if (prefix) prefixes.set(prefix, id);
+    }
+    const nav = (globalThis as { navigator?: Navigator }).navigator;
+    const result = await queryLocks(nav?.locks, prefixes, 1000);
+    this.#post({
+      type: 'crossTab',
+      requestId,
+      info: {
+        selfOrigin: ORIGIN_ID,
+        locksAvailable: result.available,
+        locks: result.locks,
+        peers: this.#peers?.peers(result.clients) ?? [],
+        ledger: this.#peers?.ledger() ?? [],
+        timeouts: this.#peers?.timeouts() ?? [],
+        time: this.#now(),
+      },
+    });
+  }
+
+  #lockPrefix(region: InspectableRegion): string | undefined {
+    let prefix = this.#lockPrefixes.get(region);
+    if (prefix === undefined && region.isConfigured) {
+      prefix = lockPrefixOf(actualBackendOf(region)) ?? null;
+      this.#lockPrefixes.set(region, prefix);
+    }
+    return prefix ?? undefined;
+  }
+
+  async #sendStorage(requestId: string): Promise<void> {
+    const regions = [];
+    for (const [id, region] of this.#regions) {
+      if (!region.isConfigured) continue;
+      const measured = await measureRegion(region);
+      regions.push({ regionId: id, ...measured, backend: truncate(region.backendLabels.at(-1) ?? 'unknown', 200), details: storageDetails(actualBackendOf(region)) });
+    }
+    this.#post({ type: 'storage', requestId, info: { regions, ...(await storageEstimate()) } });
+  }
+
+  /**
+   * Makes one entry look expired, as if its expiration time had passed: the
+   * next `getOrCreate` regenerates it (other callers get the old value
+   * meanwhile, as for a soft invalidation). Rewrites the entry with an older
+   * `ct`, through the region's backend chain, so shared backends tell the
+   * other tabs.
+   */
+  async #expire(region: InspectableRegion, key: string): Promise<void> {
+    const expiration = expirationOf(region);
+    if (expiration === null) throw new Error('The region has no expiration time, so an entry cannot be expired: delete it instead.');
+    const { raw } = await region.peekStored(key);
+    if (raw === NO_VALUE) throw new Error(`No entry "${truncate(key, 100)}".`);
+    if (!(raw instanceof CachedValue)) throw new Error('The region serializes its values: its entries can be deleted from the panel, not expired.');
+    let backend: { set?: unknown } | undefined;
+    try {
+      backend = region.backend as { set?: unknown } | undefined;
+    } catch {
+      backend = undefined;
+    }
+    if (typeof backend?.set !== 'function') throw new Error('This region cannot expire entries from the panel.');
+    const ct = Math.min(raw.metadata.ct, region.now?.() ?? this.#now()) - expiration - 1;
+    // `st` keeps the original time, so invalidations still compare against when the value was made.
+    await (backend.set as (key: string, value: CachedValue) => Promise<void>).call(backend, key, new CachedValue(raw.payload, { ...raw.metadata, st: raw.metadata.st ?? raw.metadata.ct, ct }));
+  }
+
+  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' | 'expireEntry' | 'clearRegion' | 'resetStats' }>): Promise<void> {
     const region = this.#regions.get(command.regionId);
     let error: string | null = null;
     try {
       if (!region) throw new Error(unknownRegion(command.regionId));
       if (command.type === 'invalidate') await region.invalidate(command.hard);
-      else await region.deleteStored(command.key);
+      else if (command.type === 'deleteEntry') await region.deleteStored(command.key);
+      else if (command.type === 'expireEntry') await this.#expire(region, command.key);
+      else if (command.type === 'clearRegion') {
+        if (typeof region.clear !== 'function') throw new Error('This region cannot be cleared from the panel.');
+        await region.clear();
+      } else {
+        if (typeof region.resetStats !== 'function') throw new Error('This region cannot reset its counters from the panel.');
+        region.resetStats();
+      }
     } catch (caught) {
       error = errorText(caught);
     }
@@ -354,6 +517,8 @@ export class Inspector {
       entryCount,
       invalidation: { state: hard ? 'hard' : soft ? 'soft' : 'none', at: typeof at === 'number' && Number.isFinite(at) ? at : null },
       stats: region.stats,
+      errors: errorInfos(region),
+      ...lockModeField(configured ? lockModeOf(region) : undefined),
     };
   }
 
@@ -374,6 +539,29 @@ function unknownRegion(id: string): string {
 }
 
 
+/** Web Locks when the backend says so (`lockMode`, or a Web Lock mutex), else in-process. */
+function lockModeOf(region: InspectableRegion): 'web-locks' | 'in-process' | undefined {
+  const backend = actualBackendOf(region);
+  // A view of a region hosted elsewhere (a worker) has no backend here: its locks are not this tab's.
+  if (backend === undefined) return undefined;
+  const mode = (backend as { lockMode?: unknown } | undefined)?.lockMode;
+  if (mode === 'web-locks' || mode === 'in-process') return mode;
+  return lockPrefixOf(backend) ? 'web-locks' : 'in-process';
+}
+
+function lockModeField(mode: 'web-locks' | 'in-process' | undefined): { lockMode?: 'web-locks' | 'in-process' } {
+  return mode ? { lockMode: mode } : {};
+}
+
+/** The region's innermost backend, or `undefined` (unconfigured, or a view without one). */
+function actualBackendOf(region: InspectableRegion): unknown {
+  try {
+    return region.actualBackend;
+  } catch {
+    return undefined;
+  }
+}
+
 function expirationOf(region: InspectableRegion): number | null {
   const expiration = region.expirationTime;
   return typeof expiration === 'number' && expiration >= 0 && Number.isFinite(expiration) ? expiration : null;
@@ -385,6 +573,26 @@ function backendChain(region: InspectableRegion): string[] {
 
 function truncate(text: string, max = TEXT_LIMIT): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function errorInfos(region: InspectableRegion): ErrorInfo[] {
+  let records: InspectableRegion['recentErrors'];
+  try {
+    records = region.recentErrors;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(records)) return [];
+  return records.slice(-20).map((record) => {
+    const stack = record.error instanceof Error && typeof record.error.stack === 'string' ? record.error.stack.slice(0, 2000) : null;
+    return {
+      time: Number.isFinite(record.time) ? record.time : 0,
+      operation: truncate(String(record.operation), 100),
+      key: typeof record.key === 'string' ? truncate(record.key, MAX_TEXT) : null,
+      message: truncate(errorText(record.error), 1000),
+      stack,
+    };
+  });
 }
 
 function errorText(error: unknown): string {

@@ -61,12 +61,32 @@ export interface RegionInfo {
   entryCount: number | null;
   invalidation: InvalidationInfo;
   stats: StatsInfo;
+  /** The last faults it absorbed, newest last (kept by the region before any panel attached). */
+  errors?: ErrorInfo[];
+  /** How creation is locked: across tabs (`web-locks`) or in this tab only (`in-process`). */
+  lockMode?: 'web-locks' | 'in-process';
+}
+
+/** A fault a region absorbed, with its details. */
+export interface ErrorInfo {
+  time: number;
+  operation: string;
+  key: string | null;
+  /** `Name: message`. */
+  message: string;
+  /** The stack, cut to 2000 characters; `null` when there is none. */
+  stack: string | null;
 }
 
 /** Freshness of an entry, as `getOrCreate` would see it now. */
 export type EntryStatus = 'fresh' | 'expired' | 'soft-invalidated' | 'hard-invalidated' | 'unreadable' | 'absent';
 
 const ENTRY_STATUSES: readonly EntryStatus[] = ['fresh', 'expired', 'soft-invalidated', 'hard-invalidated', 'unreadable', 'absent'];
+
+/** Columns the entry list sorts by. */
+export type EntrySort = 'key' | 'size' | 'created' | 'status' | 'origin';
+
+const ENTRY_SORTS: readonly EntrySort[] = ['key', 'size', 'created', 'status', 'origin'];
 
 /** One row of a region's entry list. */
 export interface EntryInfo {
@@ -85,7 +105,125 @@ export interface EntryInfo {
   status: EntryStatus;
   /** Whether a creator holds the key's lock now. */
   locked: boolean;
+  /** Provenance: the origin id (`metadata.o`) of the tab, worker or process that wrote it; `null`: unknown (older entries). */
+  origin?: string | null;
+  /** How long its creator ran (`ct - st`), ms; `null` for `set()` values or unknown. */
+  creationMs?: number | null;
 }
+
+/** One Web Lock of the library, as `navigator.locks.query()` reports it. */
+export interface LockInfo {
+  /** Full lock name. */
+  name: string;
+  state: 'held' | 'pending';
+  mode: 'exclusive' | 'shared';
+  /** The browser's client id of the holder or requester (`''` when not reported). */
+  clientId: string;
+  /** The region whose key this lock guards (inspector id on the reporting page), when known. */
+  regionId: string | null;
+  /** The stored key it guards, when the lock belongs to a known region. */
+  key: string | null;
+}
+
+/** A tab or worker of the origin, as the inspectors hear each other. */
+export interface PeerInfo {
+  /** Its `ORIGIN_ID`. */
+  originId: string;
+  /** Browser client id, when a lifetime lock ties it to one. */
+  clientId: string | null;
+  kind: 'window' | 'worker';
+  visibility: 'visible' | 'hidden' | 'unknown';
+  frozen: boolean;
+  /** Whether it reports its invalidations to the watching panel now. */
+  listening: boolean;
+  /** Names of the regions it inspects. */
+  regions: string[];
+  /** Their counters that say who did the work, in the order of `regions` (refreshed while a panel watches). */
+  work: PeerWork[];
+  /** Path of the page (no origin, no query). */
+  path: string;
+  /** Whether it is the page the panel is attached to. */
+  self: boolean;
+  /** Epoch ms it was last heard from. */
+  seen: number;
+}
+
+/** Who did the work in one region of one tab: creator runs, and reads served without one. */
+export interface PeerWork {
+  creations: number;
+  waits: number;
+  hits: number;
+  misses: number;
+}
+
+/** When one tab received an invalidation. */
+export interface LedgerReceipt {
+  originId: string;
+  time: number;
+}
+
+/** One invalidation and who saw it. */
+export interface LedgerEntry {
+  region: string;
+  hard: boolean;
+  /** The invalidation's own timestamp (identical in every tab). */
+  at: number;
+  /** Origin id of the tab that issued it, when heard. */
+  issuer: string | null;
+  /** Epoch ms when the issuer ran it (its local event time). */
+  issuedTime: number | null;
+  received: LedgerReceipt[];
+}
+
+/** A waiter that gave up on a key's lock after `lockTimeout` and created the value itself. */
+export interface LockTimeoutInfo {
+  originId: string;
+  region: string;
+  key: string;
+  waitedMs: number;
+  time: number;
+}
+
+/** Everything the panel shows about the origin's other tabs. */
+export interface CrossTabInfo {
+  /** This page's origin id. */
+  selfOrigin: string;
+  /** Whether `navigator.locks.query()` answered. */
+  locksAvailable: boolean;
+  /** Lock names with no known region are left out unless they use the library's prefix. */
+  locks: LockInfo[];
+  peers: PeerInfo[];
+  ledger: LedgerEntry[];
+  /** Lock timeouts in this tab and, while the panel watches, in the others. */
+  timeouts: LockTimeoutInfo[];
+  /** Epoch ms of the query. */
+  time: number;
+}
+
+/** Storage of one region. */
+export interface RegionStorage {
+  regionId: string;
+  /** Bytes its entries take, approximately; `null` when not listable. */
+  bytes: number | null;
+  /** True when the count stopped at a budget (at least `bytes`). */
+  capped: boolean;
+  entries: number | null;
+  /** Label of the actual backend. */
+  backend: string;
+  /** Where the entries live, as `name: value` pairs (database, store, namespace, prefix, lock mode). */
+  details: Array<[string, string]>;
+}
+
+/** Storage figures of the page. */
+export interface StorageInfo {
+  regions: RegionStorage[];
+  /** `navigator.storage.estimate()`; `null` where unavailable. */
+  usage: number | null;
+  quota: number | null;
+  /** `navigator.storage.persisted()`; `null` where unavailable. */
+  persisted: boolean | null;
+}
+
 
 /** One region event as the panel's log shows it. */
 export interface EventInfo {
@@ -119,6 +257,8 @@ export type PageMessage = Envelope & { direction: 'from-page' } & (
     | { type: 'value'; requestId: string; regionId: string; key: string; found: boolean; created: number | null; preview: ValuePreview | null }
     | { type: 'events'; events: EventInfo[]; dropped: number; regions: RegionInfo[] }
     | { type: 'result'; requestId: string; ok: boolean; error: string | null }
+    | { type: 'crossTab'; requestId: string; info: CrossTabInfo }
+    | { type: 'storage'; requestId: string; info: StorageInfo }
   );
 
 /** Commands the panel sends (panel to inspector). */
@@ -126,10 +266,28 @@ export type PanelCommand = Envelope & { direction: 'to-page' } & (
     | { type: 'connect' }
     | { type: 'disconnect' }
     | { type: 'getSnapshot'; requestId: string }
-    | { type: 'getEntries'; requestId: string; regionId: string; offset: number; limit: number; filter: string }
+    | {
+        type: 'getEntries';
+        requestId: string;
+        regionId: string;
+        offset: number;
+        limit: number;
+        filter: string;
+        /** Column to sort by (default `key`, natural order). */
+        sort?: EntrySort;
+        /** Descending order. */
+        desc?: boolean;
+        /** Only entries of this status (default: all). */
+        status?: EntryStatus;
+      }
     | { type: 'getValue'; requestId: string; regionId: string; key: string }
     | { type: 'invalidate'; requestId: string; regionId: string; hard: boolean }
     | { type: 'deleteEntry'; requestId: string; regionId: string; key: string }
+    | { type: 'expireEntry'; requestId: string; regionId: string; key: string }
+    | { type: 'getCrossTab'; requestId: string }
+    | { type: 'getStorage'; requestId: string }
+    | { type: 'clearRegion'; requestId: string; regionId: string }
+    | { type: 'resetStats'; requestId: string; regionId: string }
   );
 
 /** Distributes `Omit` over a union. */
@@ -257,7 +415,23 @@ export function parseRegionInfo(value: unknown): RegionInfo | undefined {
   ) {
     return undefined;
   }
-  return { id, name, configured, backend, expirationTime, entryCount, invalidation, stats };
+  const out: RegionInfo = { id, name, configured, backend, expirationTime, entryCount, invalidation, stats };
+  const errors = list(value, 'errors', 20, parseErrorInfo);
+  if (errors !== undefined) out.errors = errors;
+  const lockMode = oneOf(value, 'lockMode', ['web-locks', 'in-process'] as const);
+  if (lockMode !== undefined) out.lockMode = lockMode;
+  return out;
+}
+
+function parseErrorInfo(value: unknown): ErrorInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const time = num(value, 'time');
+  const operation = str(value, 'operation', 100);
+  const key = nullable(value, 'key', str);
+  const message = str(value, 'message', 1000);
+  const stack = nullable(value, 'stack', (obj, n) => str(obj, n, 2000));
+  if (time === undefined || operation === undefined || key === undefined || message === undefined || stack === undefined) return undefined;
+  return { time, operation, key, message, stack };
 }
 
 function parseEntryInfo(value: unknown): EntryInfo | undefined {
@@ -282,7 +456,152 @@ function parseEntryInfo(value: unknown): EntryInfo | undefined {
   ) {
     return undefined;
   }
-  return { key, keyTruncated, size, sizeCapped, created, expiresAt, status, locked };
+  const out: EntryInfo = { key, keyTruncated, size, sizeCapped, created, expiresAt, status, locked };
+  // Provenance is optional: pages of an earlier release do not send it.
+  const origin = nullable(value, 'origin', (obj, name) => str(obj, name, 100));
+  if (origin !== undefined) out.origin = origin;
+  const creationMs = nullable(value, 'creationMs', num);
+  if (creationMs !== undefined) out.creationMs = creationMs;
+  return out;
+}
+
+/** Most locks, peers and ledger rows one cross-tab answer carries. */
+export const MAX_CROSS_TAB_ITEMS = 1000;
+
+function oneOf<T extends string>(obj: Obj, name: string, values: readonly T[]): T | undefined {
+  const value = field(obj, name);
+  return values.includes(value as T) ? (value as T) : undefined;
+}
+
+function shortText(item: unknown, max = 200): string | undefined {
+  return typeof item === 'string' && item.length <= max ? item : undefined;
+}
+
+function parseLockInfo(value: unknown): LockInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const name = str(value, 'name');
+  const state = oneOf(value, 'state', ['held', 'pending'] as const);
+  const mode = oneOf(value, 'mode', ['exclusive', 'shared'] as const);
+  const clientId = str(value, 'clientId', 200);
+  const regionId = nullable(value, 'regionId', (obj, n) => str(obj, n, 64));
+  const key = nullable(value, 'key', str);
+  if (name === undefined || state === undefined || mode === undefined || clientId === undefined || regionId === undefined || key === undefined) return undefined;
+  return { name, state, mode, clientId, regionId, key };
+}
+
+function parsePeerInfo(value: unknown): PeerInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const originId = str(value, 'originId', 100);
+  const clientId = nullable(value, 'clientId', (obj, n) => str(obj, n, 200));
+  const kind = oneOf(value, 'kind', ['window', 'worker'] as const);
+  const visibility = oneOf(value, 'visibility', ['visible', 'hidden', 'unknown'] as const);
+  const frozen = bool(value, 'frozen');
+  const listening = bool(value, 'listening');
+  const regions = list(value, 'regions', MAX_REGIONS, (item) => shortText(item, MAX_TEXT));
+  const work = list(value, 'work', MAX_REGIONS, parseWork);
+  const path = str(value, 'path', 2000);
+  const self = bool(value, 'self');
+  const seen = num(value, 'seen');
+  if (
+    originId === undefined ||
+    clientId === undefined ||
+    kind === undefined ||
+    visibility === undefined ||
+    frozen === undefined ||
+    listening === undefined ||
+    regions === undefined ||
+    work === undefined ||
+    path === undefined ||
+    self === undefined ||
+    seen === undefined
+  ) {
+    return undefined;
+  }
+  return { originId, clientId, kind, visibility, frozen, listening, regions, work, path, self, seen };
+}
+
+/** Validates one region's work counters (shared with the peer channel). */
+export function parseWork(value: unknown): PeerWork | undefined {
+  if (!isObject(value)) return undefined;
+  const creations = count(value, 'creations');
+  const waits = count(value, 'waits');
+  const hits = count(value, 'hits');
+  const misses = count(value, 'misses');
+  if (creations === undefined || waits === undefined || hits === undefined || misses === undefined) return undefined;
+  return { creations, waits, hits, misses };
+}
+
+function parseReceipt(value: unknown): LedgerReceipt | undefined {
+  if (!isObject(value)) return undefined;
+  const originId = str(value, 'originId', 100);
+  const time = num(value, 'time');
+  return originId === undefined || time === undefined ? undefined : { originId, time };
+}
+
+function parseLedgerEntry(value: unknown): LedgerEntry | undefined {
+  if (!isObject(value)) return undefined;
+  const region = str(value, 'region');
+  const hard = bool(value, 'hard');
+  const at = num(value, 'at');
+  const issuer = nullable(value, 'issuer', (obj, n) => str(obj, n, 100));
+  const issuedTime = nullable(value, 'issuedTime', num);
+  const received = list(value, 'received', 100, parseReceipt);
+  if (region === undefined || hard === undefined || at === undefined || issuer === undefined || issuedTime === undefined || received === undefined) return undefined;
+  return { region, hard, at, issuer, issuedTime, received };
+}
+
+function parseTimeout(value: unknown): LockTimeoutInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const originId = str(value, 'originId', 100);
+  const region = str(value, 'region');
+  const key = str(value, 'key');
+  const waitedMs = num(value, 'waitedMs');
+  const time = num(value, 'time');
+  if (originId === undefined || region === undefined || key === undefined || waitedMs === undefined || time === undefined) return undefined;
+  return { originId, region, key, waitedMs, time };
+}
+
+function parseCrossTab(value: unknown): CrossTabInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const timeouts = list(value, 'timeouts', MAX_CROSS_TAB_ITEMS, parseTimeout);
+  const selfOrigin = str(value, 'selfOrigin', 100);
+  const locksAvailable = bool(value, 'locksAvailable');
+  const locks = list(value, 'locks', MAX_CROSS_TAB_ITEMS, parseLockInfo);
+  const peers = list(value, 'peers', MAX_CROSS_TAB_ITEMS, parsePeerInfo);
+  const ledger = list(value, 'ledger', MAX_CROSS_TAB_ITEMS, parseLedgerEntry);
+  const time = num(value, 'time');
+  if (selfOrigin === undefined || locksAvailable === undefined || locks === undefined || peers === undefined || ledger === undefined || timeouts === undefined || time === undefined) return undefined;
+  return { selfOrigin, locksAvailable, locks, peers, ledger, timeouts, time };
+}
+
+function parseDetail(item: unknown): [string, string] | undefined {
+  if (!Array.isArray(item) || item.length !== 2) return undefined;
+  const [name, text] = item as unknown[];
+  const a = shortText(name, 100);
+  const b = shortText(text, 1000);
+  return a === undefined || b === undefined ? undefined : [a, b];
+}
+
+function parseRegionStorage(value: unknown): RegionStorage | undefined {
+  if (!isObject(value)) return undefined;
+  const regionId = str(value, 'regionId', 64);
+  const bytes = nullable(value, 'bytes', count);
+  const capped = bool(value, 'capped');
+  const entries = nullable(value, 'entries', count);
+  const backend = str(value, 'backend', 200);
+  const details = list(value, 'details', 16, parseDetail);
+  if (regionId === undefined || bytes === undefined || capped === undefined || entries === undefined || backend === undefined || details === undefined) return undefined;
+  return { regionId, bytes, capped, entries, backend, details };
+}
+
+function parseStorage(value: unknown): StorageInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const regions = list(value, 'regions', MAX_REGIONS, parseRegionStorage);
+  const usage = nullable(value, 'usage', count);
+  const quota = nullable(value, 'quota', count);
+  const persisted = nullable(value, 'persisted', bool);
+  if (regions === undefined || usage === undefined || quota === undefined || persisted === undefined) return undefined;
+  return { regions, usage, quota, persisted };
 }
 
 function parseEventInfo(value: unknown): EventInfo | undefined {
@@ -385,6 +704,16 @@ function parsePageBody(value: Obj): PageMessageBody | undefined {
       if (requestId === undefined || ok === undefined || error === undefined) return undefined;
       return { type: 'result', requestId, ok, error };
     }
+    case 'crossTab': {
+      const requestId = str(value, 'requestId', 64);
+      const info = parseCrossTab(field(value, 'info'));
+      return requestId === undefined || info === undefined ? undefined : { type: 'crossTab', requestId, info };
+    }
+    case 'storage': {
+      const requestId = str(value, 'requestId', 64);
+      const info = parseStorage(field(value, 'info'));
+      return requestId === undefined || info === undefined ? undefined : { type: 'storage', requestId, info };
+    }
     default:
       return undefined;
   }
@@ -405,7 +734,7 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
   if (type === 'connect' || type === 'disconnect') return { type };
   const requestId = str(value, 'requestId', 64);
   if (requestId === undefined) return undefined;
-  if (type === 'getSnapshot') return { type, requestId };
+  if (type === 'getSnapshot' || type === 'getCrossTab' || type === 'getStorage') return { type, requestId };
   const regionId = str(value, 'regionId', 64);
   if (regionId === undefined) return undefined;
   switch (type) {
@@ -414,10 +743,28 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
       const limit = count(value, 'limit');
       const filter = str(value, 'filter', 1000);
       if (offset === undefined || limit === undefined || filter === undefined) return undefined;
-      return { type, requestId, regionId, offset, limit: Math.min(limit, MAX_PAGE_SIZE), filter };
+      const out: PanelCommandBody = { type, requestId, regionId, offset, limit: Math.min(limit, MAX_PAGE_SIZE), filter };
+      // Optional: absent means the defaults; present but malformed drops the command.
+      if (field(value, 'sort') !== undefined) {
+        const sort = oneOf(value, 'sort', ENTRY_SORTS);
+        if (sort === undefined) return undefined;
+        out.sort = sort;
+      }
+      if (field(value, 'desc') !== undefined) {
+        const desc = bool(value, 'desc');
+        if (desc === undefined) return undefined;
+        out.desc = desc;
+      }
+      if (field(value, 'status') !== undefined) {
+        const status = oneOf(value, 'status', ENTRY_STATUSES);
+        if (status === undefined) return undefined;
+        out.status = status;
+      }
+      return out;
     }
     case 'getValue':
-    case 'deleteEntry': {
+    case 'deleteEntry':
+    case 'expireEntry': {
       const key = str(value, 'key');
       return key === undefined ? undefined : { type, requestId, regionId, key };
     }
@@ -425,6 +772,9 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
       const hard = bool(value, 'hard');
       return hard === undefined ? undefined : { type, requestId, regionId, hard };
     }
+    case 'clearRegion':
+    case 'resetStats':
+      return { type, requestId, regionId };
     default:
       return undefined;
   }

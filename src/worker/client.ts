@@ -12,7 +12,7 @@ import type { GetOptions, GetOrCreateOptions, MaybePromise } from '../region.js'
 import { Connection, type WorkerSource } from './connection.js';
 import { ValueNotCloneableError, WorkerUnavailableError, workerUnavailable } from './errors.js';
 import { checkHeartbeat } from './heartbeat.js';
-import { randomId } from './lifetime-lock.js';
+import { randomId } from '../origin.js';
 import type { ClientCallbacks, CreatorRef, Heartbeat, HostApi, WireCachedValue, WireCreateOptions, WireEvent, WireFound, WireGetOptions, WireResult } from './protocol.js';
 import type { ClientCreator, ClientMultiCreator, InvalidationState, PeekedEntry, RegionClient, RegionClientMode } from './region-client.js';
 import { fromWireError, isDataCloneError, toWireError, type WireError } from './wire-error.js';

@@ -12,7 +12,8 @@ import { CacheRegion, type MaybePromise } from '../region.js';
 import { isConnectingScope, isMessagePort, onEndpointClose, type Endpoint } from './endpoint.js';
 import { CreatorGoneError, UnknownCreatorError, ValueNotCloneableError } from './errors.js';
 import { clampHeartbeat, watchSilence, type SilenceWatch } from './heartbeat.js';
-import { holdLifetimeLock, randomId, watchLifetimeLock, type HeldLock } from './lifetime-lock.js';
+import { holdLifetimeLock, watchLifetimeLock, type HeldLock } from './lifetime-lock.js';
+import { randomId } from '../origin.js';
 import {
   PROTOCOL_VERSION,
   type ClientCallbacks,

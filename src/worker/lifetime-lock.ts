@@ -19,13 +19,6 @@ export function webLocks(): LockManager | undefined {
   return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : undefined;
 }
 
-/** A random id, unique enough to name a lock. */
-export function randomId(): string {
-  const crypto = (globalThis as { crypto?: Crypto }).crypto;
-  if (crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
-}
-
 /**
  * Takes the lock `name` and holds it until `release()` or the end of this
  * context. Resolves once held; resolves `undefined` without Web Locks.

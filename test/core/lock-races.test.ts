@@ -9,6 +9,7 @@ import {
   NO_VALUE,
   ProcessMutex,
   RegionNotConfigured,
+  ValidationError,
   makeRegion,
   type CacheMutex,
   type NoValue,
@@ -437,6 +438,44 @@ describe('region hygiene', () => {
     clock.advance(5_000);
     expect(await region.prune()).toBe(0);
     expect(await region.get('k', { ignoreExpiration: true })).toBe('old');
+  });
+
+  it('prune({ expiredFor }) removes values expired at least that long ago and keeps the others', async () => {
+    const clock = manualClock();
+    const region = makeRegion({ now: clock.read }).configure('memory', { expirationTime: 1_000 });
+    await region.set('oldest', 1);
+    clock.advance(3_000);
+    await region.set('recent', 2);
+    clock.advance(1_500); // 'oldest' expired 3.5 s ago, 'recent' 0.5 s ago
+    await region.set('fresh', 3);
+    expect(await region.prune({ expiredFor: 1_000 })).toBe(1);
+    expect(await region.getMulti(['oldest', 'recent', 'fresh'], { ignoreExpiration: true })).toEqual([NO_VALUE, 2, 3]);
+    expect(await region.prune({ expiredFor: 0 })).toBe(1);
+    expect(await region.getMulti(['recent', 'fresh'], { ignoreExpiration: true })).toEqual([NO_VALUE, 3]);
+  });
+
+  it('prune({ batchSize, pause }) reads and removes in batches, pausing between them', async () => {
+    const dict = new Map<string, StoredValue>();
+    const old = makeRegion({ version: 1 }).configure(new MemoryBackend({ cacheDict: dict }));
+    await old.setMulti(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])));
+    const backend = new MemoryBackend({ cacheDict: dict });
+    const reads: number[] = [];
+    const getMulti = backend.getMulti.bind(backend);
+    backend.getMulti = async (keys) => (reads.push(keys.length), getMulti(keys));
+    const region = makeRegion({ version: 2 }).configure(backend);
+    let pauses = 0;
+    expect(await region.prune({ batchSize: 4, pause: async () => void pauses++ })).toBe(10);
+    expect(reads).toEqual([4, 4, 2]);
+    expect(pauses).toBe(2);
+    expect(dict.size).toBe(0);
+  });
+
+  it('prune options of the wrong type or range fail before any work', async () => {
+    const region = makeRegion().configure('memory');
+    await expect(region.prune({ expiredFor: '1' as unknown as number })).rejects.toBeInstanceOf(TypeError);
+    await expect(region.prune({ expiredFor: -5 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(region.prune({ batchSize: 0 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(region.prune({ batchSize: 1.5 })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('clear removes every entry of the region from the backend', async () => {

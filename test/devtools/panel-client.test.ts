@@ -175,3 +175,37 @@ describe('panel client', () => {
     s.client.dispose();
   });
 });
+
+describe('panel client: cross-tab views and entry order', () => {
+  it('polls the page for locks and tabs, builds the in-process lane from lock events, and sends sort and status', async () => {
+    const s = setup();
+    const { users, inspector } = page(s.transport, s.hook);
+    await users.set('b', 'xx');
+    await users.set('a', 'xxxxxx');
+    s.client.start();
+    await vi.waitFor(() => expect(s.client.state.crossTab).not.toBeNull());
+    expect(s.client.state.crossTab!.locksAvailable).toBe(false);
+
+    // A memory region locks in-process: its lane comes from the lock events.
+    let finish!: () => void;
+    const pending = users.getOrCreate('slow', () => new Promise((resolve) => (finish = () => resolve(1))));
+    await vi.waitFor(() => expect(s.client.state.lanes[0]?.spans.some((span) => span.key === 'slow' && span.released === null)).toBe(true));
+    finish();
+    await pending;
+    await vi.waitFor(() => expect(s.client.state.lanes[0]?.spans.find((span) => span.key === 'slow')?.released).not.toBeNull());
+
+    s.client.selectRegion('r1');
+    await vi.waitFor(() => expect([...s.client.state.entries!.rows.values()].map((e) => e.key)).toEqual(['a', 'b', 'slow']));
+    s.client.setSort('size');
+    await vi.waitFor(() => expect([...s.client.state.entries!.rows.values()].map((e) => e.key)).toEqual(['slow', 'b', 'a']));
+    s.client.setSort('size');
+    await vi.waitFor(() => expect(s.client.state.entries!.order).toEqual({ sort: 'size', desc: true, status: '' }));
+    await vi.waitFor(() => expect([...s.client.state.entries!.rows.values()].map((e) => e.key)).toEqual(['a', 'b', 'slow']));
+    s.client.setStatusFilter('absent');
+    await vi.waitFor(() => expect(s.client.state.entries!.total).toBe(0));
+    const last = s.sent.filter((c) => (c as { type?: string }).type === 'getEntries').at(-1);
+    expect(last).toMatchObject({ sort: 'size', desc: true, status: 'absent' });
+    s.client.dispose();
+    inspector.dispose();
+  });
+});

@@ -5,12 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { buildNodeScript } from '../../scripts/build-node-script.mjs';
 import type { TestProject } from 'vitest/node';
-import { startRedisServer, type TestRedisServer } from './server.js';
+import { startRedisServer, type TestRedisServer } from '../../scripts/redis-server.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const root = resolve(here, '../..');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,31 +22,13 @@ let server: TestRedisServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const outDir = resolve(here, '.out');
-  const [started] = await Promise.all([
+  const [started, childScript] = await Promise.all([
     startRedisServer(),
-    build({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      resolve: {
-        alias: [
-          { find: /^dogpile-cache$/, replacement: resolve(root, 'src/index.ts') },
-          { find: /^dogpile-cache\/redis$/, replacement: resolve(root, 'src/redis/index.ts') },
-        ],
-      },
-      build: {
-        ssr: resolve(here, 'child.ts'),
-        outDir,
-        emptyOutDir: true,
-        target: 'node20',
-        minify: false,
-        rolldownOptions: { output: { entryFileNames: 'child.mjs' } },
-      },
-    }),
+    buildNodeScript({ entry: 'test/redis/child.ts', outDir, fileName: 'child.mjs' }),
   ]);
   server = started;
   project.provide('redisUrl', started.url);
-  project.provide('childScript', resolve(outDir, 'child.mjs'));
+  project.provide('childScript', childScript);
   return async () => {
     await server?.stop();
   };

@@ -8,7 +8,7 @@ import { createClient } from 'redis';
 import { makeRegion, NO_VALUE, type CacheRegion, type RegionEvent } from 'dogpile-cache';
 import { RedisBackend, RedisUnavailableError } from 'dogpile-cache/redis';
 import { eventually, uniquePrefix } from './helpers.js';
-import { startRedisServer, type TestRedisServer } from './server.js';
+import { startRedisServer, type TestRedisServer } from '../../scripts/redis-server.js';
 
 let server: TestRedisServer;
 beforeAll(async () => {

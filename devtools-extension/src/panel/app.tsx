@@ -11,6 +11,19 @@ import { NotFound } from './not-found.js';
 import { RegionsTable } from './regions-table.js';
 import { useNow, usePanelState } from './use-panel.js';
 import { ValueView } from './value-view.js';
+import { LocksView } from './locks-view.js';
+import { ErrorsView, LedgerView, StorageView, TabsView } from './origin-views.js';
+import { ChartsView } from './charts-view.js';
+import type { CrossView } from './client.js';
+
+const VIEWS: Array<[CrossView, string]> = [
+  ['locks', 'Locks'],
+  ['tabs', 'Tabs'],
+  ['ledger', 'Invalidations'],
+  ['storage', 'Storage'],
+  ['charts', 'Charts'],
+  ['errors', 'Errors'],
+];
 
 const STATUS_TEXT: Record<PanelState['connection']['state'], string> = {
   connecting: 'connecting…',
@@ -27,6 +40,7 @@ export function App({ client }: { client: PanelClient }) {
   const { connection } = state;
   const selected = state.regions.find((r) => r.id === state.selectedRegionId);
   const stale = connection.state !== 'connected';
+  const errorCount = state.regions.reduce((n, r) => n + (r.errors?.length ?? 0), 0);
   return (
     <div class={`panel${stale ? ' stale' : ''}`}>
       <header>
@@ -56,19 +70,41 @@ export function App({ client }: { client: PanelClient }) {
             now={now}
             onSelect={(id) => client.selectRegion(id)}
             onInvalidate={(id, hard) => void client.invalidate(id, hard)}
+            onClear={(id) => void client.clearRegion(id)}
+            onResetStats={(id) => void client.resetStats(id)}
           />
           {selected && state.entries && (
             <EntriesView
               regionName={selected.name ?? selected.id}
               entries={state.entries}
+              crossTab={state.crossTab}
               now={now}
               onRows={(first, last) => client.showRows(first, last)}
               onFilter={(filter) => client.setFilter(filter)}
+              onSort={(sort) => client.setSort(sort)}
+              onStatus={(status) => client.setStatusFilter(status)}
               onView={(key) => void client.showValue(key)}
               onDelete={(key) => void client.deleteEntry(key)}
+              onExpire={(key) => void client.expireEntry(key)}
             />
           )}
           {state.value && <ValueView value={state.value} onClose={() => client.closeValue()} />}
+          <section class="cross" data-testid="cross">
+            <nav class="views" role="tablist">
+              {VIEWS.map(([view, label]) => (
+                <button key={view} type="button" role="tab" aria-selected={state.view === view} data-view={view} class={state.view === view ? 'active' : undefined} onClick={() => client.setView(view)}>
+                  {label}
+                  {view === 'errors' && errorCount > 0 ? ` (${errorCount})` : ''}
+                </button>
+              ))}
+            </nav>
+            {state.view === 'locks' && <LocksView info={state.crossTab} lanes={state.lanes} regions={state.regions} />}
+            {state.view === 'tabs' && <TabsView info={state.crossTab} regions={state.regions} />}
+            {state.view === 'ledger' && <LedgerView info={state.crossTab} />}
+            {state.view === 'storage' && <StorageView storage={state.storage} regions={state.regions} log={state.log} />}
+            {state.view === 'errors' && <ErrorsView regions={state.regions} />}
+            {state.view === 'charts' && <ChartsView regions={state.regions} history={state.history} log={state.log} now={now} />}
+          </section>
           <EventLog log={state.log} dropped={state.dropped} regions={state.regions} onClear={() => client.clearLog()} />
         </main>
       ) : (

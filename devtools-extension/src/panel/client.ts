@@ -14,7 +14,15 @@ import {
   type PageMessage,
   type PanelCommandBody,
   type RegionInfo,
+  type CrossTabInfo,
+  type StorageInfo,
+  type EntrySort,
+  type EntryStatus,
 } from '../../../src/devtools/protocol.js';
+import { LockTimeline, type Lane } from './lock-timeline.js';
+
+const LOCK_EVENTS = new Set(['lockAcquired', 'lockReleased', 'waited']);
+import { StatsHistory, type StatsSample } from './stats-history.js';
 import type { ValuePreview } from '../../../src/devtools/preview.js';
 import type { AdapterEvent, PanelAdapter } from './adapter.js';
 
@@ -33,6 +41,8 @@ export type Connection =
 export interface EntriesView {
   regionId: string;
   filter: string;
+  /** Sort column and direction, and status filter (`''`: all). */
+  order: EntryOrder;
   /** Matching entries in all; `null` until the first answer. */
   total: number | null;
   listable: boolean;
@@ -40,6 +50,15 @@ export interface EntriesView {
   /** Rows fetched so far, by index. */
   rows: ReadonlyMap<number, EntryInfo>;
 }
+
+/** How the entry list is ordered and narrowed. */
+export interface EntryOrder {
+  sort: EntrySort;
+  desc: boolean;
+  status: EntryStatus | '';
+}
+
+const DEFAULT_ORDER: EntryOrder = { sort: 'key', desc: false, status: '' };
 
 /** The value shown on demand. */
 export interface ValueView {
@@ -67,7 +86,20 @@ export interface PanelState {
   dropped: number;
   /** The outcome of the last action. */
   notice: { text: string; ok: boolean } | null;
+  /** The cross-tab view shown below the regions. */
+  view: CrossView;
+  /** The last cross-tab answer: locks, tabs, ledger. */
+  crossTab: CrossTabInfo | null;
+  /** The lock timeline, one lane per client. */
+  lanes: readonly Lane[];
+  /** Storage figures, fetched while the storage view is shown. */
+  storage: StorageInfo | null;
+  /** Counters over time, per region id, for the charts. */
+  history: ReadonlyMap<string, readonly StatsSample[]>;
 }
+
+/** The cross-tab views. */
+export type CrossView = 'locks' | 'tabs' | 'ledger' | 'storage' | 'charts' | 'errors';
 
 /** Options of {@link PanelClient}. */
 export interface PanelClientOptions {
@@ -79,6 +111,10 @@ export interface PanelClientOptions {
   answerTimeout?: number;
   /** Ms after a page went away before asking whether a new one is there. Default 1500. */
   reloadGrace?: number;
+  /** Ms between cross-tab queries (locks, tabs, ledger) while connected. Default 400; 0: never. */
+  pollInterval?: number;
+  /** Ms between storage queries while the storage view is shown. Default 2000. */
+  storageInterval?: number;
 }
 
 type Request = { resolve: (message: PageMessage | undefined) => void; timer: ReturnType<typeof setTimeout> };
@@ -99,7 +135,19 @@ export class PanelClient {
     log: [],
     dropped: 0,
     notice: null,
+    view: 'locks',
+    crossTab: null,
+    lanes: [],
+    storage: null,
+    history: new Map(),
   };
+  readonly #timeline = new LockTimeline();
+  readonly #stats = new StatsHistory();
+  readonly #pollInterval: number;
+  readonly #storageInterval: number;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #storageTimer: ReturnType<typeof setTimeout> | undefined;
+  #polling = false;
   readonly #adapter: PanelAdapter;
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #requests = new Map<string, Request>();
@@ -123,6 +171,8 @@ export class PanelClient {
     this.#logLimit = options.logLimit ?? 1000;
     this.#answerTimeout = options.answerTimeout ?? 3000;
     this.#reloadGrace = options.reloadGrace ?? 1500;
+    this.#pollInterval = options.pollInterval ?? 400;
+    this.#storageInterval = options.storageInterval ?? 2000;
   }
 
   /** The current state (a new object after every change). */
@@ -144,7 +194,7 @@ export class PanelClient {
   /** Stops everything. */
   dispose(): void {
     this.#disposed = true;
-    for (const timer of [this.#answerTimer, this.#reloadTimer, this.#entriesReload]) if (timer !== undefined) clearTimeout(timer);
+    for (const timer of [this.#answerTimer, this.#reloadTimer, this.#entriesReload, this.#pollTimer, this.#storageTimer]) if (timer !== undefined) clearTimeout(timer);
     this.#requests.forEach((request) => clearTimeout(request.timer));
     this.#requests.clear();
     this.#adapter.stop();
@@ -176,7 +226,22 @@ export class PanelClient {
   setFilter(filter: string): void {
     const entries = this.#state.entries;
     if (!entries || entries.filter === filter) return;
-    this.#resetEntries(entries.regionId, filter);
+    this.#resetEntries(entries.regionId, filter, entries.order);
+  }
+
+  /** Sorts the entries by a column; the same column again flips the direction. */
+  setSort(sort: EntrySort): void {
+    const entries = this.#state.entries;
+    if (!entries) return;
+    const desc = entries.order.sort === sort ? !entries.order.desc : false;
+    this.#resetEntries(entries.regionId, entries.filter, { ...entries.order, sort, desc });
+  }
+
+  /** Shows only entries of one status (`''`: all). */
+  setStatusFilter(status: EntryStatus | ''): void {
+    const entries = this.#state.entries;
+    if (!entries || entries.order.status === status) return;
+    this.#resetEntries(entries.regionId, entries.filter, { ...entries.order, status });
   }
 
   /** Says which rows are on screen; fetches the pages they are in. */
@@ -233,9 +298,78 @@ export class PanelClient {
     return ok;
   }
 
+  /** Makes an entry of the selected region look expired: the next read regenerates it. Resolves with whether it worked. */
+  async expireEntry(key: string): Promise<boolean> {
+    const regionId = this.#state.selectedRegionId;
+    if (!regionId) return false;
+    const answer = await this.#request({ type: 'expireEntry', requestId: '', regionId, key });
+    const ok = answer?.type === 'result' && answer.ok;
+    this.#set({ notice: ok ? { text: `Expired "${key}": the next read regenerates it.`, ok } : { text: `Expiring "${key}" failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
+    this.refresh();
+    return ok;
+  }
+
   /** Empties the event log. */
   clearLog(): void {
     this.#set({ log: [], dropped: 0 });
+  }
+
+  /** Shows a cross-tab view. */
+  setView(view: CrossView): void {
+    this.#set({ view });
+    if (view === 'storage') void this.#pollStorage();
+  }
+
+  /** Removes every entry of a region (for every tab). Resolves with whether it worked. */
+  async clearRegion(regionId: string): Promise<boolean> {
+    return this.#simpleAction({ type: 'clearRegion', requestId: '', regionId }, 'cleared', 'clearing');
+  }
+
+  /** Sets a region's counters back to zero. Resolves with whether it worked. */
+  async resetStats(regionId: string): Promise<boolean> {
+    return this.#simpleAction({ type: 'resetStats', requestId: '', regionId }, 'counters reset', 'resetting counters');
+  }
+
+  async #simpleAction(body: Extract<PanelCommandBody, { type: 'clearRegion' | 'resetStats' }>, done: string, doing: string): Promise<boolean> {
+    const name = this.#regionLabel(body.regionId);
+    const answer = await this.#request(body);
+    const ok = answer?.type === 'result' && answer.ok;
+    this.#set({ notice: ok ? { text: `${name}: ${done}.`, ok } : { text: `${name}: ${doing} failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
+    this.refresh();
+    return ok;
+  }
+
+  // ---------------------------------------------------------------- polling
+
+  #startPolling(): void {
+    if (this.#polling || this.#pollInterval <= 0) return;
+    this.#polling = true;
+    void this.#poll();
+  }
+
+  async #poll(): Promise<void> {
+    if (this.#disposed || this.#state.connection.state !== 'connected') {
+      this.#polling = false;
+      return;
+    }
+    const answer = await this.#request({ type: 'getCrossTab', requestId: '' });
+    if (this.#disposed) return;
+    if (answer?.type === 'crossTab') {
+      this.#timeline.update(answer.info);
+      this.#stats.sample(answer.info.time, this.#state.regions);
+      this.#set({ crossTab: answer.info, lanes: this.#timeline.lanes(), history: this.#stats.snapshot() });
+    }
+    this.#pollTimer = setTimeout(() => void this.#poll(), this.#pollInterval);
+  }
+
+  async #pollStorage(): Promise<void> {
+    if (this.#storageTimer !== undefined) clearTimeout(this.#storageTimer);
+    this.#storageTimer = undefined;
+    if (this.#disposed || this.#state.view !== 'storage' || this.#state.connection.state !== 'connected') return;
+    const answer = await this.#request({ type: 'getStorage', requestId: '' });
+    if (this.#disposed) return;
+    if (answer?.type === 'storage') this.#set({ storage: answer.info });
+    if (this.#state.view === 'storage') this.#storageTimer = setTimeout(() => void this.#pollStorage(), this.#storageInterval);
   }
 
   // ---------------------------------------------------------------- inbound
@@ -288,6 +422,8 @@ export class PanelClient {
       case 'entries':
       case 'value':
       case 'result':
+      case 'crossTab':
+      case 'storage':
         break;
     }
     if ('requestId' in message && message.requestId) {
@@ -304,12 +440,16 @@ export class PanelClient {
     this.#clearAnswerTimer();
     const newPage = inspectorId !== this.#state.inspectorId;
     this.#set({ connection: { state: 'connected' }, inspectorId, regions });
+    this.#startPolling();
+    if (this.#state.view === 'storage' && this.#storageTimer === undefined) void this.#pollStorage();
     if (!newPage) return;
+    this.#stats.clear();
     // A reloaded page has new region ids: keep showing the region of the same name.
     const again = this.#state.selectedRegionId === null ? undefined : regions.find((r) => r.name !== null && r.name === this.#selectedName);
     const filter = this.#state.entries?.filter ?? '';
+    const order = this.#state.entries?.order;
     this.#set({ selectedRegionId: again?.id ?? null, value: null });
-    this.#resetEntries(again?.id ?? null, again ? filter : '');
+    this.#resetEntries(again?.id ?? null, again ? filter : '', again ? order : undefined);
   }
 
   #onEvents(events: EventInfo[], dropped: number, regions: RegionInfo[]): void {
@@ -321,17 +461,26 @@ export class PanelClient {
       lost = log.length - this.#logLimit;
       log = log.slice(lost);
     }
-    this.#set({ regions: merged, log, dropped: this.#state.dropped + dropped + lost });
+    // Regions locked in-process: their lock events are the only record (no lock query sees them).
+    const inProcess = new Set(merged.filter((r) => r.lockMode === 'in-process').map((r) => r.id));
+    let lanes = this.#state.lanes;
+    for (const event of events) {
+      if (LOCK_EVENTS.has(event.type) && inProcess.has(event.regionId)) {
+        this.#timeline.local(event);
+        lanes = this.#timeline.lanes();
+      }
+    }
+    this.#set({ regions: merged, log, lanes, dropped: this.#state.dropped + dropped + lost });
     const selected = this.#state.selectedRegionId;
     if (selected && events.some((e) => e.regionId === selected && !QUIET_EVENTS.has(e.type))) this.#scheduleEntriesReload();
   }
 
   // ---------------------------------------------------------------- entries
 
-  #resetEntries(regionId: string | null, filter: string): void {
+  #resetEntries(regionId: string | null, filter: string, order: EntryOrder = DEFAULT_ORDER): void {
     this.#entriesGeneration++;
     this.#loadingPages.clear();
-    this.#set({ entries: regionId ? { regionId, filter, total: null, listable: true, reason: null, rows: new Map() } : null });
+    this.#set({ entries: regionId ? { regionId, filter, order, total: null, listable: true, reason: null, rows: new Map() } : null });
     if (regionId) this.#fetchPage(0);
   }
 
@@ -366,12 +515,13 @@ export class PanelClient {
     if (!entries || this.#loadingPages.has(offset)) return;
     this.#loadingPages.add(offset);
     const generation = this.#entriesGeneration;
-    const { regionId, filter } = entries;
-    void this.#request({ type: 'getEntries', requestId: '', regionId, offset, limit: this.#pageSize, filter }).then((answer) => {
+    const { regionId, filter, order } = entries;
+    const narrowing = { ...(order.sort === 'key' ? {} : { sort: order.sort }), ...(order.desc ? { desc: true } : {}), ...(order.status ? { status: order.status } : {}) };
+    void this.#request({ type: 'getEntries', requestId: '', regionId, offset, limit: this.#pageSize, filter, ...narrowing }).then((answer) => {
       if (generation !== this.#entriesGeneration) return;
       this.#loadingPages.delete(offset);
       const current = this.#state.entries;
-      if (!current || current.regionId !== regionId || current.filter !== filter || answer?.type !== 'entries') return;
+      if (!current || current.regionId !== regionId || current.filter !== filter || current.order !== order || answer?.type !== 'entries') return;
       const rows = new Map(current.rows);
       answer.entries.forEach((entry, i) => rows.set(offset + i, entry));
       // Rows past the end (deleted meanwhile) go.

@@ -13,6 +13,8 @@ interface Props {
   now: number;
   onSelect: (id: string) => void;
   onInvalidate: (id: string, hard: boolean) => void;
+  onClear: (id: string) => void;
+  onResetStats: (id: string) => void;
 }
 
 function invalidationText(region: RegionInfo, now: number): string {
@@ -22,7 +24,7 @@ function invalidationText(region: RegionInfo, now: number): string {
 }
 
 /** One row per region. */
-export function RegionsTable({ regions, selectedId, now, onSelect, onInvalidate }: Props) {
+export function RegionsTable({ regions, selectedId, now, onSelect, onInvalidate, onClear, onResetStats }: Props) {
   if (regions.length === 0) {
     return <p class="empty">The inspector runs, but no region is registered yet (call <code>inspect(region)</code>).</p>;
   }
@@ -39,9 +41,10 @@ export function RegionsTable({ regions, selectedId, now, onSelect, onInvalidate 
           <th class="num" title="misses">Misses</th>
           <th class="num" title="creator runs">Created</th>
           <th class="num" title="callers that waited for another's creator">Waits</th>
+          <th class="num" title="creations saved: callers served another caller's or another tab's value instead of running the creator (waits), plus stale values served while one caller regenerated">Saved</th>
           <th class="num" title="stale values served while regenerating">Stale</th>
           <th class="num" title="absorbed faults">Errors</th>
-          <th>Invalidate</th>
+          <th>Actions</th>
         </tr>
       </thead>
       <tbody>
@@ -65,6 +68,7 @@ export function RegionsTable({ regions, selectedId, now, onSelect, onInvalidate 
             <td class="num" data-cell="misses">{region.stats.misses}</td>
             <td class="num" data-cell="creations">{region.stats.creations}</td>
             <td class="num" data-cell="waits">{region.stats.waits}</td>
+            <td class="num" data-cell="saved">{region.stats.waits + region.stats.staleServed}</td>
             <td class="num" data-cell="stale">{region.stats.staleServed}</td>
             <td class={`num${region.stats.errors ? ' bad' : ''}`} data-cell="errors">
               {region.stats.errors}
@@ -80,6 +84,12 @@ export function RegionsTable({ regions, selectedId, now, onSelect, onInvalidate 
                 title={region.expirationTime === null ? 'Soft invalidation needs an expiration time' : 'Values look expired: served stale while one caller regenerates'}
               >
                 Soft
+              </button>
+              <button type="button" data-action="clear" onClick={() => onClear(region.id)} disabled={!region.configured} title="Remove every entry of the region, for every tab">
+                Clear
+              </button>
+              <button type="button" data-action="reset-stats" onClick={() => onResetStats(region.id)} title="Set the counters back to zero">
+                Reset stats
               </button>
             </td>
           </tr>

@@ -8,9 +8,11 @@ import { inspect } from 'dogpile-cache/devtools';
 class AuditProxy extends ProxyBackend {}
 
 const users = makeRegion({ name: 'users' }).configure('memory', { expirationTime: 60_000, wrap: [AuditProxy] });
+// `?db=name` gives a spec a database of its own, so its writes and invalidations do not reach other specs.
+const dbName = new URLSearchParams(location.search).get('db') ?? 'devtools-e2e';
 const posts = makeRegion({ name: 'posts' }).configure('indexeddb', {
   expirationTime: 300_000,
-  arguments: { dbName: 'devtools-e2e', storeName: 'posts' },
+  arguments: { dbName, storeName: 'posts' },
 });
 
 const creations = { users: 0, posts: 0 };
@@ -37,9 +39,14 @@ declare global {
       posts: CacheRegion;
       creations: typeof creations;
       NO_VALUE: typeof NO_VALUE;
+      /** The IndexedDB database of `posts` (`?db=` in the page's address). */
+      dbName: string;
       /** This tab's origin id, as other tabs' change events name it. */
       tabId: string;
       ready: Promise<void>;
+      /** For tests that need a region of their own, inspected like the others. */
+      makeRegion: typeof makeRegion;
+      inspect: typeof inspect;
     };
   }
 }
@@ -49,4 +56,4 @@ declare global {
 const ready = populate().then(() => {
   inspect(users, posts);
 });
-window.devtoolsDemo = { users, posts, creations, NO_VALUE, tabId: tabId(), ready };
+window.devtoolsDemo = { users, posts, creations, NO_VALUE, dbName, tabId: tabId(), ready, makeRegion, inspect };

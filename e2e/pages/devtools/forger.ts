@@ -25,6 +25,24 @@ function forgeries(label: string): unknown[] {
     // Commands aimed at the page side or the extension's own messages.
     { ...tag, direction: 'to-page', type: 'invalidate', requestId: 'x', regionId: 'r1', hard: true },
     { ...tag, direction: 'to-page', type: 'deleteEntry', requestId: 'x', regionId: 'r1', key: 'user:ada' },
+    { ...tag, direction: 'to-page', type: 'clearRegion', requestId: 'x', regionId: 'r1' },
+    { ...tag, direction: 'to-page', type: 'resetStats', requestId: 'x', regionId: 'r1' },
+    // A fake lock and a fake tab, as if other tabs held the cache's locks.
+    {
+      ...tag,
+      direction: 'from-page',
+      type: 'crossTab',
+      requestId: 'x',
+      info: {
+        selfOrigin: `forged-${label}`,
+        locksAvailable: true,
+        time: Date.now(),
+        ledger: [{ region: `forged-${label}`, hard: true, at: 1, issuer: 'forged', issuedTime: 1, received: [] }],
+        timeouts: [],
+        peers: [{ originId: `forged-${label}`, clientId: 'c', kind: 'window', visibility: 'visible', frozen: false, listening: true, regions: [], work: [], path: '/', self: true, seen: 1 }],
+        locks: [{ name: 'dogpile-cache:2:x:forged-lock', state: 'held', mode: 'exclusive', clientId: 'c', regionId: 'r1', key: `forged-${label}` }],
+      },
+    },
     { kind: 'ready', inspector: true },
     { kind: 'command', command: { ...tag, direction: 'to-page', type: 'invalidate', requestId: 'x', regionId: 'r1', hard: true } },
     { kind: 'attach', tabId: 0 },

@@ -1,5 +1,5 @@
 /**
- * Starts and stops a private redis-server for the tests: a loopback port
+ * Starts and stops a private redis-server (for the tests, the bench and the demo): a loopback port
  * picked free at start, no persistence, no system service.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
