@@ -128,6 +128,10 @@ export interface BackendChange {
   ct?: number;
   /** Who made the change: an opaque id of the tab, worker or process. */
   origin?: string;
+  /** For `set`: who ran the creator of the value (`metadata.o`), when known; `origin` is who wrote it. */
+  createdBy?: string;
+  /** For `set`: how long its creator took (`ct - st`, ms), when known; 0 for a value stored with `set()`. */
+  creationMs?: number;
 }
 
 /** What a region hands a backend when it is configured with it. */

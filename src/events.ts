@@ -27,7 +27,8 @@ interface KeyEventBase extends EventBase {
  * - `stale`: an expired value was served while another caller regenerates.
  * - `set` / `delete`: an entry was written or removed, here (`remote: false`)
  *   or by another tab or process (`remote: true`, reported by shared
- *   backends' change feeds; `key` is then the stored key, `origin` who wrote it).
+ *   backends' change feeds; `key` is then the stored key, `origin` who wrote it,
+ *   and, when known, `createdBy` who ran its creator and `creationMs` how long it took).
  * - `invalidated`: the region was invalidated, here or (`remote`) in another tab.
  * - `lockAcquired` / `lockReleased`: the creation lock of a key changed hands.
  * - `lockTimeout`: a waiter gave up after `lockTimeout` ms and created itself.
@@ -41,7 +42,7 @@ export type RegionEvent =
   | (KeyEventBase & { type: 'created'; durationMs: number; cached: boolean })
   | (KeyEventBase & { type: 'waited'; durationMs: number })
   | (KeyEventBase & { type: 'stale' })
-  | (KeyEventBase & { type: 'set'; remote: boolean; ct?: number; origin?: string })
+  | (KeyEventBase & { type: 'set'; remote: boolean; ct?: number; origin?: string; createdBy?: string; creationMs?: number })
   | (KeyEventBase & { type: 'delete'; remote: boolean; origin?: string })
   | (EventBase & { type: 'invalidated'; hard: boolean; at: number; remote: boolean })
   | (KeyEventBase & { type: 'lockAcquired' })

@@ -11,6 +11,7 @@ import {
   NO_VALUE,
   VALUE_VERSION,
   type BackendArguments,
+  type BackendChange,
   type CacheMutex,
   type CachedValueMetadata,
   type Deserializer,
@@ -330,7 +331,7 @@ export class CacheRegion implements InspectableRegion {
       }),
       instance.onChange((change) => {
         if (this.#events.size) {
-          this.#events.emit({ type: change.kind, region: this.name, time: this.#now(), key: change.key, remote: true, ...(change.ct === undefined ? {} : { ct: change.ct }), ...(change.origin === undefined ? {} : { origin: change.origin }) });
+          this.#events.emit({ type: change.kind, region: this.name, time: this.#now(), key: change.key, remote: true, ...(change.ct === undefined ? {} : { ct: change.ct }), ...(change.origin === undefined ? {} : { origin: change.origin }), ...provenance(change) });
         }
       }),
     ];
@@ -1389,4 +1390,9 @@ export function coerceConfigValue(value: unknown): unknown {
   if (lower === 'true' || lower === 'false') return lower === 'true';
   if (lower === 'none' || lower === 'null') return null;
   return text;
+}
+
+/** The provenance fields of a remote set, as the event carries them. */
+function provenance(change: BackendChange): { createdBy?: string; creationMs?: number } {
+  return { ...(change.createdBy === undefined ? {} : { createdBy: change.createdBy }), ...(change.creationMs === undefined ? {} : { creationMs: change.creationMs }) };
 }

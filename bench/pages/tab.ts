@@ -29,6 +29,8 @@ export interface TabRound {
   firstValueAt: number;
   /** When the last of this tab's callers got the value. */
   lastValueAt: number;
+  /** When the last of this tab's callers that did not run the creator (waiters) got the value. */
+  lastWaiterAt: number;
   /** Every caller got the round's value. */
   consistent: boolean;
 }
@@ -84,19 +86,27 @@ function runRound(round: number): Promise<TabRound> {
   };
   let firstValueAt = Infinity;
   let lastValueAt = 0;
-  const calls = Array.from({ length: CALLERS_PER_TAB }, () =>
-    getOrCreate!(key, creator).then((value) => {
+  let lastWaiterAt = 0;
+  const calls = Array.from({ length: CALLERS_PER_TAB }, () => {
+    let created = false;
+    const own = () => {
+      created = true;
+      return creator();
+    };
+    return getOrCreate!(key, own).then((value) => {
       const at = sharedNow();
       firstValueAt = Math.min(firstValueAt, at);
       lastValueAt = Math.max(lastValueAt, at);
+      if (!created) lastWaiterAt = Math.max(lastWaiterAt, at);
       return value;
-    }),
-  );
+    });
+  });
   return Promise.all(calls).then((values) => ({
     creatorCalls,
     ...(creatorDoneAt === undefined ? {} : { creatorDoneAt }),
     firstValueAt,
     lastValueAt,
+    lastWaiterAt,
     consistent: values.every((value) => value === key),
   }));
 }

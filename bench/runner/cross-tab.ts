@@ -42,7 +42,9 @@ async function stampedeRound(tabs: Page[], round: number): Promise<Record<string
   // How the value reached the tabs that did not create it: the first of them
   // and the last, to tell a parallel hand-off from a serial one.
   const others = results.filter((result) => result.creatorCalls === 0);
-  const metrics: Record<string, number> = { creatorCalls, valueLatencyMs: lastValueAt - doneAt };
+  // The last caller that waited (any tab, the creator's own caller excepted: it returns once its write is stored).
+  const lastWaiterAt = Math.max(...results.map((result) => result.lastWaiterAt));
+  const metrics: Record<string, number> = { creatorCalls, valueLatencyMs: lastValueAt - doneAt, lastWaiterMs: lastWaiterAt - doneAt };
   if (others.length) metrics.firstOtherTabMs = Math.min(...others.map((result) => result.firstValueAt)) - doneAt;
   return metrics;
 }
@@ -55,7 +57,7 @@ async function handOffRound(tabs: Page[], round: number): Promise<Record<string,
   await waiter.evaluate((n) => window.tab.request(n), name);
   const releasedAt = await holder.evaluate((n) => window.tab.handOff(n), name);
   const grantedAt = await waiter.evaluate(() => window.tab.granted());
-  return { valueLatencyMs: grantedAt - releasedAt };
+  return { valueLatencyMs: grantedAt - releasedAt, lastWaiterMs: grantedAt - releasedAt };
 }
 
 /** Rounds for at least `minMs`: per-round medians, the worst round, and the most creator calls in any round. */
@@ -68,6 +70,8 @@ async function measure(run: (round: number) => Promise<Record<string, number>>, 
   const metrics: Record<string, number> = { valueLatencyMs: median(values('valueLatencyMs')), worstLatencyMs: Math.max(...values('valueLatencyMs')) };
   const firstOther = values('firstOtherTabMs');
   if (firstOther.length) metrics.firstOtherTabMs = median(firstOther);
+  const lastWaiter = values('lastWaiterMs');
+  if (lastWaiter.length) metrics.lastWaiterMs = median(lastWaiter);
   const calls = values('creatorCalls');
   if (calls.length) {
     metrics.creatorCalls = calls.reduce((a, b) => a + b, 0) / calls.length;

@@ -43,6 +43,7 @@ const METRICS: Record<string, { label: string; format: (value: number) => string
   valueLatencyMs: { label: 'creator done → last caller has value', format: formatMs },
   worstLatencyMs: { label: 'worst round', format: formatMs },
   firstOtherTabMs: { label: 'creator done → first other tab has value', format: formatMs },
+  lastWaiterMs: { label: 'creator done → last waiter (any tab) has value', format: formatMs },
   maxCreatorCalls: { label: 'most creator calls in a round', format: count },
   transactions: { label: 'transactions/op', format: count },
 };

@@ -176,33 +176,48 @@ function multiKeyTargets(suiteOf: SuiteIndex): TargetCheck[] {
   return [{ target, measured: `${ratio.toFixed(2)}x (${ours.toFixed(0)} ms vs ${plain.toFixed(0)} ms)`, verdict: ratio <= 3 ? 'met' : `missed: ${ratio.toFixed(2)}x`, met: ratio <= 3 }];
 }
 
-/** Cross-tab: one creator call in every round, the last waiting tab has the value within 2 ms. */
+/**
+ * Cross-tab, for each dogpile backend: one creator call in every round, and
+ * the last waiting tab has the value within 2 ms of the creator finishing,
+ * shown beside the Web Locks hand-off floor of the same run (as a ratio).
+ */
 function crossTabTargets(suiteOf: SuiteIndex): TargetCheck[] {
   const suite = suiteOf('cross-tab', 'chromium');
-  const target1 = '[chromium] cross-tab: 1 creator call in every round (4 tabs x 50 callers)';
-  const target2 = '[chromium] cross-tab: last waiting tab has the value within 2 ms of the creator finishing';
-  const name = suite?.cases.find((benchCase) => benchCase.library === 'dogpile-cache')?.name;
-  if (!suite || !name) return [target1, target2].map((target) => ({ target, measured: '', ...NOT_MEASURED('suite cross-tab not run (needs dogpile-cache/browser)') }));
-  const calls = maxOf(suite, name, 'maxCreatorCalls') ?? maxOf(suite, name, 'creatorCalls');
-  const latency = median(suite, name, 'valueLatencyMs');
-  const worst = maxOf(suite, name, 'valueLatencyMs');
-  return [
-    calls === undefined
-      ? { target: target1, measured: '', ...NOT_MEASURED('creator calls not counted') }
-      : { target: target1, measured: `at most ${calls} in any round`, verdict: calls === 1 ? 'met' : `missed: ${calls}`, met: calls === 1 },
-    latency === undefined
-      ? { target: target2, measured: '', ...NOT_MEASURED('latency not measured') }
-      : {
-          target: target2,
-          measured: `${formatMs(latency)} (median; slowest repetition ${formatMs(worst ?? latency)})`,
-          verdict: latency <= 2 ? 'met' : `missed by ${formatMs(latency - 2)}`,
-          met: latency <= 2,
-          close:
-            'Waiting tabs wake together, but each then reads the new value from storage (an IndexedDB read is 0.1-0.3 ms on a loaded ' +
-            'renderer) and four renderer processes share two cores. Handing the value over with the change feed before the lock is ' +
-            'released would save the read, leaving about one hand-off (the Web Locks floor row).',
-        },
-  ];
+  const target1 = (backend: string) => `[chromium] cross-tab ${backend}: 1 creator call in every round (4 tabs x 50 callers)`;
+  const target2 = (backend: string) => `[chromium] cross-tab ${backend}: last waiter of the 4 tabs has the value within 2 ms of the creator finishing (vs the Web Locks floor, same run)`;
+  const ours = suite?.cases.filter((benchCase) => benchCase.library === 'dogpile-cache') ?? [];
+  if (!suite || ours.length === 0) {
+    return ['localstorage', 'indexeddb'].flatMap((backend) => [target1(backend), target2(backend)]).map((target) => ({ target, measured: '', ...NOT_MEASURED('suite cross-tab not run (needs dogpile-cache/browser)') }));
+  }
+  const floorName = suite.cases.find((benchCase) => benchCase.library === '(platform)')?.name;
+  const floor = floorName === undefined ? undefined : median(suite, floorName, 'valueLatencyMs');
+  return ours.flatMap(({ name }) => {
+    const backend = /indexeddb/.test(name) ? 'indexeddb' : /localstorage/.test(name) ? 'localstorage' : name;
+    const calls = maxOf(suite, name, 'maxCreatorCalls') ?? maxOf(suite, name, 'creatorCalls');
+    // The waiters: every caller but the creator's own, which returns once its write is stored.
+    const latency = median(suite, name, 'lastWaiterMs') ?? median(suite, name, 'valueLatencyMs');
+    const worst = maxOf(suite, name, 'lastWaiterMs') ?? maxOf(suite, name, 'valueLatencyMs');
+    const firstOther = median(suite, name, 'firstOtherTabMs');
+    const lastCaller = median(suite, name, 'valueLatencyMs');
+    const againstFloor = floor === undefined || latency === undefined ? '' : `; floor ${formatMs(floor)}, ${(latency / floor).toFixed(1)}x it, ${formatMs(latency - floor)} above it`;
+    return [
+      calls === undefined
+        ? { target: target1(backend), measured: '', ...NOT_MEASURED('creator calls not counted') }
+        : { target: target1(backend), measured: `at most ${calls} in any round`, verdict: calls === 1 ? 'met' : `missed: ${calls}`, met: calls === 1 },
+      latency === undefined
+        ? { target: target2(backend), measured: '', ...NOT_MEASURED('latency not measured') }
+        : {
+            target: target2(backend),
+            measured: `${formatMs(latency)} (median; slowest repetition ${formatMs(worst ?? latency)}${firstOther === undefined ? '' : `; first other tab ${formatMs(firstOther)}`}${lastCaller === undefined ? '' : `; last caller incl. the creator's ${formatMs(lastCaller)}`}${againstFloor})`,
+            verdict: latency <= 2 ? 'met' : `missed by ${formatMs(latency - 2)}`,
+            met: latency <= 2,
+            close:
+              'The waiting tabs already resolve from the value the creator hands over before it releases the lock (no second read). ' +
+              'What is left is delivering that storage event or channel message to each tab (0.6-0.8 ms on an idle machine) while four ' +
+              'renderer processes share two cores: lru-cache, with no cross-tab work at all, needs about 1 ms for its last caller in the same run.',
+          },
+    ];
+  });
 }
 
 /** Core entry (region + lock + memory backend): at most 5 KB min+gzip, as the bundle loads (chunks loaded on first use apart). */

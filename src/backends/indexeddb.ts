@@ -13,7 +13,9 @@ import { QuotaExceededError, StorageUnavailableError, ValueNotStorableError } fr
 import { parseMaxEntries } from './max-entries.js';
 import { estimateBytes, parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { ChangeChannel, type ChannelChange } from '../browser/change-channel.js';
+import { LastSeen, onPageReturn } from '../browser/catch-up.js';
 import { ChangeOrder } from '../browser/change-order.js';
+import { HAND_OFF_MAX_BYTES, HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
 import { writeMakingRoom } from '../browser/quota.js';
 import { parseAutoPrune, type AutoPruneOptions } from '../browser/idle-prune.js';
@@ -64,6 +66,24 @@ export interface IndexedDBBackendArguments {
    * batchSize: 100 }`; `false` turns it off.
    */
   autoPrune?: boolean | AutoPruneOptions;
+}
+
+/** A structured clone of `value` (as the database would give back), or `undefined` where there is no `structuredClone`. */
+function copyOf(value: unknown): unknown {
+  const clone = (globalThis as { structuredClone?: (value: unknown) => unknown }).structuredClone;
+  if (typeof clone !== 'function') return undefined;
+  try {
+    return clone(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What catching up compares of a record: a value's creation time, a serializer's write time, `null` for none. */
+function recordState(record: unknown): number | null {
+  if (record === null || typeof record !== 'object') return null;
+  const { ct, at } = record as EntryRecord;
+  return typeof ct === 'number' ? ct : typeof at === 'number' ? at : null;
 }
 
 /** Index over the namespace field: lists one region's entries. */
@@ -136,6 +156,13 @@ export class IndexedDBBackend extends CacheBackend {
   #db: Promise<IDBPDatabase> | undefined;
   #generation = 0;
   readonly #order = new ChangeOrder();
+  /** Values other tabs just created, handed over on the change feed (see `browser/hand-offs.ts`). */
+  readonly #handOffs = new HandOffs<StoredValue>(monotonicNow);
+  /** What this tab last saw of each entry, to catch up when the page comes back (see `browser/catch-up.ts`). */
+  readonly #seen = new LastSeen();
+  #stopReturn: (() => void) | undefined;
+  /** Keys whose creation lock this tab holds: their writes are handed to waiting tabs before they commit. */
+  readonly #held = new Set<string>();
   /** The change feed between tabs; open while a region is bound. */
   #feed: ChangeChannel | undefined;
   #now: () => number = Date.now;
@@ -160,6 +187,12 @@ export class IndexedDBBackend extends CacheBackend {
     this.#locks = new KeyLocks({
       scope: () => `idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`,
       onFallback: (message) => this.notify({ kind: 'mutex-fallback', message }),
+      // A creator's tab posts small values with its change: waiters resolve with them, before the lock is released.
+      hooks: (key) => ({
+        handOff: () => this.#handOffs.whenOffered(key),
+        afterAcquire: () => void this.#held.add(key),
+        beforeRelease: () => void this.#held.delete(key),
+      }),
     });
   }
 
@@ -178,11 +211,29 @@ export class IndexedDBBackend extends CacheBackend {
     this.#now = region.now ?? Date.now;
     const name = `dogpile-cache:changes:idb:${encodeURIComponent(this.dbName)}/${encodeURIComponent(this.storeName)}/${escapeNamespace(this.namespace)}`;
     this.#feed = new ChangeChannel(name, tabId(), (origin, changes) => {
-      for (const { kind, key, time } of changes) {
+      for (const { kind, key, time, by, st, record } of changes) {
+        if (kind === 'hand-off') {
+          // Not a change yet (its write is committing): only for waiters, and only if newer than anything heard.
+          const newest = this.#order.newest(key);
+          const handed = newest !== undefined && time < newest ? undefined : this.#handedRecord(record, key, time);
+          if (handed) this.#handOffs.offer(key, time, handed);
+          continue;
+        }
         if (!this.#order.accept(key, time)) continue;
-        this.notifyChange(kind === 'set' ? { kind, key, ct: time, origin } : { kind, key, origin });
+        if (kind === 'delete') {
+          this.#handOffs.drop(key);
+          this.#seen.saw(key, null);
+          this.notifyChange({ kind, key, origin });
+          continue;
+        }
+        this.#seen.saw(key, time);
+        const handed = record === undefined ? undefined : this.#handedRecord(record, key, time);
+        if (handed) this.#handOffs.offer(key, time, handed);
+        else this.#handOffs.dropOlder(key, time);
+        this.notifyChange({ kind, key, ct: time, origin, ...(by === undefined ? {} : { createdBy: by }), ...(st === undefined ? {} : { creationMs: Math.max(0, time - st) }) });
       }
     });
+    this.#stopReturn = onPageReturn(() => void this.#catchUp());
   }
 
   /** Forgets `region`; once none is bound, closes the change feed. */
@@ -190,6 +241,8 @@ export class IndexedDBBackend extends CacheBackend {
     if (!this.#bindings.unbind(region)) return;
     this.#feed?.close();
     this.#feed = undefined;
+    this.#stopReturn?.();
+    this.#stopReturn = undefined;
   }
 
   override getMutex(key: string): CacheMutex | null {
@@ -217,7 +270,10 @@ export class IndexedDBBackend extends CacheBackend {
   }
 
   async get(key: string): Promise<StoredValue | NoValue> {
+    const handed = this.#handedOff(key);
+    if (handed !== undefined) return handed;
     const record = await this.#run('readonly', (store) => store.get(this.#id(key)));
+    this.#sawRecord(key, record);
     return this.#decode(record, key);
   }
 
@@ -225,6 +281,7 @@ export class IndexedDBBackend extends CacheBackend {
   override async getMulti(keys: readonly string[]): Promise<Array<StoredValue | NoValue>> {
     if (keys.length === 0) return [];
     const records = await this.#run('readonly', (store) => Promise.all(keys.map((key) => store.get(this.#id(key)))));
+    records.forEach((record, i) => this.#sawRecord(keys[i]!, record));
     return records.map((record, i) => this.#decode(record, keys[i]!));
   }
 
@@ -240,6 +297,7 @@ export class IndexedDBBackend extends CacheBackend {
     const at = monotonicNow();
     const records = [...mapping].map(([key, value]) => this.#record(key, value, at));
     this.#checkFits(records);
+    this.#handOffEarly(records, at);
     let evicted: string[] = [];
     await this.#write(async (store) => {
       const puts: Array<Promise<unknown>> = [];
@@ -259,7 +317,16 @@ export class IndexedDBBackend extends CacheBackend {
       await Promise.all(puts);
       evicted = await this.#trim(store, new Set(mapping.keys()));
     }, records);
-    this.#publish(records.map((record) => ({ kind: 'set', key: record.key as string, time: record.ct ?? at })));
+    const changes = records.map((record) => this.#setChange(record, at));
+    this.#publish(changes);
+    // This tab's waiters get it at once too, without waiting for the lock's release
+    // (a copy, as a read would give them; a large value they read from the database).
+    for (const change of changes) {
+      const copy = change.record === undefined ? undefined : this.#handedRecord(copyOf(change.record), change.key, change.time);
+      this.#handOffs.dropOlder(change.key, change.time);
+      if (copy === undefined) this.#handOffs.wake(change.key);
+      else this.#handOffs.offer(change.key, change.time, copy);
+    }
     if (evicted.length > 0) {
       this.#publishDeletes(evicted);
       const caps = [this.#maxEntries === undefined ? '' : `${this.#maxEntries} entries`, this.#maxBytes === undefined ? '' : `${this.#maxBytes} bytes`].filter(Boolean).join(' and ');
@@ -433,14 +500,102 @@ export class IndexedDBBackend extends CacheBackend {
     return new ValueNotStorableError(`Region "${this.#bindings.regionName}" cannot store the value of key "${key}" in IndexedDB: ${reason}`, cause === undefined ? undefined : { cause });
   }
 
+  /**
+   * The change message of a committed write: creation time and provenance,
+   * and the record itself when it is small enough to hand to waiting tabs.
+   */
+  #setChange(record: EntryRecord, at: number): ChannelChange {
+    const change: ChannelChange = { kind: 'set', key: record.key as string, time: record.ct ?? at };
+    if (record.o !== undefined) change.by = record.o;
+    if (record.st !== undefined) change.st = record.st;
+    const size = record.sz ?? (record.ct === undefined ? Infinity : estimateBytes(record.p));
+    if (record.ct !== undefined && size <= HAND_OFF_MAX_BYTES) change.record = record;
+    return change;
+  }
+
+  /**
+   * Posts the values of keys whose lock this tab holds (a creator storing
+   * its value) before their write commits, so tabs waiting for them resolve
+   * now; the change itself is posted once committed, as for every write.
+   */
+  #handOffEarly(records: readonly EntryRecord[], at: number): void {
+    if (this.#held.size === 0 || !this.#feed) return;
+    const early: ChannelChange[] = [];
+    for (const record of records) {
+      if (!this.#held.has(record.key as string)) continue;
+      const change = this.#setChange(record, at);
+      if (change.record === undefined) continue;
+      early.push({ ...change, kind: 'hand-off' });
+      // This tab's own waiters too (a copy, as a read would give them).
+      const copy = this.#handedRecord(copyOf(change.record), change.key, change.time);
+      if (copy !== undefined) this.#handOffs.offer(change.key, change.time, copy);
+    }
+    this.#feed.publish(early);
+  }
+
+  /** A record another tab handed off, as a value, if it is one of this namespace's. */
+  #handedRecord(record: unknown, key: string, ct: number): StoredValue | undefined {
+    if (record === null || typeof record !== 'object') return undefined;
+    const r = record as EntryRecord;
+    if (r.ns !== this.namespace || r.key !== key || r.ct !== ct || typeof r.v !== 'number') return undefined;
+    const value = this.#decode(r, key);
+    return value === NO_VALUE ? undefined : value;
+  }
+
+  /** The value another tab just handed off for `key`, if still the newest change known here (read once). */
+  #handedOff(key: string): StoredValue | undefined {
+    const handed = this.#handOffs.take(key);
+    if (!handed) return undefined;
+    const newest = this.#order.newest(key);
+    return newest === undefined || handed.ct >= newest ? handed.value : undefined;
+  }
+
+  /** Records what this tab read of `key`: a value's creation time, or `null` for none. */
+  #sawRecord(key: string, record: unknown): void {
+    this.#seen.saw(key, recordState(record));
+  }
+
+  /**
+   * The page came back (from frozen, hidden or the back/forward cache) and
+   * may have missed change messages: read the invalidation again, and report
+   * every entry this tab had seen that changed meanwhile as a remote change
+   * (one read-only transaction).
+   */
+  async #catchUp(): Promise<void> {
+    this.#handOffs.clear();
+    void this.#bindings.reloadStrategies();
+    const keys = this.#seen.keys();
+    if (keys.length === 0) return;
+    let records: unknown[];
+    try {
+      records = await this.#run('readonly', (store) => Promise.all(keys.map((key) => store.get(this.#id(key)))));
+    } catch {
+      return; // The database is unavailable: the next read says so.
+    }
+    const states = records.map(recordState);
+    for (const { key, now } of this.#seen.compare(keys, states)) {
+      if (now === null) {
+        this.#order.accept(key, this.#now());
+        this.notifyChange({ kind: 'delete', key });
+        continue;
+      }
+      if (!this.#order.accept(key, now)) continue;
+      const { ct, o, st } = records[keys.indexOf(key)] as EntryRecord;
+      if (ct === undefined) this.notifyChange({ kind: 'set', key });
+      else this.notifyChange({ kind: 'set', key, ct, ...(o === undefined ? {} : { createdBy: o }), ...(st === undefined ? {} : { creationMs: Math.max(0, ct - st) }) });
+    }
+  }
+
   /** Tells other tabs of committed changes; this tab's own count as heard, so older news from elsewhere is dropped. */
   #publish(changes: ChannelChange[]): void {
     for (const { key, time } of changes) this.#order.record(key, time);
+    for (const { kind, key, time } of changes) if (kind !== 'hand-off') this.#seen.saw(key, kind === 'delete' ? null : time);
     this.#feed?.publish(changes);
   }
 
   #publishDeletes(keys: readonly string[]): void {
     if (keys.length === 0) return;
+    for (const key of keys) this.#handOffs.drop(key);
     const time = this.#now();
     this.#publish(keys.map((key) => ({ kind: 'delete', key, time })));
   }

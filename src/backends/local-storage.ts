@@ -12,8 +12,10 @@ import { parseMaxEntries } from './max-entries.js';
 import { parseMaxBytes, utf16Bytes } from './max-bytes.js';
 import { checkDuration } from '../validate.js';
 import { ChangeOrder } from '../browser/change-order.js';
+import { HandOffs } from '../browser/hand-offs.js';
 import { KeyLocks } from '../browser/key-locks.js';
-import { decodeEntry, decodeHeader, encodeEntry } from '../browser/local-storage-entry.js';
+import { LastSeen, onPageReturn, type SeenState } from '../browser/catch-up.js';
+import { decodeEntry, decodeHeader, encodeEntry, type EntryHeader, type Unreadable } from '../browser/local-storage-entry.js';
 import { listenToStorage } from '../browser/storage-event-feed.js';
 import type { StorageLike } from '../web-types.js';
 import { unstorableReason } from '../browser/storable.js';
@@ -116,7 +118,11 @@ export class LocalStorageBackend extends CacheBackend {
   /** Keys whose Web Lock this tab holds, with the token of a write made meanwhile. */
   readonly #held = new Map<string, string | undefined>();
   readonly #order = new ChangeOrder();
-  /** Stops listening to other tabs' changes; set while a region is bound. */
+  /** Entries other tabs just wrote, as the storage event carried them (see `browser/hand-offs.ts`). */
+  readonly #handOffs = new HandOffs<string>(monotonicNow);
+  /** What this tab last saw of each entry, to catch up when the page comes back (see `browser/catch-up.ts`). */
+  readonly #seen = new LastSeen();
+  /** Stops listening to other tabs' changes and to the page's return; set while a region is bound. */
   #stopListening: (() => void) | undefined;
 
   constructor(args: LocalStorageBackendArguments = {}) {
@@ -150,6 +156,8 @@ export class LocalStorageBackend extends CacheBackend {
         afterWait: async () => {
           await this.#awaitPreviousChange(key, lockName, locks);
         },
+        // The creator's storage event carries the entry: waiters resolve with it, before the lock is released.
+        handOff: () => this.#handOffs.whenOffered(key),
         beforeRelease: async () => {
           const token = this.#held.get(key);
           this.#held.delete(key);
@@ -182,7 +190,12 @@ export class LocalStorageBackend extends CacheBackend {
     } catch {
       return; // No storage: every operation will say so; there is nothing to follow.
     }
-    this.#stopListening = listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+    const stopStorage = listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+    const stopReturn = onPageReturn(() => this.#catchUp());
+    this.#stopListening = () => {
+      stopStorage();
+      stopReturn();
+    };
   }
 
   /** Forgets `region`; once none is bound, stops following other tabs. */
@@ -240,9 +253,12 @@ export class LocalStorageBackend extends CacheBackend {
     const text = this.#encode(key, value, token);
     this.#checkFits(key, text);
     await this.#write(this.storageKey(key), text);
-    this.#wrote(key, value);
+    this.#wrote(key, value, text);
     if (this.#held.has(key)) this.#held.set(key, token);
     this.#trim([key]);
+    // This tab's waiters read it from storage at once, without waiting for the lock's release.
+    this.#handOffs.drop(key);
+    this.#handOffs.wake(key);
   }
 
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
@@ -252,22 +268,32 @@ export class LocalStorageBackend extends CacheBackend {
     for (const [key, , text] of encoded) this.#checkFits(key, text);
     for (const [key, value, text] of encoded) {
       await this.#write(this.storageKey(key), text);
-      this.#wrote(key, value);
+      this.#wrote(key, value, text);
       if (this.#held.has(key)) this.#held.set(key, token);
     }
     this.#trim([...mapping.keys()]);
+    for (const key of mapping.keys()) {
+      this.#handOffs.drop(key);
+      this.#handOffs.wake(key);
+    }
   }
 
   async delete(key: string): Promise<void> {
     const storage = this.#storage();
     await this.#markDeletes([key]);
+    this.#handOffs.drop(key);
+    this.#seen.saw(key, null);
     storage.removeItem(this.storageKey(key));
   }
 
   override async deleteMulti(keys: readonly string[]): Promise<void> {
     const storage = this.#storage();
     await this.#markDeletes(keys);
-    for (const key of keys) storage.removeItem(this.storageKey(key));
+    for (const key of keys) {
+      this.#handOffs.drop(key);
+      this.#seen.saw(key, null);
+      storage.removeItem(this.storageKey(key));
+    }
   }
 
   /**
@@ -281,6 +307,8 @@ export class LocalStorageBackend extends CacheBackend {
     const prefix = this.#entryPrefix();
     const keys = this.#storageKeys().filter((k) => k.startsWith(prefix));
     for (const key of this.#held.keys()) this.#held.set(key, undefined);
+    this.#handOffs.clear();
+    this.#seen.clear();
     for (const key of keys) storage.removeItem(key);
     return keys.length;
   }
@@ -343,7 +371,8 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   #read(storage: StorageLike, key: string): StoredValue | NoValue {
-    const decoded = decodeEntry(storage.getItem(this.storageKey(key)));
+    const decoded = decodeEntry(this.#handedOff(key) ?? storage.getItem(this.storageKey(key)));
+    this.#seen.saw(key, stateOf(decoded));
     // An entry of an earlier format is a miss like any other: the next write replaces it.
     if (decoded === undefined || decoded === 'outdated') return NO_VALUE;
     if (decoded === 'corrupt') {
@@ -372,21 +401,81 @@ export class LocalStorageBackend extends CacheBackend {
   }
 
   /** Remembers this tab's own write, so older news of the key from another tab is not reported. */
-  #wrote(key: string, value: StoredValue): void {
+  #wrote(key: string, value: StoredValue, text: string): void {
     if (value instanceof CachedValue) this.#order.record(key, value.metadata.ct);
+    this.#seen.saw(key, stateOf(decodeHeader(text)));
+  }
+
+  /**
+   * The page came back (from frozen, hidden or the back/forward cache) and
+   * may have missed storage events and invalidation messages: read the
+   * invalidation again, and report every entry this tab had seen that
+   * changed meanwhile as a remote change.
+   */
+  #catchUp(): void {
+    this.#handOffs.clear();
+    void this.#bindings.reloadStrategies();
+    let storage: StorageLike;
+    try {
+      storage = this.#storage();
+    } catch {
+      return;
+    }
+    const keys = this.#seen.keys();
+    const texts = keys.map((key) => storage.getItem(this.storageKey(key)));
+    const states = texts.map((text) => stateOf(decodeHeader(text)));
+    for (const { key, now } of this.#seen.compare(keys, states)) {
+      if (now === null) {
+        this.notifyChange({ kind: 'delete', key });
+        continue;
+      }
+      const header = decodeHeader(texts[keys.indexOf(key)]!);
+      if (header !== undefined && typeof header !== 'string' && this.#order.accept(key, header.ct)) this.#reportSet(key, header);
+    }
+  }
+
+  /**
+   * The entry text another tab just handed off for `key`, if it is still the
+   * newest change this tab knows of (read once); else `undefined`: read storage.
+   */
+  #handedOff(key: string): string | undefined {
+    const handed = this.#handOffs.take(key);
+    if (!handed) return undefined;
+    const newest = this.#order.newest(key);
+    return newest === undefined || handed.ct >= newest ? handed.value : undefined;
   }
 
   /** Another tab changed an entry of this namespace: report it to the bound regions. */
   #heard(key: string, newValue: string | null): void {
     if (newValue === null) {
       // Storage events arrive in storage order, so a removal is always news.
+      this.#handOffs.drop(key);
+      this.#seen.saw(key, null);
       this.notifyChange({ kind: 'delete', key });
       return;
     }
     const header = decodeHeader(newValue);
     if (header === undefined || typeof header === 'string') return;
+    const known = this.#order.newest(key);
     if (!this.#order.accept(key, header.ct)) return;
-    this.notifyChange({ kind: 'set', key, ...(header.ct === undefined ? {} : { ct: header.ct }), ...(header.origin === undefined ? {} : { origin: header.origin }) });
+    // Only a value newer than any heard of is handed to waiters (one of the same creation time was reported already).
+    if (header.ct !== undefined && (known === undefined || header.ct > known)) this.#handOffs.offer(key, header.ct, newValue);
+    else this.#handOffs.drop(key);
+    this.#seen.saw(key, stateOf(header));
+    this.#reportSet(key, header);
+  }
+
+  /** Reports another tab's write of `key` to the bound regions, with its provenance. */
+  #reportSet(key: string, header: EntryHeader): void {
+    const { ct, origin, createdBy, startedAt } = header;
+    this.notifyChange({
+      kind: 'set',
+      key,
+      ...(ct === undefined ? {} : { ct }),
+      ...(origin === undefined ? {} : { origin }),
+      ...(createdBy === undefined ? {} : { createdBy }),
+      ...(ct === undefined || startedAt === undefined ? {} : { creationMs: Math.max(0, ct - startedAt) }),
+    });
   }
 
   /** `setItem`, making room in this namespace when storage is full. */
@@ -572,6 +661,12 @@ export class LocalStorageBackend extends CacheBackend {
     });
     return true;
   }
+}
+
+/** What catching up compares: an entry's creation time (a serializer's entry: its write time), `null` when absent or unreadable. */
+function stateOf(header: EntryHeader | undefined | Unreadable): SeenState {
+  if (header === undefined || typeof header === 'string') return null;
+  return header.ct ?? header.at ?? null;
 }
 
 function describe(error: unknown): string {

@@ -94,7 +94,10 @@ describe('localstorage entries', () => {
     const cv = new CachedValue(new Map([[1, { d: new Date(0) }]]), { ct: 5, v: 2, st: 4, rv: 'build-7' });
     const text = encodeEntry(cv, 'tok', 'tab1');
     expect((decodeEntry(text) as { value: CachedValue }).value).toEqual(cv);
-    expect(decodeHeader(text)).toEqual({ kind: 'c', token: 'tok', origin: 'tab1', ct: 5, at: expect.any(Number) });
+    // The header carries provenance for other tabs' change feeds: who ran the creator, and when it started.
+    expect(decodeHeader(text)).toEqual({ kind: 'c', token: 'tok', origin: 'tab1', ct: 5, at: expect.any(Number), startedAt: 4 });
+    const made = encodeEntry(new CachedValue(1, { ct: 9, v: 2, st: 2, o: 'creator-tab' }), 'tok', 'writer-tab');
+    expect(decodeHeader(made)).toMatchObject({ origin: 'writer-tab', createdBy: 'creator-tab', startedAt: 2, ct: 9 });
     // Write times order this tab's writes strictly, even within one millisecond.
     const [first, second] = [encodeEntry(cv, 't1'), encodeEntry(cv, 't2')].map((t) => (decodeHeader(t) as { at: number }).at);
     expect(second).toBeGreaterThan(first!);

@@ -8,11 +8,18 @@
 
 /** One change as it crosses tabs. */
 export interface ChannelChange {
-  kind: 'set' | 'delete';
+  /** `hand-off`: a value its creator is storing now, posted before the write commits, for waiting tabs only. */
+  kind: 'set' | 'delete' | 'hand-off';
   /** The key as stored (mangled). */
   key: string;
   /** For a set, the value's creation time; for a delete, when it was made (epoch ms). */
   time: number;
+  /** For a set: who ran the value's creator (`metadata.o`), when known. */
+  by?: string;
+  /** For a set: when its creator started (`metadata.st`), when known. */
+  st?: number;
+  /** For a set of a small value: the stored record itself (structured clone), handed to waiting tabs. */
+  record?: unknown;
 }
 
 /** What is posted: every change of one operation, with the tab that made them. */
@@ -28,7 +35,16 @@ function asMessage(data: unknown): ChangeMessage | undefined {
   if (data === null || typeof data !== 'object') return undefined;
   const { tag, origin, changes } = data as Partial<ChangeMessage>;
   if (tag !== TAG || typeof origin !== 'string' || !Array.isArray(changes)) return undefined;
-  const valid = changes.every((c) => c !== null && typeof c === 'object' && (c.kind === 'set' || c.kind === 'delete') && typeof c.key === 'string' && typeof c.time === 'number');
+  const valid = changes.every(
+    (c) =>
+      c !== null &&
+      typeof c === 'object' &&
+      (c.kind === 'set' || c.kind === 'delete' || c.kind === 'hand-off') &&
+      typeof c.key === 'string' &&
+      typeof c.time === 'number' &&
+      (c.by === undefined || typeof c.by === 'string') &&
+      (c.st === undefined || typeof c.st === 'number'),
+  );
   return valid ? (data as ChangeMessage) : undefined;
 }
 

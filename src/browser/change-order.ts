@@ -31,6 +31,11 @@ export class ChangeOrder {
     return true;
   }
 
+  /** The newest change time heard or made for `key`, if remembered. */
+  newest(key: string): number | undefined {
+    return this.#newest.get(key);
+  }
+
   /** Records a change this tab made itself, so older news of the key from elsewhere is dropped. */
   record(key: string, time: number): void {
     this.accept(key, time);

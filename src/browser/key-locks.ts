@@ -81,12 +81,32 @@ export class KeyLocks {
         this.#reportFallback(`The browser refused Web Locks here (${(error as Error)?.name ?? String(error)}): creation is locked per tab only.`);
       },
     };
-    return new LayeredMutex(new RegistryMutex(this.#registry, key), new WebLockMutex(name, locks, hooks));
+    return new KeyMutex(new RegistryMutex(this.#registry, key), new WebLockMutex(name, locks, hooks));
   }
 
   #reportFallback(message: string): void {
     if (this.#fallbackReported) return;
     this.#fallbackReported = true;
     this.#options.onFallback(message);
+  }
+}
+
+/**
+ * The layered lock of one key. When this tab's layer is free, the caller
+ * takes it and then asks the browser; it announces that request first, so a
+ * later caller of this tab that only waits for the lock to be free (sent in
+ * the meantime, in the same task, as a stampede over synchronous reads does)
+ * queues behind it instead of being granted ahead and making it fail.
+ */
+class KeyMutex extends LayeredMutex {
+  override async acquire(wait = true): Promise<boolean> {
+    const local = this.local as RegistryMutex;
+    const web = this.shared as WebLockMutex;
+    const sent = local.isLocked ? undefined : web.announceAcquire();
+    try {
+      return await super.acquire(wait);
+    } finally {
+      sent?.();
+    }
   }
 }

@@ -41,6 +41,10 @@ export interface EntryHeader {
   ct: number | undefined;
   /** When the entry was written (epoch ms), when known. */
   at: number | undefined;
+  /** For values: who ran the creator (`metadata.o`), when known. */
+  createdBy: string | undefined;
+  /** For values: when the creator started (`metadata.st`), when known. */
+  startedAt: number | undefined;
 }
 
 /** A decoded entry. */
@@ -109,7 +113,7 @@ function isEarlierFormat(text: string): boolean {
 }
 
 function headerOf(record: Record<string, unknown>): EntryHeader | 'corrupt' {
-  const { k, w, o, ct, v, a } = record;
+  const { k, w, o, ct, v, a, mo, st } = record;
   if (k !== 'c' && k !== 's' && k !== 'b') return 'corrupt';
   if (k === 'c' && (typeof ct !== 'number' || typeof v !== 'number')) return 'corrupt';
   return {
@@ -118,6 +122,8 @@ function headerOf(record: Record<string, unknown>): EntryHeader | 'corrupt' {
     origin: typeof o === 'string' ? o : undefined,
     ct: k === 'c' ? (ct as number) : undefined,
     at: typeof a === 'number' ? a : undefined,
+    createdBy: k === 'c' && typeof mo === 'string' ? mo : undefined,
+    startedAt: k === 'c' && typeof st === 'number' ? st : undefined,
   };
 }
 

@@ -88,6 +88,11 @@ export class RegionBindings {
     this.#strategies.add(strategy);
   }
 
+  /** Reads every shared strategy's persisted invalidation again (after the page missed messages). */
+  async reloadStrategies(): Promise<void> {
+    await Promise.all([...this.#strategies].map((s) => (s as { reload?: () => Promise<void> }).reload?.()));
+  }
+
   /**
    * Whether no region using the backend could serve a value created at `ct`:
    * older than every region's expiration time, or hard-invalidated for all.

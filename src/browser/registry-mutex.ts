@@ -47,6 +47,11 @@ export class RegistryMutex implements CacheMutex {
     return this.#registry.peek(this.#key)?.waitUntilFree() ?? Promise.resolve();
   }
 
+  /** Whether a caller of this process holds the key's lock now (synchronous). */
+  get isLocked(): boolean {
+    return this.#registry.peek(this.#key)?.isLocked ?? false;
+  }
+
   locked(): Promise<boolean> {
     return Promise.resolve(this.#registry.peek(this.#key)?.isLocked ?? false);
   }

@@ -92,6 +92,20 @@ export class SharedInvalidationStrategy extends DefaultInvalidationStrategy {
     return this.#ready;
   }
 
+  /**
+   * Reads the persisted invalidation again and applies it if it is newer
+   * than the last one known (reported as remote): for a page that may have
+   * missed messages (frozen, or restored from the back/forward cache).
+   */
+  async reload(): Promise<void> {
+    try {
+      const record = await this.#store.load();
+      if (record) this.#applyRemote(record);
+    } catch (error) {
+      this.#onFault?.('invalidation-not-loaded', error);
+    }
+  }
+
   override async invalidate(hard = true): Promise<void> {
     const record: InvalidationRecord = { hard: Boolean(hard), at: this.#now(), origin: this.origin };
     this.apply({ ...record, remote: false });

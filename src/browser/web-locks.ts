@@ -24,6 +24,15 @@ export function webLockManager(): LockManager | undefined {
  */
 const releasing = new Map<string, Promise<unknown>>();
 
+/**
+ * Exclusive requests a caller of this tab is about to send, by lock name.
+ * The browser serves requests in the order they reach it, and a shared
+ * request sent while nobody holds the lock is granted at once (and, while
+ * granted, makes a try-lock fail): so `waitUntilFree` sends its request only
+ * after these, lest it overtake the tab's own would-be holder.
+ */
+const upcoming = new Map<string, Set<Promise<void>>>();
+
 /** Hooks a backend runs around the lock it guards (see {@link WebLockMutex}). */
 export interface WebLockHooks {
   /**
@@ -37,6 +46,13 @@ export interface WebLockHooks {
    * the same wait as `afterAcquire`, for a caller that only reads.
    */
   afterWait?(): Promise<void> | void;
+  /**
+   * Asked when `waitUntilFree` starts: a promise that resolves when the
+   * holder has handed its value to this tab (e.g. a message carrying it), so
+   * the wait ends then, before the lock is released; `afterWait` is then
+   * skipped (the value is here). `cancel` is called when the lock came first.
+   */
+  handOff?(): { promise: Promise<void>; cancel: () => void } | undefined;
   /**
    * Runs when the holder releases, before the browser lock is given up:
    * e.g. leaving a marker for the next holder.
@@ -73,6 +89,8 @@ export class WebLockMutex implements CacheMutex {
   readonly #hooks: WebLockHooks;
   #release: (() => void) | undefined;
   #request: Promise<unknown> | undefined;
+  /** Settles this caller's announcement (see {@link announceAcquire}), once its request is sent. */
+  #sent: (() => void) | undefined;
 
   constructor(name: string, locks: LockManager, hooks: WebLockHooks = {}) {
     this.name = name;
@@ -80,8 +98,40 @@ export class WebLockMutex implements CacheMutex {
     this.#hooks = hooks;
   }
 
+  /**
+   * Says that this mutex's `acquire` is coming (after an in-process layer in
+   * front of it is taken, say): {@link waitUntilFree} calls of this tab made
+   * meanwhile send their request after it. Returns the function that
+   * withdraws the announcement (idempotent; `acquire` calls it itself once
+   * its request is sent).
+   */
+  announceAcquire(): () => void {
+    this.#sent?.();
+    let settle!: () => void;
+    const sent = new Promise<void>((resolve) => (settle = resolve));
+    const pending = upcoming.get(this.name) ?? new Set<Promise<void>>();
+    upcoming.set(this.name, pending);
+    pending.add(sent);
+    const done = () => {
+      if (this.#sent === done) this.#sent = undefined;
+      pending.delete(sent);
+      if (pending.size === 0 && upcoming.get(this.name) === pending) upcoming.delete(this.name);
+      settle();
+    };
+    this.#sent = done;
+    return done;
+  }
+
   acquire(wait = true): Promise<boolean> {
     if (this.#release) return Promise.reject(new Error(`dogpile-cache: Web Lock "${this.name}" is already held by this mutex`));
+    try {
+      return this.#acquire(wait);
+    } finally {
+      this.#sent?.();
+    }
+  }
+
+  #acquire(wait: boolean): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       const request = this.#locks.request(this.name, { ifAvailable: !wait }, async (lock) => {
         if (!lock) {
@@ -143,16 +193,34 @@ export class WebLockMutex implements CacheMutex {
    * Resolves once the current holder (in any tab) has released the lock. It
    * asks for the lock in shared mode and lets it go at once: the browser
    * grants every shared request queued behind the holder together, so all
-   * waiting tabs wake at the same moment.
+   * waiting tabs wake at the same moment. Acquires announced in this tab
+   * ({@link announceAcquire}) are sent first. A hand-off of the holder's
+   * value (the `handOff` hook) ends the wait earlier.
    */
   async waitUntilFree(): Promise<void> {
+    const ahead = upcoming.get(this.name);
+    if (ahead) await Promise.all(ahead);
+    const handOff = this.#hooks.handOff?.();
+    const abort = handOff && typeof AbortController === 'function' ? new AbortController() : undefined;
+    let handed = false;
     try {
-      await this.#locks.request(this.name, { mode: 'shared' }, () => {});
+      const free = this.#locks.request(this.name, abort ? { mode: 'shared', signal: abort.signal } : { mode: 'shared' }, () => {});
+      if (handOff) {
+        const first = await Promise.race([free.then(() => false), handOff.promise.then(() => true)]);
+        if (first) {
+          handed = true;
+          // The value is here: the queued request is no longer needed.
+          free.catch(() => {});
+          abort?.abort();
+        } else handOff.cancel();
+      } else await free;
     } catch (error) {
+      handOff?.cancel();
       if (!isUnusable(error)) throw error;
       this.#hooks.onUnavailable?.(error);
       return;
     }
+    if (handed) return;
     try {
       await this.#hooks.afterWait?.();
     } catch {

@@ -61,6 +61,9 @@ export interface SeenEvent {
   ct?: number;
   /** For remote changes: the tab that made them, when known. */
   origin?: string;
+  /** For remote sets: who ran the value's creator, and how long it took, when known. */
+  createdBy?: string;
+  creationMs?: number;
   /** When the event was emitted (epoch ms, shared by the tabs of a browser). */
   at?: number;
 }
@@ -90,6 +93,8 @@ function summarize(event: dogpile.RegionEvent): SeenEvent {
     seen.remote = event.remote;
     seen.at = performance.timeOrigin + performance.now();
     if (event.type === 'set' && event.ct !== undefined) seen.ct = event.ct;
+    if (event.type === 'set' && event.createdBy !== undefined) seen.createdBy = event.createdBy;
+    if (event.type === 'set' && event.creationMs !== undefined) seen.creationMs = event.creationMs;
     if (event.origin !== undefined) seen.origin = event.origin;
   }
   return seen;
