@@ -4,6 +4,8 @@ import { BACKENDS, openTabs, uniqueName } from './tabs.js';
 const TABS = 4;
 const CALLERS = 50;
 const ROUNDS = 20;
+// Long enough that every tab's callers have read (and missed) before it ends, on 2 loaded cores.
+const CREATOR_MS = 150;
 
 for (const backend of BACKENDS) {
   test(`${backend}: ${TABS} tabs x ${CALLERS} callers of a missing key run the creator exactly once, in each of ${ROUNDS} rounds`, async ({ context }) => {
@@ -17,7 +19,7 @@ for (const backend of BACKENDS) {
       const startAt = Date.now() + 150;
       const results = await Promise.all(
         pages.map((page) =>
-          page.evaluate(([key, startAt]) => window.dc.stampede('r', key, { callers: 50, creatorMs: 50, startAt, value: { made: key } }), [`key-${round}`, startAt] as const),
+          page.evaluate(([key, startAt, callers, creatorMs]) => window.dc.stampede('r', key, { callers, creatorMs, startAt, value: { made: key } }), [`key-${round}`, startAt, CALLERS, CREATOR_MS] as const),
         ),
       );
       perRound.push(results.reduce((sum, r) => sum + r.calls, 0));

@@ -102,7 +102,8 @@ function LaneRow({ lane, info, now, t0, timeouts }: { lane: Lane; info: CrossTab
   const range = Math.max(1, now - t0);
   const x = (t: number) => `${Math.max(0, Math.min(100, ((t - t0) / range) * 100))}%`;
   const w = (a: number, b: number) => `max(2px, ${Math.max(0, Math.min(100, ((Math.min(b, now) - Math.max(a, t0)) / range) * 100))}%)`;
-  const keys = [...new Set(lane.spans.map((s) => keyOf(s)))];
+  // A timeout gets its key's track even when no poll of the locks caught the wait that timed out.
+  const keys = [...new Set([...lane.spans.map((s) => keyOf(s)), ...timeouts.filter((e) => e.time >= t0).map((e) => e.key)])];
   const label = lane.clientId === IN_PROCESS_CLIENT ? `${tabLabel(lane.originId, info)} · in-process locks` : tabLabel(lane.originId, info, lane.clientId);
   const open = lane.spans.filter((s) => s.released === null);
   return (
@@ -160,6 +161,10 @@ export function LocksView({ info, lanes, regions }: Props) {
   const timeouts = info.timeouts;
   const timeoutsOf = (lane: Lane) => timeouts.filter((t) => t.originId === lane.originId);
   const shown = lanes.filter((lane) => lane.spans.some((s) => (s.released ?? now) >= t0));
+  // A tab whose only lock activity was a wait too short for any poll to catch still gets a lane for its timeouts.
+  for (const origin of new Set(timeouts.filter((t) => t.time >= t0).map((t) => t.originId))) {
+    if (!shown.some((lane) => lane.originId === origin)) shown.push({ clientId: `timeouts:${origin}`, originId: origin, self: origin === info.selfOrigin, spans: [] });
+  }
   return (
     <section class="locks" data-testid="locks">
       <h2>Locks now</h2>
