@@ -186,6 +186,13 @@ interface SharedWait {
 const RETRY = Symbol('retry');
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
+/** A creator kept for {@link CacheRegion.regenerateStored}, with the key it ran for. */
+interface KeptCreator {
+  readonly key: string;
+  readonly creator: () => MaybePromise<unknown>;
+  readonly shouldCacheFn: ((value: unknown) => MaybePromise<boolean>) | undefined;
+}
+
 export class CacheRegion implements InspectableRegion {
   /** Name given to {@link makeRegion}. */
   readonly name: string | undefined;
@@ -238,6 +245,9 @@ export class CacheRegion implements InspectableRegion {
   readonly #events = new Subscribable<RegionListener>();
   #stats = emptyStats();
   #recentErrors: RegionErrorRecord[] = [];
+  /** The creator that last ran for each stored key, while an inspector asks for them (see {@link keepCreators}). */
+  #creators: Map<string, KeptCreator> | undefined;
+  #creatorsLimit = 0;
 
   constructor(options: RegionOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: region options must be an object');
@@ -443,6 +453,49 @@ export class CacheRegion implements InspectableRegion {
   /** The last faults the region absorbed (at most 10, oldest first), kept whether or not anyone subscribes. */
   get recentErrors(): readonly RegionErrorRecord[] {
     return [...this.#recentErrors];
+  }
+
+  /**
+   * Keeps the creator that last ran for each key (at most `limit` keys, the
+   * least recently created dropped first), so that {@link regenerateStored}
+   * can run it again: the devtools inspector turns this on to offer
+   * "Regenerate" per entry. Only creations are recorded, never hits; `0`
+   * turns it off and forgets them.
+   */
+  keepCreators(limit: number): void {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) throw new TypeError('dogpile-cache: keepCreators takes a whole number >= 0');
+    this.#creatorsLimit = limit;
+    if (limit === 0) this.#creators = undefined;
+    else this.#creators ??= new Map();
+  }
+
+  /**
+   * Runs again the creator that last made the entry stored under
+   * `storedKey` in this tab or process, and stores its value, as a
+   * decorated function's `refresh` does (no lock: the call itself is the
+   * request for a new value). Needs {@link keepCreators}; rejects with a
+   * `DogpileCacheException` when no creator of the key is kept (it was made
+   * elsewhere, by `set`, or before creators were kept).
+   */
+  async regenerateStored(storedKey: string): Promise<void> {
+    const backend = this.#requireBackend();
+    const kept = this.#creators?.get(storedKey);
+    if (!kept) {
+      throw new DogpileCacheException(
+        `Region${this.name ? ` "${this.name}"` : ''} has no creator for "${storedKey}" here: it was stored by set(), made in another tab or process, or before its creators were kept.`,
+      );
+    }
+    if (this.#invalidatorReady) await this.#ready();
+    const started = this.#now();
+    const value = await this.#create(kept.key, kept.creator);
+    await this.#storeCreated(backend, storedKey, kept.key, value, kept.shouldCacheFn, started);
+  }
+
+  #keepCreator(mangled: string, kept: KeptCreator): void {
+    const creators = this.#creators!;
+    creators.delete(mangled);
+    creators.set(mangled, kept);
+    if (creators.size > this.#creatorsLimit) creators.delete(creators.keys().next().value!);
   }
 
   // ---------------------------------------------------------------- reads
@@ -664,6 +717,7 @@ export class CacheRegion implements InspectableRegion {
       const pass = this.#pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreate', observer) as RunLockOptions<V, CachedValue | NoValue>;
       pass.creator = async () => {
         const started = this.#now();
+        if (this.#creators) this.#keepCreator(mangled, { key, creator, shouldCacheFn: shouldCacheFn as KeptCreator['shouldCacheFn'] });
         const value = await this.#create(key, creator);
         await this.#storeCreated(backend, mangled, key, value, shouldCacheFn, started);
         return value;

@@ -64,6 +64,16 @@ test('sort, status filter, value tree with copy, kept errors and charts', async 
   expect(regenerated).toEqual({ after: 'regenerated' });
   await expect(entries.locator('.row[data-key="user:after"] [data-cell="status"]')).toHaveText('fresh');
 
+  // Regenerate: the page's own creator runs again, now, and the entry shows the new value.
+  const before = await page.evaluate(() => window.devtoolsDemo.users.getValueMetadata('user:after').then((v) => v?.metadata.ct));
+  await entries.locator('.row[data-key="user:after"]').getByRole('button', { name: 'Regenerate' }).click();
+  await expect(panel.getByTestId('notice')).toHaveText('Regenerated "user:after".');
+  await expect.poll(() => page.evaluate(() => window.devtoolsDemo.users.getValueMetadata('user:after').then((v) => v?.metadata.ct))).toBeGreaterThan(before!);
+  expect(await page.evaluate(() => window.devtoolsDemo.users.get('user:after'))).toEqual({ after: 'regenerated' });
+  // An entry this page stored with set() has no creator to run: the panel says so.
+  await entries.locator('.row[data-key="user:tiny"]').getByRole('button', { name: 'Regenerate' }).click();
+  await expect(panel.getByTestId('notice')).toContainText('no creator');
+
   // Value tree: first level open, deeper levels collapsed until clicked; copy copies the text.
   await entries.locator('.row[data-key="user:ada"]').getByRole('button', { name: 'View' }).click();
   const value = panel.getByTestId('value');

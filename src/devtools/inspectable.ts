@@ -29,6 +29,10 @@ export interface InspectableRegion {
   deleteStored(storedKey: string): Promise<void>;
   /** Removes every entry of the region (optional: the panel's "Clear" needs it). */
   clear?(): Promise<unknown>;
+  /** Keeps the creators that ran, per key, up to `limit` (optional: the panel's "Regenerate" needs it). */
+  keepCreators?(limit: number): void;
+  /** Runs the kept creator of a stored key again and stores its value (optional: "Regenerate"). */
+  regenerateStored?(storedKey: string): Promise<void>;
   /** Sets the counters back to zero (optional: the panel's "Reset stats" needs it). */
   resetStats?(): void;
   /** The last faults the region absorbed, kept before any panel attached (optional). */

@@ -54,6 +54,8 @@ export interface InspectorOptions {
   peers?: boolean;
 }
 
+/** Creators a region keeps for the panel's "Regenerate", the least recently run dropped first. */
+const KEPT_CREATORS = 500;
 const TEXT_LIMIT = 500;
 /** Most entries read to sort by a column other than the key, or to filter by status. */
 const SORT_BUDGET = 5000;
@@ -183,6 +185,8 @@ export class Inspector {
     const id = `r${++this.#nextRegion}`;
     this.#ids.set(region, id);
     this.#regions.set(id, region);
+    // So the panel can offer "Regenerate": the region keeps the creators that run from now on.
+    region.keepCreators?.(KEPT_CREATORS);
     if (this.#attached || this.#watched) this.#subscribe(id, region);
   }
 
@@ -283,6 +287,7 @@ export class Inspector {
       case 'invalidate':
       case 'deleteEntry':
       case 'expireEntry':
+      case 'regenerateEntry':
       case 'clearRegion':
       case 'resetStats':
         await this.#act(command);
@@ -466,7 +471,7 @@ export class Inspector {
     await (backend.set as (key: string, value: CachedValue) => Promise<void>).call(backend, key, new CachedValue(raw.payload, { ...raw.metadata, st: raw.metadata.st ?? raw.metadata.ct, ct }));
   }
 
-  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' | 'expireEntry' | 'clearRegion' | 'resetStats' }>): Promise<void> {
+  async #act(command: Extract<PanelCommand, { type: 'invalidate' | 'deleteEntry' | 'expireEntry' | 'regenerateEntry' | 'clearRegion' | 'resetStats' }>): Promise<void> {
     const region = this.#regions.get(command.regionId);
     let error: string | null = null;
     try {
@@ -474,6 +479,10 @@ export class Inspector {
       if (command.type === 'invalidate') await region.invalidate(command.hard);
       else if (command.type === 'deleteEntry') await region.deleteStored(command.key);
       else if (command.type === 'expireEntry') await this.#expire(region, command.key);
+      else if (command.type === 'regenerateEntry') {
+        if (typeof region.regenerateStored !== 'function') throw new Error('This region cannot regenerate entries from the panel.');
+        await region.regenerateStored(command.key);
+      }
       else if (command.type === 'clearRegion') {
         if (typeof region.clear !== 'function') throw new Error('This region cannot be cleared from the panel.');
         await region.clear();

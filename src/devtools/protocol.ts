@@ -284,6 +284,8 @@ export type PanelCommand = Envelope & { direction: 'to-page' } & (
     | { type: 'invalidate'; requestId: string; regionId: string; hard: boolean }
     | { type: 'deleteEntry'; requestId: string; regionId: string; key: string }
     | { type: 'expireEntry'; requestId: string; regionId: string; key: string }
+    /** Runs the creator that last made the entry in that page again (see `CacheRegion.regenerateStored`). */
+    | { type: 'regenerateEntry'; requestId: string; regionId: string; key: string }
     | { type: 'getCrossTab'; requestId: string }
     | { type: 'getStorage'; requestId: string }
     | { type: 'clearRegion'; requestId: string; regionId: string }
@@ -764,7 +766,8 @@ function parsePanelBody(value: Obj): PanelCommandBody | undefined {
     }
     case 'getValue':
     case 'deleteEntry':
-    case 'expireEntry': {
+    case 'expireEntry':
+    case 'regenerateEntry': {
       const key = str(value, 'key');
       return key === undefined ? undefined : { type, requestId, regionId, key };
     }

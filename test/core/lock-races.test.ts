@@ -480,6 +480,26 @@ describe('region hygiene', () => {
     await expect(region.prune({ batchSize: 1.5 })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('keepCreators: regenerateStored runs the last creator of a key again (the least recently created dropped past the limit); off by default', async () => {
+    const region = makeRegion().configure('memory', { expirationTime: 60_000 });
+    await region.getOrCreate('a', () => 'a1');
+    await expect(region.regenerateStored('a')).rejects.toBeInstanceOf(DogpileCacheException);
+    region.keepCreators(2);
+    let runs = 0;
+    for (const key of ['a', 'b', 'c']) {
+      await region.delete(key);
+      await region.getOrCreate(key, () => `${key}${++runs}`);
+    }
+    await region.regenerateStored('c');
+    expect(await region.get('c')).toBe('c4');
+    await region.regenerateStored('b');
+    expect(await region.get('b')).toBe('b5');
+    await expect(region.regenerateStored('a')).rejects.toThrow(/no creator/); // dropped: the limit is 2
+    region.keepCreators(0);
+    await expect(region.regenerateStored('b')).rejects.toThrow(/no creator/);
+    expect(() => region.keepCreators(-1)).toThrow(TypeError);
+  });
+
   it('clear removes every entry of the region from the backend', async () => {
     const dict = new Map<string, StoredValue>();
     const region = makeRegion().configure(new MemoryBackend({ cacheDict: dict }));

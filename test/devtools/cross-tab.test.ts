@@ -159,6 +159,25 @@ describe('entry provenance, storage and region actions', () => {
     inspector.dispose();
   });
 
+  it("regenerates one entry with the creator that made it in this page, and refuses one it has no creator for", async () => {
+    const { hook, inspector, ask } = harness();
+    const region = makeRegion({ name: 'g' }).configure('memory', { expirationTime: 60_000 });
+    hook.push(region);
+    const [id] = (await ask({ type: 'getSnapshot', requestId: '' }, 'snapshot')).regions.map((r) => r.id);
+    let runs = 0;
+    expect(await region.getOrCreate('k', () => `made ${++runs}`)).toBe('made 1');
+    expect(await region.getOrCreate('k', () => `made ${++runs}`)).toBe('made 1'); // a hit: nothing runs
+    await region.set('by-set', 'x');
+    expect((await ask({ type: 'regenerateEntry', requestId: '', regionId: id!, key: 'k' }, 'result')).ok).toBe(true);
+    expect(runs).toBe(2);
+    expect(await region.get('k')).toBe('made 2');
+    const refused = await ask({ type: 'regenerateEntry', requestId: '', regionId: id!, key: 'by-set' }, 'result');
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toContain('no creator');
+    expect(await region.get('by-set')).toBe('x');
+    inspector.dispose();
+  });
+
   it('answers a cross-tab query without Web Locks or peers (Node): no locks, just this page', async () => {
     const { inspector, ask } = harness();
     const { info } = await ask({ type: 'getCrossTab', requestId: '' }, 'crossTab');

@@ -86,6 +86,7 @@ export function App({ client }: { client: PanelClient }) {
               onView={(key) => void client.showValue(key)}
               onDelete={(key) => void client.deleteEntry(key)}
               onExpire={(key) => void client.expireEntry(key)}
+              onRegenerate={(key) => void client.regenerateEntry(key)}
             />
           )}
           {state.value && <ValueView value={state.value} onClose={() => client.closeValue()} />}

@@ -309,6 +309,17 @@ export class PanelClient {
     return ok;
   }
 
+  /** Runs again, in the page, the creator that last made an entry of the selected region. Resolves with whether it worked. */
+  async regenerateEntry(key: string): Promise<boolean> {
+    const regionId = this.#state.selectedRegionId;
+    if (!regionId) return false;
+    const answer = await this.#request({ type: 'regenerateEntry', requestId: '', regionId, key });
+    const ok = answer?.type === 'result' && answer.ok;
+    this.#set({ notice: ok ? { text: `Regenerated "${key}".`, ok } : { text: `Regenerating "${key}" failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
+    this.refresh();
+    return ok;
+  }
+
   /** Empties the event log. */
   clearLog(): void {
     this.#set({ log: [], dropped: 0 });

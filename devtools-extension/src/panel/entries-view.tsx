@@ -27,6 +27,7 @@ interface Props {
   onView: (key: string) => void;
   onDelete: (key: string) => void;
   onExpire: (key: string) => void;
+  onRegenerate: (key: string) => void;
 }
 
 /** Status as of now: a value fresh when fetched may have expired since. */
@@ -49,6 +50,7 @@ function Row({
   onView,
   onDelete,
   onExpire,
+  onRegenerate,
 }: {
   entry: EntryInfo | undefined;
   index: number;
@@ -57,6 +59,7 @@ function Row({
   onView: (key: string) => void;
   onDelete: (key: string) => void;
   onExpire: (key: string) => void;
+  onRegenerate: (key: string) => void;
 }) {
   const style = { top: `${index * ROW_HEIGHT}px`, height: `${ROW_HEIGHT}px` };
   if (!entry) {
@@ -94,6 +97,9 @@ function Row({
         <button type="button" disabled={!actionable || entry.expiresAt === null || status !== 'fresh'} onClick={() => onExpire(entry.key)} title="Make it look expired: the next read regenerates it, others get this value meanwhile">
           Expire
         </button>
+        <button type="button" disabled={!actionable} onClick={() => onRegenerate(entry.key)} title="Run the creator that made it in this tab again, now, and store its value">
+          Regenerate
+        </button>
         <button type="button" disabled={!actionable} onClick={() => onDelete(entry.key)}>
           Delete
         </button>
@@ -103,7 +109,7 @@ function Row({
 }
 
 /** The entries of the selected region. */
-export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onSort, onStatus, onView, onDelete, onExpire }: Props) {
+export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilter, onSort, onStatus, onView, onDelete, onExpire, onRegenerate }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const viewport = useRef<HTMLDivElement>(null);
   const total = entries.total ?? 0;
@@ -125,7 +131,7 @@ export function EntriesView({ regionName, entries, crossTab, now, onRows, onFilt
   );
 
   const rows = [];
-  if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} crossTab={crossTab} onView={onView} onDelete={onDelete} onExpire={onExpire} />);
+  if (total > 0) for (let i = first; i <= last; i++) rows.push(<Row key={i} index={i} entry={entries.rows.get(i)} now={now} crossTab={crossTab} onView={onView} onDelete={onDelete} onExpire={onExpire} onRegenerate={onRegenerate} />);
 
   return (
     <section class="entries" data-testid="entries">
