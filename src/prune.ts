@@ -40,14 +40,16 @@ export interface PruneTarget {
 }
 
 /** Checks {@link PruneOptions} before any work, so a wrong option fails at once. */
-export function checkPruneOptions(options: PruneOptions): void {
+function checkPruneOptions(options: PruneOptions): void {
   if (options.expiredFor !== undefined) checkDuration(options.expiredFor, 'prune expiredFor');
-  const { batchSize } = options;
-  if (batchSize !== undefined) {
-    if (typeof batchSize !== 'number') throw new TypeError(`dogpile-cache: prune batchSize must be a number, got ${batchSize === null ? 'null' : typeof batchSize}`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`prune batchSize must be a whole number >= 1, got ${String(batchSize)}`);
-  }
+  if (options.batchSize !== undefined) checkBatchSize(options.batchSize, 'prune batchSize');
   if (options.pause !== undefined && typeof options.pause !== 'function') throw new TypeError('dogpile-cache: prune pause must be a function');
+}
+
+/** Checks a batch size: a whole number >= 1 (`TypeError` for another type, `ValidationError` out of range). */
+export function checkBatchSize(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number') throw new TypeError(`dogpile-cache: ${name} must be a number, got ${value === null ? 'null' : typeof value}`);
+  if (!Number.isInteger(value) || value < 1) throw new ValidationError(`${name} must be a whole number >= 1, got ${String(value)}`);
 }
 
 /** Removes `target`'s dead entries; resolves to how many it removed. */

@@ -37,7 +37,7 @@ import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type
 import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from './lock.js';
 import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
 import { ORIGIN_ID } from './origin.js';
-import { checkPruneOptions, pruneEntries, type PruneOptions } from './prune.js';
+import { pruneEntries, type PruneOptions } from './prune.js';
 import { LayeredMutex, MutexRegistry } from './mutex.js';
 import type { InspectableRegion } from './devtools/inspectable.js';
 import { ProxyBackend } from './proxy.js';
@@ -857,7 +857,6 @@ export class CacheRegion implements InspectableRegion {
    */
   async prune(options: PruneOptions = {}): Promise<number> {
     const backend = this.#requireBackend();
-    checkPruneOptions(options);
     if (this.#invalidatorReady) await this.#ready();
     return pruneEntries(
       {

@@ -65,14 +65,6 @@ export async function fetchServerSideStatus(): Promise<ServerSideStatus> {
   return (await response.json()) as ServerSideStatus;
 }
 
-/** Asks server process `index` for a search. */
-export async function searchOnServer(query: string, index: number): Promise<ServerSearchAnswer> {
-  const response = await fetch(`/api/server/search?${new URLSearchParams({ q: query, process: String(index) })}`);
-  const body = (await response.json().catch(() => ({}))) as Partial<ServerSearchAnswer> & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `The server answered ${response.status}`);
-  return body as ServerSearchAnswer;
-}
-
 /** Asks every server process `per` times at once (the demo server sends the requests, so none queue in the browser). */
 export async function searchOnEveryServer(query: string, per: number): Promise<(ServerSearchAnswer | { process: string; error: string })[]> {
   const response = await fetch(`/api/server/ask-all?${new URLSearchParams({ q: query, per: String(per) })}`);

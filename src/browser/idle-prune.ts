@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { PruneOptions } from '../prune.js';
-import { ValidationError } from '../errors.js';
+import { checkBatchSize, type PruneOptions } from '../prune.js';
+import { checkDuration } from '../validate.js';
 
 /** The `autoPrune` argument of the browser backends. */
 export interface AutoPruneOptions {
@@ -31,9 +31,8 @@ const DEFAULTS: AutoPruneSettings = { delay: 30_000, interval: 600_000, expiredF
 
 function duration(name: string, value: unknown, fallback: number, allowNever = false): number | undefined {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`dogpile-cache: autoPrune.${name} must be a number of ms, got ${value === null ? 'null' : typeof value}`);
   if (allowNever && (value === -1 || value === Infinity)) return undefined;
-  if (!Number.isFinite(value) || value < 0) throw new ValidationError(`autoPrune.${name} must be a finite number of ms >= 0, got ${value}`);
+  checkDuration(value, `autoPrune.${name}`);
   return value;
 }
 
@@ -44,8 +43,7 @@ export function parseAutoPrune(value: unknown): AutoPruneSettings | undefined {
   if (value === null || typeof value !== 'object') throw new TypeError('dogpile-cache: autoPrune must be true, false or an object');
   const o = value as AutoPruneOptions;
   const batchSize = o.batchSize ?? DEFAULTS.batchSize;
-  if (typeof batchSize !== 'number') throw new TypeError('dogpile-cache: autoPrune.batchSize must be a number');
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`autoPrune.batchSize must be a whole number >= 1, got ${batchSize}`);
+  checkBatchSize(batchSize, 'autoPrune.batchSize');
   return {
     delay: duration('delay', o.delay, DEFAULTS.delay)!,
     interval: duration('interval', o.interval, DEFAULTS.interval)!,

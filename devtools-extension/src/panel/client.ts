@@ -299,23 +299,22 @@ export class PanelClient {
   }
 
   /** Makes an entry of the selected region look expired: the next read regenerates it. Resolves with whether it worked. */
-  async expireEntry(key: string): Promise<boolean> {
-    const regionId = this.#state.selectedRegionId;
-    if (!regionId) return false;
-    const answer = await this.#request({ type: 'expireEntry', requestId: '', regionId, key });
-    const ok = answer?.type === 'result' && answer.ok;
-    this.#set({ notice: ok ? { text: `Expired "${key}": the next read regenerates it.`, ok } : { text: `Expiring "${key}" failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
-    this.refresh();
-    return ok;
+  expireEntry(key: string): Promise<boolean> {
+    return this.#entryAction('expireEntry', key, `Expired "${key}": the next read regenerates it.`, 'Expiring');
   }
 
   /** Runs again, in the page, the creator that last made an entry of the selected region. Resolves with whether it worked. */
-  async regenerateEntry(key: string): Promise<boolean> {
+  regenerateEntry(key: string): Promise<boolean> {
+    return this.#entryAction('regenerateEntry', key, `Regenerated "${key}".`, 'Regenerating');
+  }
+
+  /** Sends a command about one entry of the selected region and says how it went. */
+  async #entryAction(type: 'expireEntry' | 'regenerateEntry', key: string, done: string, doing: string): Promise<boolean> {
     const regionId = this.#state.selectedRegionId;
     if (!regionId) return false;
-    const answer = await this.#request({ type: 'regenerateEntry', requestId: '', regionId, key });
+    const answer = await this.#request({ type, requestId: '', regionId, key });
     const ok = answer?.type === 'result' && answer.ok;
-    this.#set({ notice: ok ? { text: `Regenerated "${key}".`, ok } : { text: `Regenerating "${key}" failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
+    this.#set({ notice: ok ? { text: done, ok } : { text: `${doing} "${key}" failed: ${answer?.type === 'result' ? answer.error : 'the page did not answer'}.`, ok } });
     this.refresh();
     return ok;
   }
