@@ -46,14 +46,14 @@ export {
   type GetOrCreateMultiOptions,
   type AsyncCreationRunner,
   type MaybePromise,
-} from './region.js';
+} from './region/region.js';
 export type {
   CacheOnArgumentsOptions,
   CacheMultiOnArgumentsOptions,
   CachedFunction,
   CachedMultiFunction,
   ExpirationOption,
-} from './decorators.js';
+} from './region/decorators.js';
 export {
   defaultToStr,
   functionKeyGenerator,
@@ -66,9 +66,9 @@ export {
   type MultiKeyGenerator,
   type KeyGeneratorOptions,
 } from './keys.js';
-export { runLock, type LockEntry, type LockOptions, type RunLockOptions, type LockObserver } from './lock.js';
-export { runLockMulti } from './lock-multi.js';
-export { ProcessMutex, LayeredMutex } from './mutex.js';
+export { runLock, type LockEntry, type LockOptions, type RunLockOptions, type LockObserver } from './lock/lock.js';
+export { runLockMulti } from './lock/lock-multi.js';
+export { ProcessMutex, LayeredMutex } from './lock/mutex.js';
 export { DefaultInvalidationStrategy } from './invalidation.js';
 export { ProxyBackend } from './proxy.js';
 export { registerBackend, registeredBackends, type BackendFactory, type BackendRegistry, type BackendName, type BackendArgumentsOf, type NullBackendArguments } from './registry.js';

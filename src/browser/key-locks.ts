@@ -5,7 +5,7 @@
  * @module
  */
 import type { CacheMutex } from '../api.js';
-import { LayeredMutex, MutexRegistry } from '../mutex.js';
+import { LayeredMutex, MutexRegistry } from '../lock/mutex.js';
 import { RegistryMutex } from './registry-mutex.js';
 import { WebLockMutex, webLockManager, type WebLockHooks } from './web-locks.js';
 

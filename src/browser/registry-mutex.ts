@@ -4,7 +4,7 @@
  * @module
  */
 import type { CacheMutex } from '../api.js';
-import type { MutexRegistry, ProcessMutex } from '../mutex.js';
+import type { MutexRegistry, ProcessMutex } from '../lock/mutex.js';
 
 /**
  * A {@link CacheMutex} for one key that checks the key's {@link ProcessMutex}

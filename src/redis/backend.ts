@@ -16,7 +16,7 @@ import {
   type StoredValue,
 } from '../api.js';
 import { ValidationError } from '../errors.js';
-import { MutexRegistry } from '../mutex.js';
+import { MutexRegistry } from '../lock/mutex.js';
 import { RegistryMutex } from '../browser/registry-mutex.js';
 import { changeMessage, parseChange } from './change-feed.js';
 import { Channels, type Listening } from './channels.js';

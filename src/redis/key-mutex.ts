@@ -6,7 +6,7 @@
  * @module
  */
 import type { CacheMutex } from '../api.js';
-import { LayeredMutex } from '../mutex.js';
+import { LayeredMutex } from '../lock/mutex.js';
 import type { RedisLock } from './redis-lock.js';
 
 /**

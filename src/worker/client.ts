@@ -8,7 +8,7 @@
 import { checkDuration } from '../validate.js';
 import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js';
 import { emptyStats, type RegionEvent, type RegionListener, type RegionStats } from '../events.js';
-import type { GetOptions, GetOrCreateOptions, MaybePromise } from '../region.js';
+import type { GetOptions, GetOrCreateOptions, MaybePromise } from '../region/region.js';
 import { Connection, type WorkerSource } from './connection.js';
 import { ValueNotCloneableError, WorkerUnavailableError, workerUnavailable } from './errors.js';
 import { checkHeartbeat } from './heartbeat.js';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CacheRegion } from '../region.js';
+import type { CacheRegion } from '../region/region.js';
 import { WorkerRegionClient, type WrapRegionOptions } from './client.js';
 import { WorkerUnavailableError, withoutFinalStop } from './errors.js';
 import type { NamedCreator, NamedMultiCreator } from './host.js';

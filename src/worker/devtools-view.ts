@@ -11,7 +11,7 @@
  */
 import type { RegionInvalidationStrategy } from '../api.js';
 import type { RegionListener, RegionStats } from '../events.js';
-import type { CacheRegion } from '../region.js';
+import type { CacheRegion } from '../region/region.js';
 import type { InspectableRegion } from '../devtools/inspectable.js';
 import type { WorkerRegionClient } from './client.js';
 import { InPageRegionClient } from './in-page-client.js';

@@ -8,7 +8,7 @@
 import { expose, wrap, type Remote } from 'comlink';
 import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js';
 import type { RegionEvent } from '../events.js';
-import { CacheRegion, type MaybePromise } from '../region.js';
+import { CacheRegion, type MaybePromise } from '../region/region.js';
 import { isConnectingScope, isMessagePort, onEndpointClose, type Endpoint } from './endpoint.js';
 import { CreatorGoneError, UnknownCreatorError, ValueNotCloneableError } from './errors.js';
 import { clampHeartbeat, watchSilence, type SilenceWatch } from './heartbeat.js';

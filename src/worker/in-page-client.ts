@@ -6,7 +6,7 @@
  */
 import type { CachedValue, NoValue } from '../api.js';
 import type { RegionListener, RegionStats } from '../events.js';
-import { CacheRegion, type GetOptions, type GetOrCreateOptions, type MaybePromise } from '../region.js';
+import { CacheRegion, type GetOptions, type GetOrCreateOptions, type MaybePromise } from '../region/region.js';
 import { UnknownCreatorError, WorkerUnavailableError } from './errors.js';
 import type { NamedCreator, NamedMultiCreator } from './host.js';
 import type { ClientCreator, ClientMultiCreator, InvalidationState, PeekedEntry, RegionClient, RegionClientMode } from './region-client.js';

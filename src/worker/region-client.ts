@@ -6,7 +6,7 @@
  */
 import type { CachedValue, NoValue, StoredValue } from '../api.js';
 import type { RegionListener, RegionStats } from '../events.js';
-import type { GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybePromise } from '../region.js';
+import type { GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybePromise } from '../region/region.js';
 
 /**
  * Where the region lives:

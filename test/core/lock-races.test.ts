@@ -20,7 +20,7 @@ import { SharedInvalidationStrategy } from 'dogpile-cache/browser';
 import { lockSafe } from '../../src/browser/key-locks.js';
 import { FUTURE_TOLERANCE_MS, makeClock } from '../../src/clock.js';
 import { DefaultInvalidationStrategy, isNewerInvalidation } from '../../src/invalidation.js';
-import { MutexRegistry } from '../../src/mutex.js';
+import { MutexRegistry } from '../../src/lock/mutex.js';
 import { deferred, flush, manualClock } from './helpers.js';
 
 /**

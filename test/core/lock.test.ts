@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LayeredMutex, ProcessMutex, runLock, type CacheMutex, type LockEntry } from 'dogpile-cache';
-import { Flights, type LockObserver } from '../../src/lock.js';
-import { runLockMulti } from '../../src/lock-multi.js';
+import { Flights, type LockObserver } from '../../src/lock/lock.js';
+import { runLockMulti } from '../../src/lock/lock-multi.js';
 
 type Stored = LockEntry<string> | undefined;
 

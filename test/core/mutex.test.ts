@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LayeredMutex, ProcessMutex } from 'dogpile-cache';
-import { MutexRegistry } from '../../src/mutex.js';
+import { MutexRegistry } from '../../src/lock/mutex.js';
 
 describe('ProcessMutex', () => {
   it('serves waiters first come, first served, and never lets a newcomer overtake', async () => {

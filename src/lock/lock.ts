@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { CacheMutex } from './api.js';
+import type { CacheMutex } from '../api.js';
 
 /** A value as the lock sees it: the payload, and whether it may be served as it is. */
 export interface LockEntry<V> {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { NO_VALUE, type NoValue } from './api.js';
-import { ValidationError } from './errors.js';
-import { defaultToStr, keyPrefix, type AnyFunction, type KeyGenerator, type MultiKeyGenerator, type ToStr } from './keys.js';
+import { NO_VALUE, type NoValue } from '../api.js';
+import { ValidationError } from '../errors.js';
+import { defaultToStr, keyPrefix, type AnyFunction, type KeyGenerator, type MultiKeyGenerator, type ToStr } from '../keys.js';
 import type { CacheRegion, MaybePromise } from './region.js';
 
 /** An expiration time in ms, or a function returning one, asked on every call. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DogpileCacheException } from './errors.js';
+import { DogpileCacheException } from '../errors.js';
 import type { RegionInternals } from './region.js';
 
 /**

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { CachedValue, NO_VALUE, type CacheBackend, type NoValue, type StoredValue } from './api.js';
-import { runLockMulti, type MultiLockKey } from './lock-multi.js';
+import { CachedValue, NO_VALUE, type CacheBackend, type NoValue, type StoredValue } from '../api.js';
+import { runLockMulti, type MultiLockKey } from '../lock/lock-multi.js';
 import type { GetOrCreateMultiOptions, MaybePromise, RegionInternals } from './region.js';
 import { checkKeys, checkOptionalFunction } from './region.js';
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkDuration } from './validate.js';
+import { checkDuration } from '../validate.js';
 import {
   CacheBackend,
   CachedValue,
@@ -21,8 +21,8 @@ import {
   type RegionInvalidationStrategy,
   type Serializer,
   type StoredValue,
-} from './api.js';
-import { FUTURE_TOLERANCE_MS, hitNow, monotonicNow } from './clock.js';
+} from '../api.js';
+import { FUTURE_TOLERANCE_MS, hitNow, monotonicNow } from '../clock.js';
 import { cacheMultiOnArguments, cacheOnArguments, type CacheMultiOnArgumentsOptions, type CacheOnArgumentsOptions, type CachedFunction, type CachedMultiFunction } from './decorators.js';
 import {
   CantDeserializeException,
@@ -30,18 +30,18 @@ import {
   RegionAlreadyConfigured,
   RegionNotConfigured,
   ValidationError,
-} from './errors.js';
-import { emptyStats, Subscribable, type RegionErrorRecord, type RegionEvent, type RegionListener, type RegionStats } from './events.js';
-import { DefaultInvalidationStrategy } from './invalidation.js';
-import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from './keys.js';
-import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from './lock.js';
-import { freshnessOf, invalidationTime, isFresh } from './freshness.js';
-import { ORIGIN_ID } from './origin.js';
-import { pruneEntries, type PruneOptions } from './prune.js';
-import { LayeredMutex, MutexRegistry } from './mutex.js';
-import type { InspectableRegion } from './devtools/inspectable.js';
-import { ProxyBackend } from './proxy.js';
-import { getBackendFactory, type BackendName, type BackendRegistry } from './registry.js';
+} from '../errors.js';
+import { emptyStats, Subscribable, type RegionErrorRecord, type RegionEvent, type RegionListener, type RegionStats } from '../events.js';
+import { DefaultInvalidationStrategy } from '../invalidation.js';
+import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from '../keys.js';
+import { Flights, runLock, type LockEntry, type LockObserver, type LockOptions, type RunLockOptions } from '../lock/lock.js';
+import { freshnessOf, invalidationTime, isFresh } from '../freshness.js';
+import { ORIGIN_ID } from '../origin.js';
+import { pruneEntries, type PruneOptions } from '../prune.js';
+import { LayeredMutex, MutexRegistry } from '../lock/mutex.js';
+import type { InspectableRegion } from '../devtools/inspectable.js';
+import { ProxyBackend } from '../proxy.js';
+import { getBackendFactory, type BackendName, type BackendRegistry } from '../registry.js';
 
 /** A value, or a promise of one: creators and predicates may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -745,7 +745,7 @@ export class CacheRegion implements InspectableRegion {
     creator: (...keys: string[]) => MaybePromise<readonly V[]>,
     options: GetOrCreateMultiOptions<V> = {},
   ): Promise<V[]> {
-    const multi = await import('./region-multi.js');
+    const multi = await import('./multi.js');
     return multi.getOrCreateMulti(this.#internals(), keys, creator, options);
   }
 
@@ -884,7 +884,7 @@ export class CacheRegion implements InspectableRegion {
    * a `DogpileCacheException`. Its code loads at the first call.
    */
   async clear(): Promise<number> {
-    return (await import('./region-maintenance.js')).clear(this.#internals());
+    return (await import('./maintenance.js')).clear(this.#internals());
   }
 
   /**

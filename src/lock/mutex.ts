@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CacheMutex } from './api.js';
+import type { CacheMutex } from '../api.js';
 
 /**
  * An async mutex for one process (one tab, one worker, one Node process).
