@@ -21,7 +21,6 @@ export type NoValue = typeof NO_VALUE;
  */
 export const VALUE_VERSION = 2;
 
-import type { PruneOptions } from './prune.js';
 
 /** What is stored beside a payload. */
 export interface CachedValueMetadata {
@@ -132,6 +131,21 @@ export interface BackendChange {
   createdBy?: string;
   /** For `set`: how long its creator took (`ct - st`, ms), when known; 0 for a value stored with `set()`. */
   creationMs?: number;
+}
+
+/** How `region.prune()` works through the region's entries. */
+export interface PruneOptions {
+  /**
+   * Also remove values that expired at least this long ago (ms, counted from
+   * `ct` + the region's expiration time). Default: keep every expired value,
+   * since expired values are what dogpile serves while one caller
+   * regenerates. Regions without an expiration time have no expired values.
+   */
+  expiredFor?: number;
+  /** Entries read (one `getMulti`) and removed (one `deleteMulti`) per batch. Default: all at once. */
+  batchSize?: number;
+  /** Awaited before each batch after the first: where an idle scheduler gives the page back its time. */
+  pause?: () => Promise<void>;
 }
 
 /** What a region hands a backend when it is configured with it. */

@@ -4,24 +4,11 @@
  *
  * @module
  */
-import { NO_VALUE, type CachedValue, type NoValue, type StoredValue } from './api.js';
+import { NO_VALUE, type CachedValue, type NoValue, type PruneOptions, type StoredValue } from './api.js';
 import { ValidationError } from './errors.js';
 import { checkDuration } from './validate.js';
 
-/** How {@link CacheRegion.prune} works through the region's entries. */
-export interface PruneOptions {
-  /**
-   * Also remove values that expired at least this long ago (ms, counted from
-   * `ct` + the region's expiration time). Default: keep every expired value,
-   * since expired values are what dogpile serves while one caller
-   * regenerates. Regions without an expiration time have no expired values.
-   */
-  expiredFor?: number;
-  /** Entries read (one `getMulti`) and removed (one `deleteMulti`) per batch. Default: all at once. */
-  batchSize?: number;
-  /** Awaited before each batch after the first: where an idle scheduler gives the page back its time. */
-  pause?: () => Promise<void>;
-}
+export type { PruneOptions } from './api.js';
 
 /** What pruning needs of a region. */
 export interface PruneTarget {

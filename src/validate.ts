@@ -18,3 +18,20 @@ export function checkDuration(value: unknown, name: string, min = 0, exclusive =
     throw new ValidationError(`${name} must be a finite number of ms ${exclusive ? '>' : '>='} ${min}, got ${String(value)}`);
   }
 }
+
+/** Checks that an optional argument is a function. */
+export function checkOptionalFunction(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`dogpile-cache: ${name} must be a function, got ${value === null ? 'null' : typeof value}`);
+  }
+}
+
+/** Checks that `keys` is an array. */
+export function checkKeys(keys: unknown): void {
+  if (!Array.isArray(keys)) throw new TypeError(`dogpile-cache: expected an array of keys, got ${keys === null ? 'null' : typeof keys}`);
+}
+
+/** Checks that `options` is an object (or absent). */
+export function checkOptions(options: unknown, what: string): void {
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError(`dogpile-cache: ${what} must be an object`);
+}

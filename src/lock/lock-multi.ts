@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { enterLock, release, type LockEntry, type LockOptions } from './lock.js';
+import { BUSY, enterLock, HELD, release, tryEnter, type LockEntry, type LockOptions } from './lock.js';
 
 /** One key of {@link runLockMulti}. */
 export interface MultiLockKey<V, R> extends LockOptions<V, R> {}
@@ -13,8 +13,8 @@ export interface MultiLockKey<V, R> extends LockOptions<V, R> {}
  * dogpile's `get_or_create_multi`, in two rounds so that many keys cost a
  * few batched calls rather than one pass each:
  *
- * 1. Every key that is not fresh tries its lock at once (`acquire(false)`
- *    never waits, so the order does not matter and nothing can deadlock).
+ * 1. Every key that is not fresh tries its lock at once ({@link tryEnter}:
+ *    it never waits, so the order does not matter and nothing can deadlock).
  *    The keys whose lock was taken are read again together (`readMany`),
  *    unless the reads are known current; those still not fresh are made by
  *    one call of `creator`, stored, and their locks released. A busy lock
@@ -49,20 +49,16 @@ export async function runLockMulti<V, R>(
         values[i] = entry.value;
       } else tried.push(i);
     }
-    const acquired = await Promise.all(tried.map((i) => keys[i]!.mutex.acquire(false)));
+    // acquire(false) never waits, so trying every lock at once cannot deadlock.
+    const outcomes = await Promise.all(tried.map((i) => tryEnter(keys[i]!, entries[i])));
     const toReread: number[] = [];
     tried.forEach((i, n) => {
-      const options = keys[i]!;
-      const entry = entries[i];
-      if (entry === undefined) options.observer?.miss?.();
-      if (acquired[n]) {
+      const outcome = outcomes[n]!;
+      if (outcome === HELD) {
         held.add(i);
-        options.observer?.acquired?.();
-        if (!options.readIsCurrent?.()) toReread.push(i);
-      } else if (entry !== undefined) {
-        options.observer?.stale?.();
-        values[i] = entry.value;
-      } else waiting.push(i);
+        if (!keys[i]!.readIsCurrent?.()) toReread.push(i);
+      } else if (outcome === BUSY) waiting.push(i);
+      else values[i] = outcome.value;
     });
     const reread = toReread.length > 0 ? await readAll(toReread) : [];
     const toCreate: number[] = [];

@@ -3,11 +3,13 @@
  * value while the others wait (no value yet) or get the stale one (expired),
  * for one key ({@link runLock}; many keys: `runLockMulti` in lock-multi.ts). It knows
  * nothing of backends or regions: it is given a mutex, a reader, a creator
- * and what the region thinks of a value it read.
+ * and what the region thinks of a value it read. {@link KeyPasses} keeps a
+ * region's locks and the waits its callers share.
  *
  * @module
  */
 import type { CacheMutex } from '../api.js';
+import { LayeredMutex, MutexRegistry } from './mutex.js';
 
 /** A value as the lock sees it: the payload, and whether it may be served as it is. */
 export interface LockEntry<V> {
@@ -189,41 +191,60 @@ async function readHolding<V, R>(options: LockOptions<V, R>): Promise<LockEntry<
  *   value is still missing; read again once it is held.
  */
 export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Entered<V>> {
-  const { mutex, observer } = options;
   const entry = options.judge((options.hasFirst ?? 'first' in options) ? (options.first as R) : await options.read());
   if (entry?.fresh) {
-    observer?.hit?.();
+    options.observer?.hit?.();
     return { done: true, value: entry.value };
   }
-  if (entry !== undefined) {
-    if (!(await mutex.acquire(false))) {
-      observer?.stale?.();
-      return { done: true, value: entry.value };
-    }
-    observer?.acquired?.();
-    if (options.readIsCurrent?.()) return { done: false, holdsLock: true, stale: entry };
-    const again = await readHolding(options);
-    if (again?.fresh) {
-      release(options);
-      observer?.hit?.();
-      return { done: true, value: again.value };
-    }
-    return { done: false, holdsLock: true, stale: again };
-  }
-
-  if (!options.missCounted) observer?.miss?.();
   const started = options.now();
-  if (await mutex.acquire(false)) {
-    observer?.acquired?.();
-    if (options.readIsCurrent?.()) return { done: false, holdsLock: true, stale: undefined };
-    return afterWaiting(options, started, true);
+  const tried = await tryEnter(options, entry);
+  if (tried === BUSY) return waitForHolder(options, started);
+  if (tried !== HELD) return tried;
+  if (options.readIsCurrent?.()) return { done: false, holdsLock: true, stale: entry };
+  if (entry === undefined) return afterWaiting(options, started, true);
+  const again = await readHolding(options);
+  if (again?.fresh) {
+    release(options);
+    options.observer?.hit?.();
+    return { done: true, value: again.value };
   }
-  const remaining = () => (options.lockTimeout === undefined ? undefined : options.lockTimeout - (options.now() - started));
+  return { done: false, holdsLock: true, stale: again };
+}
 
+/** What {@link tryEnter} resolves with when it took the mutex. */
+export const HELD = Symbol('held');
+/** What {@link tryEnter} resolves with when the mutex is busy and there is no value to serve. */
+export const BUSY = Symbol('busy');
+
+/**
+ * One key's try at the mutex, without waiting, given what the first read
+ * found (`entry`, not fresh): {@link HELD} when taken (the caller reads
+ * again unless the read is known current), the stale value when busy and
+ * there is one, {@link BUSY} when busy and there is none (the caller waits
+ * for the holder). Counts the miss of an absent value.
+ */
+export async function tryEnter<V, R>(options: LockOptions<V, R>, entry: LockEntry<V> | undefined): Promise<typeof HELD | typeof BUSY | { done: true; value: V }> {
+  const { observer } = options;
+  if (entry === undefined && !options.missCounted) observer?.miss?.();
+  if (await options.mutex.acquire(false)) {
+    observer?.acquired?.();
+    return HELD;
+  }
+  if (entry === undefined) return BUSY;
+  observer?.stale?.();
+  return { done: true, value: entry.value };
+}
+
+/**
+ * No value and the mutex busy: another caller (maybe another tab) is
+ * creating it. Wait beside every other waiter of this process for it to
+ * finish, then read; the lock is taken only if the value is still missing
+ * (its creator failed).
+ */
+async function waitForHolder<V, R>(options: LockOptions<V, R>, started: number): Promise<Entered<V>> {
+  const { mutex } = options;
+  const remaining = () => (options.lockTimeout === undefined ? undefined : options.lockTimeout - (options.now() - started));
   if (mutex.waitUntilFree) {
-    // Another caller (maybe another tab) is creating it: wait beside every
-    // other waiter for it to finish, then read; the lock is taken only if the
-    // value is still missing (its creator failed).
     const waitUntilFree = mutex.waitUntilFree.bind(mutex);
     const wait = () => waitUntilFree().then(() => options.read());
     const shared = options.waits ? options.waits.join(options.key, wait).promise : wait();
@@ -232,7 +253,7 @@ export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Enter
     if (seen === TIMED_OUT) return timedOut(options, started);
     const judged = options.judge(seen as R);
     if (judged?.fresh) {
-      observer?.waited?.(options.now() - started);
+      options.observer?.waited?.(options.now() - started);
       return { done: true, value: judged.value };
     }
   }
@@ -240,7 +261,7 @@ export async function enterLock<V, R>(options: LockOptions<V, R>): Promise<Enter
   if ((await acquireBlocking(mutex, left === undefined ? undefined : Math.max(0, left))) === TIMED_OUT) {
     return timedOut(options, started);
   }
-  observer?.acquired?.();
+  options.observer?.acquired?.();
   return afterWaiting(options, started, true);
 }
 
@@ -317,5 +338,133 @@ async function createTimedOut<V, R>(options: RunLockOptions<V, R>): Promise<V> {
     } catch (error) {
       if (started) throw error;
     }
+  }
+}
+
+/**
+ * A wait shared by a stampede's callers that found nothing while another
+ * caller of the region held the lock: `read` is what the holder left,
+ * `fresh` the same judged once for callers of one expiration (`tag`), or
+ * `undefined` when it is not fresh, so that each of them costs one await.
+ */
+export interface SharedWait<R> {
+  readonly read: Promise<R>;
+  readonly tag: unknown;
+  readonly fresh: Promise<R | undefined>;
+  /** The payload for callers that joined without an await of their own (see {@link KeyPasses.join}). */
+  value?: Promise<unknown>;
+  /** How many callers joined `value`. */
+  joined: number;
+}
+
+/** Why a shared wait's `value` rejects when the holder's creator failed: each joiner then retries through the lock. */
+const RETRY = Symbol('retry');
+
+/**
+ * A region's passes through the lock, by stored key: the in-process
+ * mutexes, the callers inside the lock, the waits shared by callers that
+ * found nothing meanwhile (so a stampede's later callers cost a map lookup
+ * and one await, not a pass each), and the creations made without the lock
+ * after `lockTimeout`.
+ */
+export class KeyPasses<R> {
+  /** The in-process mutexes, one per key in use. */
+  readonly mutexes = new MutexRegistry();
+  /** Waits for another caller's creator (see {@link LockOptions.waits}). */
+  readonly waits = new Flights();
+  /** Creations without the lock after `lockTimeout`, one per key. */
+  readonly timedOutCreations = new Flights();
+  readonly #passes = new Map<string, number>();
+  readonly #shared = new Map<string, SharedWait<R>>();
+
+  /**
+   * The mutex for `key` (checked out: pair with {@link checkin}), and
+   * whether a read made when `releases` was noted is still current once it
+   * is taken: known only for in-process locks (no release since the read
+   * means no holder wrote since). A shared lock may have been held in
+   * another tab or process in the meantime.
+   */
+  mutexFor(shared: CacheMutex | null, key: string, releases: number): { mutex: CacheMutex; readIsCurrent: (() => boolean) | undefined } {
+    const local = this.mutexes.checkout(key);
+    if (!shared) return { mutex: local, readIsCurrent: () => this.mutexes.releases === releases };
+    // Callers of this process queue on the local layer, so one of them at a
+    // time contends for the shared lock and the others wait for it together.
+    return { mutex: shared instanceof LayeredMutex ? shared : new LayeredMutex(local, shared), readIsCurrent: undefined };
+  }
+
+  /** Says the caller is done with the mutex of {@link mutexFor}. */
+  checkin(key: string): void {
+    this.mutexes.checkin(key);
+  }
+
+  /** Whether a caller of the region is inside the lock for `key`. */
+  passing(key: string): boolean {
+    return this.#passes.has(key);
+  }
+
+  /** A caller enters the lock for `key`; pair with {@link leave}. */
+  enter(key: string): void {
+    this.#passes.set(key, (this.#passes.get(key) ?? 0) + 1);
+  }
+
+  /** A caller of {@link enter} left the lock. */
+  leave(key: string): void {
+    const left = this.#passes.get(key)! - 1;
+    if (left > 0) this.#passes.set(key, left);
+    else this.#passes.delete(key);
+  }
+
+  /** The shared wait in progress for `key`, if any. */
+  sharedWait(key: string): SharedWait<R> | undefined {
+    return this.#shared.get(key);
+  }
+
+  /**
+   * Starts the wait that callers without a value share while another caller
+   * holds the lock for `key`: the holder's release, then one `read`, judged
+   * once by `isFresh` for callers of `tag`. `undefined` when the key's mutex
+   * cannot tell when it is free.
+   */
+  startWait(key: string, shared: CacheMutex | null, read: () => R | Promise<R>, tag: unknown, isFresh: (read: R) => boolean): SharedWait<R> | undefined {
+    let reading = this.waits.running(key) as Promise<R> | undefined;
+    if (!reading) {
+      const { mutex } = this.mutexFor(shared, key, 0);
+      const checkin = () => this.checkin(key);
+      if (!mutex.waitUntilFree) {
+        checkin();
+        return undefined;
+      }
+      const afterRelease = mutex.waitUntilFree().then(read);
+      // The flight holds the mutex checked out until it has read.
+      afterRelease.then(checkin, checkin);
+      reading = this.waits.join(key, () => afterRelease).promise;
+    }
+    const fresh = reading.then((seen) => (isFresh(seen) ? seen : undefined));
+    const wait: SharedWait<R> = { read: reading, tag, fresh, joined: 0 };
+    this.#shared.set(key, wait);
+    const forget = () => {
+      if (this.#shared.get(key) === wait) this.#shared.delete(key);
+    };
+    reading.then(forget, forget);
+    return wait;
+  }
+
+  /**
+   * Joins a shared wait without an async frame of its own: the caller gets
+   * the promise of the value that every joiner shares (so 1,000 waiters cost
+   * one derived promise each, not a resumed function each). If the holder's
+   * creator failed, each joiner goes through the lock (`retry`).
+   *
+   * @param payload What a caller gets of a fresh read.
+   * @param got Called once with how many callers joined, when the value came.
+   */
+  join<V>(wait: SharedWait<R>, payload: (read: R) => V, got: (joined: number) => void, retry: () => Promise<V>): Promise<V> {
+    wait.joined++;
+    wait.value ??= wait.fresh.then((seen) => {
+      if (seen === undefined) throw RETRY;
+      got(wait.joined);
+      return payload(seen);
+    });
+    return (wait.value as Promise<V>).then(undefined, (error: unknown) => (error === RETRY ? retry() : Promise.reject(error)));
   }
 }

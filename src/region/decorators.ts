@@ -7,7 +7,25 @@
 import { NO_VALUE, type NoValue } from '../api.js';
 import { ValidationError } from '../errors.js';
 import { defaultToStr, keyPrefix, type AnyFunction, type KeyGenerator, type MultiKeyGenerator, type ToStr } from '../keys.js';
-import type { CacheRegion, MaybePromise } from './region.js';
+import type { GetOrCreateOptions, MaybePromise } from './types.js';
+
+/**
+ * What the decorators use of a region: a narrow view, so that this module
+ * does not depend on the region class (which depends on it).
+ */
+export interface DecoratedRegion {
+  readonly name: string | undefined;
+  readonly functionKeyGenerator: KeyGenerator;
+  readonly functionMultiKeyGenerator: MultiKeyGenerator;
+  getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V>;
+  getOrCreateMulti<V>(keys: readonly string[], creator: (...keys: string[]) => MaybePromise<readonly V[]>, options?: GetOrCreateOptions<V>): Promise<V[]>;
+  get<V>(key: string): Promise<V | NoValue>;
+  getMulti<V>(keys: readonly string[]): Promise<Array<V | NoValue>>;
+  set(key: string, value: unknown): Promise<void>;
+  setMulti(mapping: ReadonlyMap<string, unknown>): Promise<void>;
+  delete(key: string): Promise<void>;
+  deleteMulti(keys: readonly string[]): Promise<void>;
+}
 
 /** An expiration time in ms, or a function returning one, asked on every call. */
 export type ExpirationOption = number | (() => number);
@@ -91,7 +109,7 @@ function checkFunction(fn: unknown, decorator: string): void {
 }
 
 /** The key prefixes taken in each region, with the source text of the function that took each. */
-const takenPrefixes = new WeakMap<CacheRegion, Map<string, string>>();
+const takenPrefixes = new WeakMap<DecoratedRegion, Map<string, string>>();
 
 /**
  * Claims `fn`'s key prefix in `region`, or throws {@link ValidationError} when
@@ -101,7 +119,7 @@ const takenPrefixes = new WeakMap<CacheRegion, Map<string, string>>();
  * decorated per instance, a module evaluated again): like dogpile, keys
  * leave out `this` and closures, so such copies share values on purpose.
  */
-function claimPrefix(region: CacheRegion, generator: unknown, namespace: string | undefined, fn: AnyFunction, decorator: string): void {
+function claimPrefix(region: DecoratedRegion, generator: unknown, namespace: string | undefined, fn: AnyFunction, decorator: string): void {
   const prefix = keyPrefix(generator, namespace, fn, decorator);
   if (prefix === undefined) return;
   let taken = takenPrefixes.get(region);
@@ -121,7 +139,7 @@ function claimPrefix(region: CacheRegion, generator: unknown, namespace: string 
 }
 
 /** Implements `region.cacheOnArguments(options)(fn)`. */
-export function cacheOnArguments<F extends AnyFunction>(region: CacheRegion, fn: F, options: CacheOnArgumentsOptions): CachedFunction<F> {
+export function cacheOnArguments<F extends AnyFunction>(region: DecoratedRegion, fn: F, options: CacheOnArgumentsOptions): CachedFunction<F> {
   checkFunction(fn, 'cacheOnArguments');
   const generator = options.functionKeyGenerator ?? region.functionKeyGenerator;
   claimPrefix(region, generator, options.namespace, fn, 'cacheOnArguments');
@@ -157,7 +175,7 @@ export function cacheOnArguments<F extends AnyFunction>(region: CacheRegion, fn:
 
 /** Implements `region.cacheMultiOnArguments(options)(fn)`. */
 export function cacheMultiOnArguments<F extends AnyFunction>(
-  region: CacheRegion,
+  region: DecoratedRegion,
   fn: F,
   options: CacheMultiOnArgumentsOptions,
 ): CachedMultiFunction<F> {

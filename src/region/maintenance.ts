@@ -1,25 +1,49 @@
 /**
- * `region.clear()`, in a module of its own: it loads with its first call, so
- * that regions that never use it do not ship it.
+ * `region.prune()` and `region.clear()`: removing a region's unusable
+ * entries, or all of them.
  *
  * @module
  */
+import type { PruneOptions } from '../api.js';
 import { DogpileCacheException } from '../errors.js';
-import type { RegionInternals } from './region.js';
+import { invalidationTime } from '../freshness.js';
+import { pruneEntries } from '../prune.js';
+import type { RegionParts } from './parts.js';
 
 /**
- * Removes every entry of the region from the backend (e.g. on logout): the
- * data leaves storage, so every tab or process sharing it then misses.
- * Resolves to how many entries it removed. Uses the backend's `clear()`
- * when it has one, else its `keys()`; a backend with neither rejects with
- * a `DogpileCacheException`.
+ * Removes the region's unusable entries (see `region.prune`); resolves to
+ * how many it removed.
+ *
+ * @param storedKeys The region's stored keys, `undefined` when the backend cannot list them.
  */
-export async function clear(r: RegionInternals): Promise<number> {
-  const backend = r.backend();
-  await r.ready();
-  const actual = r.actualBackend();
+export function prune(parts: RegionParts, storedKeys: () => Promise<string[] | undefined>, options: PruneOptions): Promise<number> {
+  const { config, read, recorder } = parts;
+  const { backend, invalidator } = config;
+  return pruneEntries(
+    {
+      storedKeys,
+      getMulti: (keys) => backend.getMulti(keys),
+      deleteMulti: (keys) => backend.deleteMulti(keys),
+      decode: (raw, key) => read.decode(raw, key, 'prune', false),
+      isHardInvalidated: (value) => invalidator.isHardInvalidated(invalidationTime(value.metadata)),
+      expiration: config.expiration,
+      now: read.now,
+      removed: (keys) => recorder.deleted(keys.length, keys),
+    },
+    options,
+  );
+}
+
+/**
+ * Removes every entry of the region from the backend (see `region.clear`);
+ * resolves to how many it removed. Uses the backend's `clear()` when it has
+ * one, else its `keys()`; a backend with neither rejects with a
+ * `DogpileCacheException`.
+ */
+export async function clear(parts: RegionParts, storedKeys: () => Promise<string[] | undefined>, regionName: string | undefined): Promise<number> {
+  const { backend, actual } = parts.config;
   // Listed first, so that this region's listeners hear of every removed key.
-  const stored = await r.region.storedKeys();
+  const stored = await storedKeys();
   let removed: number;
   if (typeof actual.clear === 'function') {
     // The backend knows its region's entries, and tells other tabs itself.
@@ -28,10 +52,8 @@ export async function clear(r: RegionInternals): Promise<number> {
     if (stored.length > 0) await backend.deleteMulti(stored);
     removed = stored.length;
   } else {
-    throw new DogpileCacheException(`Region${r.region.name ? ` "${r.region.name}"` : ''}: backend ${actual.label} can neither clear nor list its keys, so clear() cannot find them.`);
+    throw new DogpileCacheException(`Region${regionName ? ` "${regionName}"` : ''}: backend ${actual.label} can neither clear nor list its keys, so clear() cannot find them.`);
   }
-  r.stats().deletes += removed;
-  if (r.listened() && stored) for (const key of stored) r.emitKey('delete', key);
+  parts.recorder.deleted(removed, stored);
   return removed;
 }
-

@@ -1,126 +1,97 @@
 /**
- * `region.getOrCreateMulti()`, in a module of its own: it loads with the
- * first call, so that regions that never use it do not ship it.
+ * `region.getOrCreateMulti()`: dogpile's `get_or_create_multi`, over the
+ * multi-key lock (lock-multi.ts).
  *
  * @module
  */
-import { CachedValue, NO_VALUE, type CacheBackend, type NoValue, type StoredValue } from '../api.js';
-import { runLockMulti, type MultiLockKey } from '../lock/lock-multi.js';
-import type { GetOrCreateMultiOptions, MaybePromise, RegionInternals } from './region.js';
-import { checkKeys, checkOptionalFunction } from './region.js';
+import { CachedValue, NO_VALUE, type StoredValue } from '../api.js';
+import { runLockMulti } from '../lock/lock-multi.js';
+import { lockPass, type Pass, type RegionParts } from './parts.js';
+import type { MaybePromise, ShouldCache } from './types.js';
 
 /**
- * Like {@link getOrCreate} for many keys. `creator(...missingKeys)` receives
- * each distinct key to create once, in sorted order, and returns their
- * values in that order. The result follows `keys`, repeats included.
+ * Like `getOrCreate` for many keys. `creator(...missingKeys)` receives each
+ * distinct key to create once, in sorted order, and returns their values in
+ * that order. The result follows `keys`, repeats included. The caller has
+ * checked the arguments and awaited the invalidation strategy.
  */
 export async function getOrCreateMulti<V>(
-  r: RegionInternals,
+  parts: RegionParts,
   keys: readonly string[],
   creator: (...keys: string[]) => MaybePromise<readonly V[]>,
-  options: GetOrCreateMultiOptions<V> = {},
+  expiration: number | undefined,
+  shouldCacheFn: ShouldCache<V>,
 ): Promise<V[]> {
-  checkKeys(keys);
-  if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreateMulti expects a creator function, got ${typeof creator}`);
-  const backend = r.backend();
-  const expiration = r.expiration(options.expirationTime);
-  const shouldCacheFn = options.shouldCacheFn;
-  checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
-  await r.ready();
-  r.checkSoftInvalidation(expiration);
   if (keys.length === 0) return [];
-
+  const { read, passes, recorder, config } = parts;
   const unique = [...new Set(keys)].sort();
-  const mangledKeys = unique.map((key) => r.mangle(key));
-  const releases = r.releases();
-  const loaded = await r.loadMulti(backend, mangledKeys, unique, 'getOrCreateMulti');
+  const mangledKeys = unique.map((key) => read.mangle(key));
+  const releases = passes.mutexes.releases;
+  const loaded = await read.loadMulti(mangledKeys, unique, 'getOrCreateMulti');
   const results = new Map<string, V>();
-  // Keys that are not fresh go through the lock one by one, in sorted
-  // order (so two multi-key callers cannot deadlock); those that must be
-  // created are made by one creator call while their locks are held.
-  const passes: Array<MultiLockKey<V, CachedValue | NoValue> & { caller: string }> = [];
+  // Keys that are not fresh go through the lock in sorted order (so two
+  // multi-key callers cannot deadlock); those that must be created are made
+  // by one creator call while their locks are held.
+  const pending: Array<Pass<V>> = [];
   try {
     for (let i = 0; i < unique.length; i++) {
       const key = unique[i]!;
       const stored = loaded[i]!;
-      if (stored !== NO_VALUE && r.isFreshRead(stored, expiration)) {
-        r.stats().hits++;
-        r.emitKey('hit', key);
+      if (stored !== NO_VALUE && read.isFreshRead(stored, expiration)) {
+        recorder.hit(key);
         results.set(key, stored.payload as V);
         continue;
       }
       const mangled = mangledKeys[i]!;
-      const { mutex, readIsCurrent } = r.mutexFor(backend, mangled, releases);
-      const pass = r.pass<V>(backend, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreateMulti') as MultiLockKey<V, CachedValue | NoValue> & { caller: string };
-      pass.caller = key;
-      passes.push(pass);
+      const { mutex, readIsCurrent } = passes.mutexFor(config.backend.getMutex(mangled), mangled, releases);
+      pending.push(lockPass<V>(parts, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreateMulti'));
     }
-    if (passes.length > 0) {
+    if (pending.length > 0) {
       const values = await runLockMulti(
-        passes,
-        (indexes) => createMulti(r, backend, indexes.map((index) => passes[index]!), creator, shouldCacheFn),
-        (indexes) => r.loadMulti(backend, indexes.map((i) => passes[i]!.key), indexes.map((i) => passes[i]!.caller), 'getOrCreateMulti'),
+        pending,
+        (indexes) => createMulti(parts, indexes.map((index) => pending[index]!), creator, shouldCacheFn),
+        (indexes) => read.loadMulti(indexes.map((i) => pending[i]!.key), indexes.map((i) => pending[i]!.caller), 'getOrCreateMulti'),
       );
-      values.forEach((value, i) => results.set(passes[i]!.caller, value));
+      values.forEach((value, i) => results.set(pending[i]!.caller, value));
     }
   } finally {
-    for (const pass of passes) r.checkin(pass.key);
+    for (const pass of pending) passes.checkin(pass.key);
   }
   return keys.map((key) => results.get(key) as V);
 }
 
 /** Runs a multi-key creator for the keys that must be created and stores what it made. */
 async function createMulti<V>(
-  r: RegionInternals,
-  backend: CacheBackend,
-  passes: ReadonlyArray<{ key: string; caller: string }>,
+  parts: RegionParts,
+  pending: ReadonlyArray<{ key: string; caller: string }>,
   creator: (...keys: string[]) => MaybePromise<readonly V[]>,
-  shouldCacheFn: ((value: V) => MaybePromise<boolean>) | undefined,
+  shouldCacheFn: ShouldCache<V>,
 ): Promise<readonly V[]> {
-  const started = r.now();
-  let created: readonly V[];
-  try {
-    created = await creator(...passes.map((pass) => pass.caller));
-  } catch (error) {
-    r.recordError('getOrCreateMulti', error, undefined);
-    throw error;
-  }
-  if (!Array.isArray(created) || created.length !== passes.length) {
+  const { writes, recorder } = parts;
+  const started = writes.now();
+  const created = await writes.create(undefined, () => creator(...pending.map((pass) => pass.caller)), 'getOrCreateMulti');
+  if (!Array.isArray(created) || created.length !== pending.length) {
     throw new TypeError(
-      `dogpile-cache: the getOrCreateMulti creator must return an array of ${passes.length} values (one per key it was given), got ${Array.isArray(created) ? `${created.length} values` : typeof created}`,
+      `dogpile-cache: the getOrCreateMulti creator must return an array of ${pending.length} values (one per key it was given), got ${Array.isArray(created) ? `${created.length} values` : typeof created}`,
     );
   }
-  const durationMs = r.now() - started;
-  const metadata = r.metadata(started);
+  const durationMs = writes.now() - started;
+  const metadata = writes.metadata(started);
   const toStore = new Map<string, StoredValue>();
-  const stored: string[] = [];
-  for (let i = 0; i < passes.length; i++) {
+  for (let i = 0; i < pending.length; i++) {
     const value = created[i] as V;
-    if (!shouldCacheFn || (await shouldCacheFn(value))) {
-      toStore.set(passes[i]!.key, r.serialize(new CachedValue(value, metadata)));
-      stored.push(passes[i]!.caller);
-    }
+    if (!shouldCacheFn || (await shouldCacheFn(value))) toStore.set(pending[i]!.key, writes.stored(new CachedValue(value, metadata)));
   }
   let cached = true;
   if (toStore.size > 0) {
     try {
-      await backend.setMulti(toStore);
+      await parts.config.backend.setMulti(toStore);
     } catch (error) {
       // The caller still gets the values the creator made.
       cached = false;
-      r.recordError('getOrCreateMulti', error, undefined);
+      recorder.error('getOrCreateMulti', error, undefined);
     }
   }
-  const storedKeys = new Set(cached ? stored : []);
-  for (const { caller } of passes) {
-    r.stats().creations++;
-    const wasStored = storedKeys.has(caller);
-    if (wasStored) r.stats().sets++;
-    if (r.listened()) {
-      r.emit({ type: 'created', region: r.region.name, time: r.now(), key: caller, durationMs, cached: wasStored });
-      if (wasStored) r.emitKey('set', caller);
-    }
-  }
+  for (const { key, caller } of pending) recorder.created(caller, durationMs, cached && toStore.has(key));
   return created;
 }
-

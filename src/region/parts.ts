@@ -1,0 +1,70 @@
+/**
+ * The objects a configured region is made of, as the modules beside it
+ * (multi.ts, maintenance.ts, inspection.ts) are given them.
+ *
+ * @module
+ */
+import type { CacheMutex, CachedValue, NoValue } from '../api.js';
+import type { KeyPasses, LockObserver, LockOptions, RunLockOptions } from '../lock/lock.js';
+import type { Configuration } from './config.js';
+import type { Writes } from './create.js';
+import type { KeptCreators } from './inspection.js';
+import type { ReadPath } from './read-path.js';
+import type { Recorder } from './recorder.js';
+
+/** A configured region's parts. */
+export interface RegionParts {
+  readonly config: Configuration;
+  readonly read: ReadPath;
+  readonly writes: Writes;
+  readonly recorder: Recorder;
+  readonly passes: KeyPasses<CachedValue | NoValue>;
+  /** Milliseconds a waiter waits before creating itself, if limited. */
+  readonly lockTimeout: number | undefined;
+  /** Hands a held lock to the region's async creation runner, if it has one (see `handToRunner`). */
+  readonly handOff: ((key: string, creator: () => unknown, held: CacheMutex) => void) | undefined;
+  /** The creators kept for the devtools' "Regenerate" (none while off). */
+  readonly creators: KeptCreators;
+}
+
+/** One key's pass through the lock, with the caller's key beside the stored one. */
+export type Pass<V> = RunLockOptions<V, CachedValue | NoValue> & { caller: string };
+
+/**
+ * What one key's pass through the lock needs: how to read and judge the key,
+ * the shared waits, the clock and the observer that records what happens.
+ * `first` is what the caller read already.
+ */
+export function lockPass<V>(
+  parts: RegionParts,
+  key: string,
+  mangled: string,
+  expiration: number | undefined,
+  mutex: LockOptions<V>['mutex'],
+  readIsCurrent: (() => boolean) | undefined,
+  first: CachedValue | NoValue,
+  operation: string,
+  missCounted = false,
+): Pass<V> {
+  const { read, passes } = parts;
+  const observer: LockObserver = parts.recorder.observer(key);
+  // One shape for every pass (with the creator fields the callers fill in), so the lock's reads of it stay fast.
+  return {
+    mutex,
+    key: mangled,
+    read: () => read.loadNow(mangled, key, operation),
+    judge: (value: CachedValue | NoValue) => read.lockEntry<V>(value, expiration),
+    first,
+    hasFirst: true,
+    missCounted,
+    readIsCurrent,
+    lockTimeout: parts.lockTimeout,
+    waits: passes.waits,
+    timedOutCreations: passes.timedOutCreations,
+    now: read.now,
+    observer,
+    creator: undefined,
+    asyncCreator: undefined,
+    caller: key,
+  } as unknown as Pass<V>;
+}
