@@ -17,6 +17,7 @@ import {
   type StoredValue,
 } from '../api.js';
 import { ValidationError } from '../errors.js';
+import { checkDuration, checkOptionalFunction } from '../validate.js';
 import { DefaultInvalidationStrategy } from '../invalidation.js';
 import { ProxyBackend } from '../proxy.js';
 import { getBackendFactory, type BackendName, type BackendRegistry } from '../registry.js';
@@ -27,6 +28,22 @@ export interface RegionCodec {
   readonly keyMangler?: KeyMangler | false | undefined;
   readonly serializer?: Serializer | undefined;
   readonly deserializer?: Deserializer | undefined;
+}
+
+/** Checks the options of `makeRegion` (their types; what they mean is checked where they are used). */
+export function checkRegionOptions(value: unknown): void {
+  if (value === null || typeof value !== 'object') throw new TypeError('dogpile-cache: region options must be an object');
+  const options = value as Record<string, unknown>;
+  const { name, keyMangler, lockTimeout, version } = options;
+  if (name !== undefined && typeof name !== 'string') throw new TypeError('dogpile-cache: region name must be a string');
+  for (const option of ['functionKeyGenerator', 'functionMultiKeyGenerator', 'asyncCreationRunner', 'serializer', 'deserializer', 'now'] as const) {
+    checkOptionalFunction(options[option], option);
+  }
+  if (keyMangler !== false) checkOptionalFunction(keyMangler, 'keyMangler');
+  if (lockTimeout !== undefined) checkDuration(lockTimeout, 'lockTimeout');
+  if (version !== undefined && typeof version !== 'string' && !(typeof version === 'number' && Number.isFinite(version))) {
+    throw new TypeError(`dogpile-cache: region version must be a string or a finite number, got ${String(version)}`);
+  }
 }
 
 /** A backend's synchronous read, with the `get` declared beside it (see {@link findSyncPair}). */

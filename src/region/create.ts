@@ -9,17 +9,52 @@
 import { CachedValue, VALUE_VERSION, type CacheMutex, type CachedValueMetadata, type StoredValue } from '../api.js';
 import { ORIGIN_ID } from '../origin.js';
 import type { Configuration } from './config.js';
+import type { ReadPath } from './read-path.js';
 import type { Recorder } from './recorder.js';
 import type { Creator, ShouldCache } from './types.js';
 
-/** The writes of one configuration. */
+/** The writes of one configuration (keys mangled as its {@link ReadPath} does). */
 export class Writes {
-  constructor(
-    readonly config: Configuration,
-    readonly recorder: Recorder,
-    readonly now: () => number,
-    readonly version: string | number | undefined,
-  ) {}
+  readonly config: Configuration;
+  readonly recorder: Recorder;
+  readonly now: () => number;
+  readonly #read: ReadPath;
+
+  constructor(read: ReadPath) {
+    this.#read = read;
+    this.config = read.config;
+    this.recorder = read.recorder;
+    this.now = read.now;
+  }
+
+  /** `region.set`: stores `value` under `key`, created now. */
+  async set(key: string, value: unknown): Promise<void> {
+    await this.config.backend.set(this.#read.mangle(key), this.stored(new CachedValue(value, this.metadata())));
+    this.recorder.set(key);
+  }
+
+  /** `region.setMulti`: one backend call. */
+  async setMulti(mapping: object): Promise<void> {
+    if (mapping === null || typeof mapping !== 'object') throw new TypeError('dogpile-cache: setMulti expects an object or a Map');
+    const entries = mapping instanceof Map ? [...mapping.entries()] : Object.entries(mapping);
+    if (entries.length === 0) return;
+    const metadata = this.metadata();
+    await this.config.backend.setMulti(new Map(entries.map(([key, value]) => [this.#read.mangle(key), this.stored(new CachedValue(value, metadata))])));
+    for (const [key] of entries) this.recorder.set(key);
+  }
+
+  /** `region.delete`; `stored`: `key` is a stored key already (the devtools' delete). */
+  async delete(key: string, stored = false): Promise<void> {
+    await this.config.backend.delete(stored ? key : this.#read.mangle(key));
+    this.recorder.deleted(1, [key]);
+  }
+
+  /** `region.deleteMulti`: one backend call. */
+  async deleteMulti(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.config.backend.deleteMulti(keys.map((key) => this.#read.mangle(key)));
+    this.recorder.deleted(keys.length, keys);
+  }
 
   /**
    * Metadata of a value stored now. `started`: when its creator started
@@ -28,7 +63,8 @@ export class Writes {
   metadata(started?: number): CachedValueMetadata {
     const metadata: CachedValueMetadata = { ct: this.now(), v: VALUE_VERSION };
     if (started !== undefined) metadata.st = started;
-    if (this.version !== undefined) metadata.rv = this.version;
+    const version = this.#read.version;
+    if (version !== undefined) metadata.rv = version;
     metadata.o = ORIGIN_ID;
     return metadata;
   }

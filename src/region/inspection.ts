@@ -7,6 +7,8 @@
  */
 import { NO_VALUE, type CacheBackend, type CachedValue, type NoValue, type StoredValue } from '../api.js';
 import type { MutexRegistry } from '../lock/mutex.js';
+import { ProxyBackend } from '../proxy.js';
+import type { Configuration } from './config.js';
 import type { ReadPath } from './read-path.js';
 import type { Creator, ShouldCache } from './types.js';
 
@@ -77,4 +79,14 @@ export function storedKeyIsLocked(backend: CacheBackend, mutexes: MutexRegistry,
   const shared = backend.getMutex(storedKey);
   if (shared) return shared.locked();
   return Promise.resolve(mutexes.peek(storedKey)?.isLocked ?? false);
+}
+
+/** Labels of the backend chain, proxies first, the actual backend last (see `CacheBackend.label`). */
+export function backendLabels({ backend: outer, actual }: Configuration): string[] {
+  const labels: string[] = [];
+  for (let backend: CacheBackend | undefined = outer; backend && labels.length < 16; backend = backend instanceof ProxyBackend ? backend.proxied : undefined) {
+    labels.push(backend.label);
+    if (backend === actual) break;
+  }
+  return labels;
 }

@@ -7,9 +7,9 @@
 import type { CacheMutex, CachedValue, NoValue } from '../api.js';
 import type { KeyPasses, LockObserver, LockOptions, RunLockOptions } from '../lock/lock.js';
 import type { Configuration } from './config.js';
-import type { Writes } from './create.js';
+import { Writes } from './create.js';
 import type { KeptCreators } from './inspection.js';
-import type { ReadPath } from './read-path.js';
+import { ReadPath } from './read-path.js';
 import type { Recorder } from './recorder.js';
 
 /** A configured region's parts. */
@@ -25,6 +25,41 @@ export interface RegionParts {
   readonly handOff: ((key: string, creator: () => unknown, held: CacheMutex) => void) | undefined;
   /** The creators kept for the devtools' "Regenerate" (none while off). */
   readonly creators: KeptCreators;
+}
+
+/** What a region brings to each configuration: its own objects, which outlive any one backend. */
+export type RegionOwned = Pick<RegionParts, 'recorder' | 'passes' | 'lockTimeout' | 'handOff' | 'creators'> & {
+  readonly now: () => number;
+  readonly readNow: () => number;
+  readonly version: string | number | undefined;
+};
+
+/**
+ * Makes a configuration's parts and connects them: the backend's notices
+ * and remote changes, and the strategy's invalidations, reach the recorder.
+ * `detach` undoes every connection and closes what the backend made for it.
+ */
+export function assemble(config: Configuration, owned: RegionOwned): { parts: RegionParts; detach: Array<() => void> } {
+  const { recorder } = owned;
+  const read = new ReadPath(config, recorder, owned.now, owned.readNow, owned.version);
+  const parts: RegionParts = { ...owned, config, read, writes: new Writes(read) };
+  const detach = [
+    // A strategy the backend made for this region goes with it.
+    () => config.made?.close?.(),
+    () => config.actual.unbindRegion?.(config.binding),
+    config.backend.onNotice((notice) => recorder.notice(notice)),
+    config.backend.onChange((change) => recorder.remoteChange(change)),
+  ];
+  const subscribe = config.invalidator.subscribe;
+  if (subscribe) {
+    detach.push(
+      subscribe.call(config.invalidator, ({ hard, at, remote }) => {
+        read.neverInvalidated = false;
+        recorder.invalidated(hard, at, remote);
+      }),
+    );
+  }
+  return { parts, detach };
 }
 
 /** One key's pass through the lock, with the caller's key beside the stored one. */

@@ -7,11 +7,12 @@
  */
 import { CachedValue, NO_VALUE, VALUE_VERSION, type NoValue, type StoredValue } from '../api.js';
 import { FUTURE_TOLERANCE_MS } from '../clock.js';
-import { CantDeserializeException } from '../errors.js';
+import { CantDeserializeException, DogpileCacheException } from '../errors.js';
 import { freshnessOf, isFresh } from '../freshness.js';
 import type { LockEntry } from '../lock/lock.js';
-import { neverInvalidated, type Configuration } from './config.js';
+import { neverInvalidated, normalizeExpiration, type Configuration } from './config.js';
 import type { Recorder } from './recorder.js';
+import type { GetOptions } from './types.js';
 
 /** The expiration a read judges by: ms, `undefined` for never, `false` to ignore expiration and invalidation. */
 export type ReadExpiration = number | undefined | false;
@@ -134,6 +135,31 @@ export class ReadPath {
     return isFresh(value.metadata, expiration, this.config.invalidator, now);
   }
 
+  /** `region.get` and `getValueMetadata`: what `get` may return for `key`, counted as a hit or a miss. */
+  async getUsable(key: string, expiration: ReadExpiration): Promise<CachedValue | undefined> {
+    const mangled = this.mangle(key);
+    const readSync = this.syncReader();
+    const value = this.usable(readSync ? this.loadSync(readSync, mangled, key, 'get') : await this.load(mangled, key, 'get'), expiration);
+    this.#count(key, value !== undefined);
+    return value;
+  }
+
+  /** `region.getMulti`: one backend call. */
+  async getMulti<V>(keys: readonly string[], expiration: ReadExpiration): Promise<Array<V | NoValue>> {
+    if (keys.length === 0) return [];
+    const loaded = await this.loadMulti(keys.map((key) => this.mangle(key)), keys, 'getMulti');
+    return loaded.map((value, i) => {
+      const usable = this.usable(value, expiration);
+      this.#count(keys[i]!, usable !== undefined);
+      return usable === undefined ? NO_VALUE : (usable.payload as V);
+    });
+  }
+
+  #count(key: string, hit: boolean): void {
+    if (hit) this.recorder.hit(key);
+    else this.recorder.miss(key);
+  }
+
   /** The value if `get` may return it, else `undefined`. */
   usable(value: CachedValue | NoValue, expiration: ReadExpiration): CachedValue | undefined {
     if (value === NO_VALUE) return undefined;
@@ -146,6 +172,26 @@ export class ReadPath {
     const freshness = freshnessOf(value.metadata, expiration, this.config.invalidator, this.now());
     if (freshness === 'hard-invalidated') return undefined;
     return { value: value.payload as V, fresh: freshness === 'fresh' };
+  }
+
+  /** The expiration a call judges by: its own (`-1`/`Infinity`: never), else the region's. */
+  expiration(perCall: number | undefined): number | undefined {
+    return perCall === undefined ? this.config.expiration : normalizeExpiration(perCall, 'expirationTime');
+  }
+
+  /** The expiration a read with `options` judges by (see {@link ReadExpiration}). Checks the options. */
+  readExpiration(options: GetOptions | undefined): ReadExpiration {
+    if (options === undefined) return this.config.expiration;
+    if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: options must be an object');
+    return options.ignoreExpiration ? false : this.expiration(options.expirationTime);
+  }
+
+  /** dogpile: soft invalidation needs an expiration time, checked before anything is read or created. */
+  checkSoftInvalidation(expiration: number | undefined): void {
+    if (expiration === undefined && this.config.invalidator.wasSoftInvalidated()) {
+      const name = this.recorder.name;
+      throw new DogpileCacheException(`Region${name ? ` "${name}"` : ''} was soft-invalidated but has no expiration time: configure an expirationTime, pass one per call, or invalidate hard.`);
+    }
   }
 
   /** The stored key for a caller's key. */
