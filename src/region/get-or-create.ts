@@ -1,6 +1,6 @@
 /**
- * `region.getOrCreate()` past its fast path (a fresh value read at once,
- * which stays in the region): joining the wait a stampede's callers share,
+ * `region.getOrCreate()` past its fast path (a fresh value read at once from
+ * a synchronous backend, which stays in the region): the asynchronous read, joining the wait a stampede's callers share,
  * and the pass through dogpile's lock.
  *
  * @module
@@ -29,6 +29,21 @@ export function joinStampede<V>(parts: RegionParts, key: string, mangled: string
   recorder.miss(key);
   const retry = () => getOrCreateLocked(parts, key, mangled, creator, expiration, shouldCacheFn, releases, NO_VALUE, true);
   return passes.join(wait, payloadOf as (read: Read) => V, recorder.joinedWaits, retry);
+}
+
+/** `getOrCreate` with a backend that reads asynchronously, or (`ready`) an invalidation strategy still loading its state. */
+export async function getOrCreateAsync<V>(parts: RegionParts, ready: Promise<void> | undefined, key: string, creator: Creator<V>, expiration: number | undefined, shouldCacheFn: ShouldCache<V>): Promise<V> {
+  if (ready) await ready;
+  const { read } = parts;
+  read.checkSoftInvalidation(expiration);
+  const mangled = read.mangle(key);
+  const releases = parts.passes.mutexes.releases;
+  const stored = await read.loadNow(mangled, key, 'getOrCreate');
+  if (stored !== NO_VALUE && read.isFreshRead(stored, expiration)) {
+    parts.recorder.hit(key);
+    return stored.payload as V;
+  }
+  return await getOrCreateMissed(parts, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
 }
 
 /**

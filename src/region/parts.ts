@@ -5,12 +5,13 @@
  * @module
  */
 import type { CacheMutex, CachedValue, NoValue } from '../api.js';
-import type { KeyPasses, LockObserver, LockOptions, RunLockOptions } from '../lock/lock.js';
+import { hitNow } from '../clock.js';
+import { KeyPasses, type LockObserver, type LockOptions, type RunLockOptions } from '../lock/lock.js';
 import type { Configuration } from './config.js';
-import { Writes } from './create.js';
-import type { KeptCreators } from './inspection.js';
+import { handToRunner, Writes } from './create.js';
+import { KeptCreators } from './inspection.js';
 import { ReadPath } from './read-path.js';
-import type { Recorder } from './recorder.js';
+import { Recorder } from './recorder.js';
 
 /** A configured region's parts. */
 export interface RegionParts {
@@ -33,6 +34,32 @@ export type RegionOwned = Pick<RegionParts, 'recorder' | 'passes' | 'lockTimeout
   readonly readNow: () => number;
   readonly version: string | number | undefined;
 };
+
+/** The options of `makeRegion` that its parts take. */
+export interface OwnedOptions<R> {
+  readonly name?: string | undefined;
+  readonly lockTimeout?: number | undefined;
+  readonly now?: (() => number) | undefined;
+  readonly version?: string | number | undefined;
+  readonly asyncCreationRunner?: ((region: R, key: string, creator: () => unknown, mutex: CacheMutex) => void) | undefined;
+}
+
+/** The objects a region owns, for `region`, made with its options of `makeRegion` and its clock. */
+export function ownedParts<R>(region: R, options: OwnedOptions<R>, now: () => number): RegionOwned {
+  const { asyncCreationRunner: runner, lockTimeout, version } = options;
+  const recorder = new Recorder(options.name, now);
+  return {
+    recorder,
+    passes: new KeyPasses(),
+    creators: new KeptCreators(),
+    lockTimeout,
+    handOff: runner && ((key, creator, held) => handToRunner(runner, region, key, creator, held, recorder)),
+    now,
+    // Reads may reuse the default clock's reading while they are dense (see hitNow); an injected clock is used as it is.
+    readNow: options.now ?? hitNow,
+    version,
+  };
+}
 
 /**
  * Makes a configuration's parts and connects them: the backend's notices

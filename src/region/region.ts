@@ -1,38 +1,32 @@
 /**
- * Cache regions: dogpile.cache's `CacheRegion`, async. The one class that
- * combines backend, lock, keys, invalidation and events; each concern lives
- * in a module beside it (config, read path, writes, recorder, multi-key
- * calls, maintenance, inspection, decorators).
+ * Cache regions: dogpile.cache's `CacheRegion`, async. The one class that combines backend, lock, keys,
+ * invalidation and events; each concern lives in a module beside it.
  *
  * @module
  */
 import { NO_VALUE, type CacheBackend, type CacheMutex, type CachedValue, type Deserializer, type KeyMangler, type NoValue, type PruneOptions, type RegionInvalidationStrategy, type Serializer, type StoredValue } from '../api.js';
-import { hitNow, monotonicNow } from '../clock.js';
+import { monotonicNow } from '../clock.js';
 import { DogpileCacheException, RegionAlreadyConfigured, RegionNotConfigured } from '../errors.js';
 import type { RegionErrorRecord, RegionListener, RegionStats } from '../events.js';
 import { DefaultInvalidationStrategy } from '../invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from '../keys.js';
-import { KeyPasses } from '../lock/lock.js';
 import type { BackendName, BackendRegistry } from '../registry.js';
 import { checkKeys, checkOptionalFunction } from '../validate.js';
 import { checkRegionOptions, readConfig, resolveConfiguration, type Configuration } from './config.js';
-import { handToRunner } from './create.js';
 import { cacheMultiOnArguments, cacheOnArguments, type CacheMultiOnArgumentsOptions, type CacheOnArgumentsOptions, type CachedFunction, type CachedMultiFunction } from './decorators.js';
-import { getOrCreateMissed, joinStampede } from './get-or-create.js';
-import { backendLabels, KeptCreators, peekStored, storedKeyIsLocked, storedKeys } from './inspection.js';
+import { getOrCreateAsync, getOrCreateMissed, joinStampede } from './get-or-create.js';
+import { backendLabels, peekStored, storedKeyIsLocked, storedKeys } from './inspection.js';
 import { clear, prune } from './maintenance.js';
 import { getOrCreateMulti } from './multi.js';
-import { assemble, type RegionOwned, type RegionParts } from './parts.js';
-import { Recorder } from './recorder.js';
-import type { ConfigureOptions, Creator, GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybePromise, ShouldCache } from './types.js';
+import { assemble, ownedParts, type RegionOwned, type RegionParts } from './parts.js';
+import type { ConfigureOptions, GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybePromise } from './types.js';
 
 export type { ConfigureOptions, GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybePromise } from './types.js';
 
 /**
- * Regenerates an expired value in the background while callers get the stale
- * one. It must store the value (e.g. `await region.set(key, await creator())`)
- * and call `mutex.release()` when done, whatever happens. `key` is the
- * caller's key, before mangling.
+ * Regenerates an expired value in the background while callers get the stale one. It must store the value
+ * (e.g. `await region.set(key, await creator())`) and call `mutex.release()` when done, whatever happens.
+ * `key` is the caller's key, before mangling.
  */
 export type AsyncCreationRunner = (region: CacheRegion, key: string, creator: () => MaybePromise<unknown>, mutex: CacheMutex) => void;
 
@@ -52,19 +46,11 @@ export interface RegionOptions {
   serializer?: Serializer;
   /** Turns stored data back into values; throw `CantDeserializeException` for unreadable data. */
   deserializer?: Deserializer;
-  /**
-   * Milliseconds a caller waits for another caller's creator before it gives
-   * up and creates the value itself (emitting `lockTimeout`). Default: wait
-   * as long as it takes, as dogpile does.
-   */
+  /** Ms a caller waits for another's creator before it creates itself (emitting `lockTimeout`). Default: as long as it takes. */
   lockTimeout?: number;
   /** The clock, epoch ms. Default: `Date.now()`, strictly increasing, robust to the wall clock being set back. */
   now?: () => number;
-  /**
-   * The version of what this region stores (e.g. your app's build or data
-   * schema): a value written under another version is a miss, and
-   * {@link CacheRegion.prune} removes it. Change it to bust persisted caches on deploy.
-   */
+  /** The version of what the region stores (your build or data schema): values of another are misses, and `prune` removes them. */
   version?: string | number;
 }
 
@@ -97,35 +83,20 @@ export class CacheRegion {
 
   constructor(options: RegionOptions = {}) {
     checkRegionOptions(options);
-    const { name, asyncCreationRunner: runner, lockTimeout, now, version } = options;
+    const { name, asyncCreationRunner, lockTimeout, now, version } = options;
     this.#options = options;
     this.name = name;
     this.version = version;
     this.functionKeyGenerator = options.functionKeyGenerator ?? functionKeyGenerator;
     this.functionMultiKeyGenerator = options.functionMultiKeyGenerator ?? functionMultiKeyGenerator;
-    this.asyncCreationRunner = runner;
+    this.asyncCreationRunner = asyncCreationRunner;
     this.lockTimeout = lockTimeout;
     this.#now = now ?? monotonicNow;
-    const recorder = new Recorder(name, this.#now);
-    this.#owned = {
-      recorder,
-      passes: new KeyPasses(),
-      creators: new KeptCreators(),
-      lockTimeout,
-      handOff: runner && ((key, creator, held) => handToRunner(runner, this, key, creator, held, recorder)),
-      now: this.#now,
-      // Reads may reuse the default clock's reading while they are dense (see hitNow); an injected clock is used as it is.
-      readNow: now ?? hitNow,
-      version,
-    };
+    this.#owned = ownedParts(this, options, this.#now);
     this.#invalidator = new DefaultInvalidationStrategy(this.#now);
   }
 
-  /**
-   * Gives the region its backend: a registered name (`'memory'`, `'null'`,
-   * `'localstorage'`, `'indexeddb'`, or your own) or a backend instance.
-   * Returns the region, so `makeRegion().configure('memory')` reads well.
-   */
+  /** Gives the region its backend: a registered name (`'memory'`, `'indexeddb'`, your own…) or an instance. Returns the region. */
   configure<N extends BackendName>(backend: N, options?: ConfigureOptions<BackendRegistry[N]>): this;
   configure(backend: CacheBackend, options?: ConfigureOptions): this;
   configure(backend: string | CacheBackend, options: ConfigureOptions<object> = {}): this {
@@ -144,11 +115,9 @@ export class CacheRegion {
   }
 
   /**
-   * Configures from a flat dictionary, as dogpile.cache's
-   * `configure_from_config`: reads `${prefix}backend`,
-   * `${prefix}expiration_time` (or `expirationTime`) and every
-   * `${prefix}arguments.NAME`. String values are coerced: integers and floats
-   * to numbers, `'true'`/`'false'` to booleans, `'none'`/`'null'` to null.
+   * Configures from a flat dictionary, as dogpile.cache's `configure_from_config`: `${prefix}backend`,
+   * `${prefix}expiration_time` (or `expirationTime`), every `${prefix}arguments.NAME`; strings coerced
+   * (numbers, `'true'`/`'false'`, `'none'`/`'null'` to null).
    */
   configureFromConfig(config: Record<string, unknown>, prefix: string): this {
     return this.configure(...readConfig(config, prefix));
@@ -214,10 +183,7 @@ export class CacheRegion {
     return this.#owned.recorder.recentErrors();
   }
 
-  /**
-   * The value for `key`, or {@link NO_VALUE} when it is absent, expired,
-   * invalidated, of another format version or unreadable.
-   */
+  /** The value for `key`, or {@link NO_VALUE} when it is absent, expired, invalidated, of another version or unreadable. */
   async get<V = unknown>(key: string, options?: GetOptions): Promise<V | NoValue> {
     const value = await this.getValueMetadata<V>(key, options);
     return value === undefined ? NO_VALUE : value.payload;
@@ -241,9 +207,8 @@ export class CacheRegion {
   }
 
   /**
-   * The value for `key`; when it is absent or expired, `creator()` makes it
-   * under dogpile's lock: one caller creates, callers without a value wait for
-   * it, callers with an expired value get that value meanwhile.
+   * The value for `key`; when it is absent or expired, `creator()` makes it under dogpile's lock: one
+   * caller creates, callers without a value wait for it, callers with an expired value get it meanwhile.
    */
   getOrCreate<V>(key: string, creator: () => MaybePromise<V>, options?: GetOrCreateOptions<V>): Promise<V> {
     // A plain method, not an async one: a hit from a synchronous backend (the
@@ -257,7 +222,7 @@ export class CacheRegion {
       const shouldCacheFn = options?.shouldCacheFn;
       checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
       const readSync = this.#invalidatorReady ? undefined : read.syncReader();
-      if (!readSync) return this.#getOrCreateAsync(parts, key, creator, expiration, shouldCacheFn);
+      if (!readSync) return getOrCreateAsync(parts, this.#invalidatorReady && this.#ready(), key, creator, expiration, shouldCacheFn);
       read.checkSoftInvalidation(expiration);
       const mangled = read.mangle(key);
       // Fast path: a fresh value costs one backend read and no lock.
@@ -274,25 +239,9 @@ export class CacheRegion {
     }
   }
 
-  /** {@link getOrCreate} with a backend that reads asynchronously, or an invalidation strategy still loading its state. */
-  async #getOrCreateAsync<V>(parts: RegionParts, key: string, creator: Creator<V>, expiration: number | undefined, shouldCacheFn: ShouldCache<V>): Promise<V> {
-    if (this.#invalidatorReady) await this.#ready();
-    const { read } = parts;
-    read.checkSoftInvalidation(expiration);
-    const mangled = read.mangle(key);
-    const releases = parts.passes.mutexes.releases;
-    const stored = await read.loadNow(mangled, key, 'getOrCreate');
-    if (stored !== NO_VALUE && read.isFreshRead(stored, expiration)) {
-      parts.recorder.hit(key);
-      return stored.payload as V;
-    }
-    return await getOrCreateMissed(parts, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
-  }
-
   /**
-   * Like {@link getOrCreate} for many keys. `creator(...missingKeys)` receives
-   * each distinct key to create once, in sorted order, and returns their
-   * values in that order. The result follows `keys`, repeats included.
+   * Like {@link getOrCreate} for many keys. `creator(...missingKeys)` gets each distinct key to create once,
+   * sorted, and returns their values in that order. The result follows `keys`, repeats included.
    */
   async getOrCreateMulti<V>(keys: readonly string[], creator: (...keys: string[]) => MaybePromise<readonly V[]>, options: GetOrCreateMultiOptions<V> = {}): Promise<V[]> {
     checkKeys(keys);
@@ -327,10 +276,8 @@ export class CacheRegion {
   }
 
   /**
-   * Invalidates every value created before now. Hard (default): they look
-   * absent, and the next `getOrCreate` waits for a new one. Soft: they look
-   * expired, and one caller regenerates while the others get the old value
-   * (needs an expiration time).
+   * Invalidates every value created before now. Hard (default): they look absent, the next `getOrCreate`
+   * waits for a new one. Soft: they look expired, one caller regenerates meanwhile (needs an expiration time).
    */
   async invalidate(hard = true): Promise<void> {
     const strategy = this.#invalidator;
@@ -343,35 +290,26 @@ export class CacheRegion {
   }
 
   /**
-   * Removes the region's unusable entries from the backend: values of another
-   * format or region version, unreadable ones, and hard-invalidated ones.
-   * Expired values are kept (they are served stale while one caller
-   * regenerates) unless `options.expiredFor` says how long after expiring
-   * they go. `batchSize` and `pause` bound the work done at a time. Resolves
-   * to how many entries it removed; needs a backend that lists its keys
-   * (`keys()`), else resolves to 0. The browser backends also prune by
-   * themselves when the tab is idle (their `autoPrune` argument).
+   * Removes the region's unusable entries: of another format or region version, unreadable, hard-invalidated.
+   * Expired values stay (they are served stale) unless `options.expiredFor` says how long after expiring they
+   * go; `batchSize` and `pause` bound the work at a time. Resolves to how many it removed (0 when the backend
+   * cannot list its keys). The browser backends also prune when the tab is idle (`autoPrune`).
    */
   async prune(options: PruneOptions = {}): Promise<number> {
     return prune(await this.#loaded(), () => this.storedKeys(), options);
   }
 
   /**
-   * Removes every entry of the region from the backend (e.g. on logout): the
-   * data leaves storage, so every tab or process sharing it then misses.
-   * Resolves to how many entries it removed. Uses the backend's `clear()`
-   * when it has one, else its `keys()`; a backend with neither rejects with
-   * a `DogpileCacheException`.
+   * Removes every entry of the region from the backend (e.g. on logout), for every tab or process sharing it;
+   * resolves to how many. Needs the backend's `clear()` or `keys()`, else rejects with `DogpileCacheException`.
    */
   async clear(): Promise<number> {
     return clear(await this.#loaded(), () => this.storedKeys(), this.name);
   }
 
   /**
-   * Detaches the region from its backend: its invalidation channel and
-   * listeners are closed, and later calls reject with
-   * {@link RegionNotConfigured}. Stored values stay. Also
-   * `region[Symbol.dispose]()` where the runtime has `Symbol.dispose`.
+   * Detaches the region from its backend (channels and listeners closed; stored values stay); later calls
+   * reject with {@link RegionNotConfigured}. Also `region[Symbol.dispose]()`.
    */
   close(): void {
     if (this.#closed) return;
@@ -409,20 +347,16 @@ export class CacheRegion {
   }
 
   /**
-   * Keeps the creator that last ran for each key (at most `limit` keys, the
-   * least recently created dropped first), so that {@link regenerateStored}
-   * can run it again (the devtools' "Regenerate"). Only creations are
-   * recorded, never hits; `0` turns it off and forgets them.
+   * Keeps the creator that last ran for each key (at most `limit`, least recently created dropped first) for
+   * {@link regenerateStored} (the devtools' "Regenerate"); `0` turns it off and forgets them.
    */
   keepCreators(limit: number): void {
     this.#owned.creators.limit = limit;
   }
 
   /**
-   * Runs again the creator that last made the entry stored under `storedKey`
-   * in this tab or process, and stores its value, as a decorated function's
-   * `refresh` does (no lock: the call itself asks for a new value). Rejects
-   * with a `DogpileCacheException` when no creator of the key is kept (see {@link keepCreators}).
+   * Runs again the creator that last made `storedKey` here and stores its value, without the lock (as a
+   * decorated function's `refresh`). Rejects with `DogpileCacheException` when none is kept ({@link keepCreators}).
    */
   async regenerateStored(storedKey: string): Promise<void> {
     this.#require();
@@ -443,6 +377,12 @@ export class CacheRegion {
   /** Wraps a function of many keys (`fn(...ids)` returning one value per id) so each key is cached on its own, as dogpile.cache's `cache_multi_on_arguments`. */
   cacheMultiOnArguments(options: CacheMultiOnArgumentsOptions = {}): <F extends AnyFunction>(fn: F) => CachedMultiFunction<F> {
     return (fn) => cacheMultiOnArguments(this, fn, options);
+  }
+
+  static {
+    // `region[Symbol.dispose]()` closes the region, where the runtime knows the symbol.
+    const dispose = (Symbol as { dispose?: symbol }).dispose;
+    if (dispose) Object.defineProperty(this.prototype, dispose, { value(this: CacheRegion) { this.close(); }, configurable: true, writable: true });
   }
 
   #named(): string {
@@ -476,18 +416,6 @@ export class CacheRegion {
       if (this.#invalidatorReady === ready) this.#invalidatorReady = undefined;
     }
   }
-}
-
-// `region[Symbol.dispose]()` closes the region, where the runtime knows the symbol.
-const disposeSymbol = (Symbol as { dispose?: symbol }).dispose;
-if (disposeSymbol) {
-  Object.defineProperty(CacheRegion.prototype, disposeSymbol, {
-    value(this: CacheRegion) {
-      this.close();
-    },
-    configurable: true,
-    writable: true,
-  });
 }
 
 /** Makes a region; call {@link CacheRegion.configure} before use. */
