@@ -195,7 +195,9 @@ export async function measureBudgets({ root = ROOT, srcDir = resolve(root, 'src'
       Object.assign(result, size);
       for (const folder of budget.mustInclude ?? []) {
         if (!size.sources.some((source) => source.startsWith(folder))) {
-          result.problems.push(`the bundle holds nothing from src/${folder}: the entry's code was not bundled (tree-shaken away, or not imported)`);
+          result.problems.push(
+            `the bundle holds nothing from src/${folder}: the entry's code was dropped or never imported (a side-effect import of an entry that package.json \`sideEffects\` does not list is tree-shaken away whole)`,
+          );
         }
       }
       if (budget.over && !base?.gzip) result.problems.push(`${budget.over} was not measured, so the limit (${budget.over} + ${budget.limit} bytes) is unknown`);
