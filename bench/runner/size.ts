@@ -157,7 +157,7 @@ export async function measureEsbuildSizes(): Promise<SizeResult[]> {
       target: budget.limit !== undefined && budget.limitText.includes('+') ? `${budget.limitText} (${kb(budget.limit)})` : budget.limitText,
       targetMet: budget.met,
       problems: budget.problems,
-      ...(measured ? { modules: (budget.modules ?? []).slice(0, 12).map(({ module, share }) => ({ module, share })) } : { skipped: budget.problems.join('; ') }),
+      ...(measured ? { modules: (budget.modules ?? []).slice(0, 12).map(({ module, share }) => ({ module, share })) } : { skipped: budget.problems.map((problem) => problem.replace(`${budget.entry}: `, '')).join('; ') }),
     });
   }
   for (const entry of ESBUILD_PEERS) {
