@@ -6,6 +6,7 @@
  * @module
  */
 import { resolve } from 'node:path';
+import { SOURCE_ENTRIES } from '../../scripts/bundle-size.mjs';
 
 /** The repository root (the runner runs with it as working directory). */
 export const root = process.cwd();
@@ -19,11 +20,15 @@ export const resultsDir = resolve(benchDir, 'results');
 export const srcDir = process.env.BENCH_SRC ? resolve(process.env.BENCH_SRC) : resolve(root, 'src');
 export const src = (path: string): string => resolve(srcDir, path);
 
-/** Vite aliases mapping `dogpile-cache` and its subpath entries to the sources. */
-export const aliases = [
-  { find: /^dogpile-cache$/, replacement: src('index.ts') },
-  { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: `${src('')}/$1/index.ts` },
-];
+/**
+ * Vite aliases mapping `dogpile-cache` and its subpath entries to the
+ * sources, from the table the esbuild size measurements use too
+ * (`dogpile-cache/indexeddb` is `src/browser/indexeddb/index.ts`, ...).
+ */
+export const aliases = Object.entries(SOURCE_ENTRIES).map(([specifier, entry]) => ({
+  find: new RegExp(`^${specifier.replace('/', '\\/')}$`),
+  replacement: src(entry),
+}));
 
 /**
  * For browser bundles: cache-manager (through keyv) imports Node's `events`

@@ -6,6 +6,7 @@
  */
 import { formatMs, formatNs } from './format.js';
 import type { SizeResult } from './size.js';
+import { kb, SIZE_BUDGETS } from '../../scripts/bundle-size.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resultsDir } from './paths.js';
@@ -246,6 +247,31 @@ function sizeTargets(sizes: readonly SizeResult[]): TargetCheck[] {
   ];
 }
 
+/**
+ * The size budgets of the thin core (scripts/bundle-size.mjs, esbuild): the
+ * memory core, the IndexedDB and localStorage apps, and what the React hook
+ * adds. A bundle that cannot be made yet (its entry does not exist) misses.
+ */
+function budgetTargets(sizes: readonly SizeResult[]): TargetCheck[] {
+  return SIZE_BUDGETS.map((budget) => {
+    const size = sizes.find((result) => result.id === budget.id && result.bundler === 'esbuild');
+    const target = `${budget.label} at most ${budget.over ? `${budget.over} + ` : ''}${kb(budget.limit)} min+gzip (esbuild)`;
+    if (!size) return { target, measured: '', ...NOT_MEASURED('size not run') };
+    const base = budget.over ? sizes.find((result) => result.id === budget.over && result.bundler === 'esbuild') : undefined;
+    const measured = size.skipped
+      ? 'not bundled'
+      : `${kb(size.gzip)} (${size.gzip} bytes)${base && !base.skipped ? `, ${size.gzip - base.gzip} bytes more than ${budget.over}` : ''}${budget.before ? `; before: ${budget.before}` : ''}`;
+    const met = size.targetMet === true;
+    return {
+      target,
+      measured,
+      verdict: met ? 'met' : `missed: ${(size.problems ?? []).join('; ') || 'over budget'}`,
+      met,
+      ...(met ? {} : { close: `test/package/bundle-size.test.ts fails on the same figures. ${size.modules?.length ? `By module: ${size.modules.slice(0, 6).map((module) => `${module.module} ${module.share}%`).join(', ')}.` : ''}`.trim() }),
+    };
+  });
+}
+
 /** Figures of the newer paths, measured for the record (no target of their own). */
 function figureChecks(suiteOf: SuiteIndex): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -289,6 +315,7 @@ export function checkTargets(suites: readonly SuiteSummary[], sizes: readonly Si
     ...multiKeyTargets(suiteOf),
     ...crossTabTargets(suiteOf),
     ...sizeTargets(sizes),
+    ...budgetTargets(sizes),
     ...figureChecks(suiteOf),
   ];
 }
