@@ -7,7 +7,7 @@
 import type { CacheMutex, CachedValue, NoValue } from '../api.js';
 import { hitNow } from '../clock.js';
 import { KeyPasses, type LockObserver, type LockOptions, type RunLockOptions } from '../lock/lock.js';
-import type { Configuration } from './config.js';
+import type { Configuration, RegionCodec } from './config.js';
 import { handToRunner, Writes } from './create.js';
 import { KeptCreators } from './inspection.js';
 import { ReadPath } from './read-path.js';
@@ -30,13 +30,15 @@ export interface RegionParts {
 
 /** What a region brings to each configuration: its own objects, which outlive any one backend. */
 export type RegionOwned = Pick<RegionParts, 'recorder' | 'passes' | 'lockTimeout' | 'handOff' | 'creators'> & {
+  /** The region's own mangler and codec, which override the backend's. */
+  readonly codec: RegionCodec;
   readonly now: () => number;
   readonly readNow: () => number;
   readonly version: string | number | undefined;
 };
 
 /** The options of `makeRegion` that its parts take. */
-export interface OwnedOptions<R> {
+export interface OwnedOptions<R> extends RegionCodec {
   readonly name?: string | undefined;
   readonly lockTimeout?: number | undefined;
   readonly now?: (() => number) | undefined;
@@ -49,6 +51,7 @@ export function ownedParts<R>(region: R, options: OwnedOptions<R>, now: () => nu
   const { asyncCreationRunner: runner, lockTimeout, version } = options;
   const recorder = new Recorder(options.name, now);
   return {
+    codec: { keyMangler: options.keyMangler, serializer: options.serializer, deserializer: options.deserializer },
     recorder,
     passes: new KeyPasses(),
     creators: new KeptCreators(),

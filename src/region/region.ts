@@ -56,20 +56,15 @@ export interface RegionOptions {
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion {
-  /** Name given to {@link makeRegion}. */
+  /** The options given to {@link makeRegion} (see {@link RegionOptions}). */
   readonly name: string | undefined;
-  /** Key generator used by {@link cacheOnArguments}. */
+  /** The key generators of {@link cacheOnArguments} and {@link cacheMultiOnArguments}. */
   readonly functionKeyGenerator: KeyGenerator;
-  /** Key generator used by {@link cacheMultiOnArguments}. */
   readonly functionMultiKeyGenerator: MultiKeyGenerator;
-  /** The async creation runner, if any. */
   readonly asyncCreationRunner: AsyncCreationRunner | undefined;
-  /** Milliseconds a waiter waits before creating itself, if limited. */
   readonly lockTimeout: number | undefined;
-  /** The version given to {@link makeRegion}; stored values of another version are misses. */
   readonly version: string | number | undefined;
 
-  readonly #options: RegionOptions;
   readonly #now: () => number;
   /** What every configuration of the region shares: recorder, locks, kept creators, clocks. */
   readonly #owned: RegionOwned;
@@ -84,7 +79,6 @@ export class CacheRegion {
   constructor(options: RegionOptions = {}) {
     checkRegionOptions(options);
     const { name, asyncCreationRunner, lockTimeout, now, version } = options;
-    this.#options = options;
     this.name = name;
     this.version = version;
     this.functionKeyGenerator = options.functionKeyGenerator ?? functionKeyGenerator;
@@ -104,7 +98,7 @@ export class CacheRegion {
     if (this.#parts && !options.replaceExistingBackend) {
       throw new RegionAlreadyConfigured(`This region${this.#named()} is already configured with backend ${this.#parts.config.backend.label}; pass replaceExistingBackend: true to replace it.`);
     }
-    const config = resolveConfiguration(backend, options, this.#options, { name: this.name, now: this.#now, prune: (options) => this.prune(options) }, this.#now);
+    const config = resolveConfiguration(backend, options, this.#owned.codec, { name: this.name, now: this.#now, prune: (options) => this.prune(options) }, this.#now);
     if (this.#closed) throw new RegionNotConfigured(`Region${this.#named()} is closed; make a new one.`);
     this.#detach.forEach((detach) => detach());
     ({ parts: this.#parts, detach: this.#detach } = assemble(config, this.#owned));
