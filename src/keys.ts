@@ -122,7 +122,13 @@ function functionNamespace(namespace: string | undefined, fn: AnyFunction, gener
 }
 
 /** The key generators of this module, whose keys all start with {@link keyPrefix}. */
-const PREFIXED_GENERATORS: ReadonlySet<unknown> = new Set<unknown>();
+const PREFIXED_GENERATORS = new WeakSet<object>();
+
+/** Marks one of this module's generators; pure, so that a bundle drops the generators an app does not use. */
+function prefixed<G extends object>(generator: G): G {
+  PREFIXED_GENERATORS.add(generator);
+  return generator;
+}
 
 /**
  * The part every key of a decorated function starts with, under the default
@@ -132,25 +138,25 @@ const PREFIXED_GENERATORS: ReadonlySet<unknown> = new Set<unknown>();
  * `ValidationError` (naming `caller`) for a nameless function without a namespace.
  */
 export function keyPrefix(generator: unknown, namespace: string | undefined, fn: AnyFunction, caller = 'the key generator'): string | undefined {
-  return PREFIXED_GENERATORS.has(generator) ? functionNamespace(namespace, fn, caller) + '|' : undefined;
+  return typeof generator === 'function' && PREFIXED_GENERATORS.has(generator) ? functionNamespace(namespace, fn, caller) + '|' : undefined;
 }
 
 /**
  * dogpile.cache's `function_key_generator`: keys of the form
  * `name|arg1 arg2`, or `name|namespace|arg1 arg2` with a namespace.
  */
-export const functionKeyGenerator: KeyGenerator = (namespace, fn, options) => {
+export const functionKeyGenerator: KeyGenerator = /* @__PURE__ */ prefixed<KeyGenerator>((namespace, fn, options) => {
   const prefix = functionNamespace(namespace, fn, 'functionKeyGenerator') + '|';
   const toStr = options?.toStr ?? defaultToStr;
   return (...args) => prefix + args.map(toStr).join(' ');
-};
+});
 
 /**
  * For functions that take one plain-object argument: the key is `name|` (or
  * `name|namespace|`) plus the object's values, sorted by key name, joined by
  * single spaces.
  */
-export const kwargFunctionKeyGenerator: KeyGenerator = (namespace, fn, options) => {
+export const kwargFunctionKeyGenerator: KeyGenerator = /* @__PURE__ */ prefixed<KeyGenerator>((namespace, fn, options) => {
   const prefix = functionNamespace(namespace, fn, 'kwargFunctionKeyGenerator') + '|';
   const toStr = options?.toStr ?? defaultToStr;
   return (...args) => {
@@ -161,19 +167,17 @@ export const kwargFunctionKeyGenerator: KeyGenerator = (namespace, fn, options) 
     const record = kwargs as Record<string, unknown>;
     return prefix + Object.keys(record).sort().map((key) => toStr(record[key])).join(' ');
   };
-};
+});
 
 /**
  * dogpile.cache's `function_multi_key_generator`: one key per argument,
  * `name|arg` (or `name|namespace|arg`).
  */
-export const functionMultiKeyGenerator: MultiKeyGenerator = (namespace, fn, options) => {
+export const functionMultiKeyGenerator: MultiKeyGenerator = /* @__PURE__ */ prefixed<MultiKeyGenerator>((namespace, fn, options) => {
   const prefix = functionNamespace(namespace, fn, 'functionMultiKeyGenerator') + '|';
   const toStr = options?.toStr ?? defaultToStr;
   return (...args) => args.map((arg) => prefix + toStr(arg));
-};
-
-(PREFIXED_GENERATORS as Set<unknown>).add(functionKeyGenerator).add(kwargFunctionKeyGenerator).add(functionMultiKeyGenerator);
+});
 
 /** SHA-1 of the key's UTF-8 bytes, as 40 hex digits. Synchronous. */
 export function sha1MangleKey(key: string): string {

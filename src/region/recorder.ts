@@ -6,7 +6,9 @@
  * @module
  */
 import type { BackendChange, BackendNotice } from '../api.js';
-import { emptyStats, Subscribable, type RegionErrorRecord, type RegionListener, type RegionStats } from '../events.js';
+import { emptyStats, Subscribable, type RegionErrorRecord, type RegionEvent, type RegionListener, type RegionStats } from '../events.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 import type { LockObserver } from '../lock/lock.js';
 
 /** Faults {@link Recorder.recentErrors} keeps. */
@@ -52,25 +54,25 @@ export class Recorder {
   /** A read found a usable value. */
   hit(key: string): void {
     this.#stats.hits++;
-    if (this.events.size) this.#keyEvent('hit', key);
+    if (this.events.size) this.#emit({ type: 'hit', key });
   }
 
   /** A read found nothing usable. */
   miss(key: string): void {
     this.#stats.misses++;
-    if (this.events.size) this.#keyEvent('miss', key);
+    if (this.events.size) this.#emit({ type: 'miss', key });
   }
 
   /** An expired value was served while another caller regenerates it. */
   stale(key: string): void {
     this.#stats.staleServed++;
-    if (this.events.size) this.#keyEvent('stale', key);
+    if (this.events.size) this.#emit({ type: 'stale', key });
   }
 
   /** A caller waited `durationMs` for another's creator and got its value. */
   waited(key: string, durationMs: number): void {
     this.#stats.waits++;
-    if (this.events.size) this.events.emit({ type: 'waited', region: this.name, time: this.now(), key, durationMs });
+    if (this.events.size) this.#emit({ type: 'waited', key, durationMs });
   }
 
   /** `count` callers joined one wait and got its value (counted only: joined waits are taken only while nobody listens). */
@@ -83,37 +85,37 @@ export class Recorder {
     this.#stats.creations++;
     if (cached) this.#stats.sets++;
     if (this.events.size) {
-      this.events.emit({ type: 'created', region: this.name, time: this.now(), key, durationMs, cached });
-      if (cached) this.events.emit({ type: 'set', region: this.name, time: this.now(), key, remote: false });
+      this.#emit({ type: 'created', key, durationMs, cached });
+      if (cached) this.#emit({ type: 'set', key, remote: false });
     }
   }
 
   /** A value was stored here under `key`. */
   set(key: string): void {
     this.#stats.sets++;
-    if (this.events.size) this.events.emit({ type: 'set', region: this.name, time: this.now(), key, remote: false });
+    if (this.events.size) this.#emit({ type: 'set', key, remote: false });
   }
 
   /** `count` entries were removed here; `keys` names them, when known. */
   deleted(count: number, keys: readonly string[] | undefined): void {
     this.#stats.deletes += count;
-    if (this.events.size && keys) for (const key of keys) this.events.emit({ type: 'delete', region: this.name, time: this.now(), key, remote: false });
+    if (this.events.size && keys) for (const key of keys) this.#emit({ type: 'delete', key, remote: false });
   }
 
   /** The creation lock of `key` was taken. */
   lockAcquired(key: string): void {
-    if (this.events.size) this.#keyEvent('lockAcquired', key);
+    if (this.events.size) this.#emit({ type: 'lockAcquired', key });
   }
 
   /** The creation lock of `key` was given up. */
   lockReleased(key: string): void {
-    if (this.events.size) this.#keyEvent('lockReleased', key);
+    if (this.events.size) this.#emit({ type: 'lockReleased', key });
   }
 
   /** A waiter gave up after `waitedMs` and creates without the lock. */
   lockTimeout(key: string, waitedMs: number): void {
     this.#stats.lockTimeouts++;
-    if (this.events.size) this.events.emit({ type: 'lockTimeout', region: this.name, time: this.now(), key, waitedMs });
+    if (this.events.size) this.#emit({ type: 'lockTimeout', key, waitedMs });
   }
 
   /** A fault the region absorbed (or a creator's error, which its caller also gets). */
@@ -123,28 +125,26 @@ export class Recorder {
     // Kept whether or not anyone listens, so a debugger opened later still sees them.
     this.#recentErrors.push({ time: this.now(), operation, error, ...keyed });
     if (this.#recentErrors.length > RECENT_ERRORS) this.#recentErrors.shift();
-    if (this.events.size) this.events.emit({ type: 'error', region: this.name, time: this.now(), operation, error, ...keyed });
+    if (this.events.size) this.#emit({ type: 'error', operation, error, ...keyed });
   }
 
   /** The region was invalidated, here or (`remote`) elsewhere. */
   invalidated(hard: boolean, at: number, remote: boolean): void {
     this.#stats.invalidations++;
-    if (this.events.size) this.events.emit({ type: 'invalidated', region: this.name, time: this.now(), hard, at, remote });
+    if (this.events.size) this.#emit({ type: 'invalidated', hard, at, remote });
   }
 
   /** The backend reported a fallback or an eviction. */
   notice(notice: BackendNotice): void {
-    if (this.events.size) this.events.emit({ type: 'notice', region: this.name, time: this.now(), ...notice });
+    if (this.events.size) this.#emit({ type: 'notice', ...notice });
   }
 
   /** Another tab or process wrote or removed an entry (not counted: the counters are this region's). */
   remoteChange(change: BackendChange): void {
     if (!this.events.size) return;
     const { kind, key, ct, origin, createdBy, creationMs } = change;
-    this.events.emit({
+    this.#emit({
       type: kind,
-      region: this.name,
-      time: this.now(),
       key,
       remote: true,
       ...(ct === undefined ? {} : { ct }),
@@ -159,8 +159,9 @@ export class Recorder {
     return new KeyObserver(this, key);
   }
 
-  #keyEvent(type: 'hit' | 'miss' | 'stale' | 'lockAcquired' | 'lockReleased', key: string): void {
-    this.events.emit({ type, region: this.name, time: this.now(), key });
+  /** Emits an event of this region, now. */
+  #emit(event: DistributiveOmit<RegionEvent, 'region' | 'time'>): void {
+    this.events.emit({ ...event, region: this.name, time: this.now() } as RegionEvent);
   }
 }
 
