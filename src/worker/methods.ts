@@ -80,14 +80,17 @@ const method = <P extends (...args: never[]) => Promise<unknown>, W extends unkn
 
 /** The forwarded methods. Their semantics are `CacheRegion`'s; values cross by structured clone. */
 export const METHODS = {
+  /** The value for `key`, or `NO_VALUE`. */
   get: method<<V = unknown>(key: string, options?: GetOptions) => Promise<V | NoValue>, [key: string, options: WireGetOptions], WireFound>({
     page: async (call, key, options = {}) => found.from(await call.send([key, getOptions.to(options)], [key])),
     serve: async ({ region }, key, options) => found.to(await region.get(key, getOptions.from(options))),
   }),
+  /** The values for `keys`, in order (`NO_VALUE` where there is none). */
   getMulti: method<<V = unknown>(keys: readonly string[], options?: GetOptions) => Promise<Array<V | NoValue>>, [keys: string[], options: WireGetOptions], WireFound[]>({
     page: async (call, keys, options = {}) => (await call.send([[...checkKeys(keys)], getOptions.to(options)], keys)).map((item) => found.from(item)),
     serve: async ({ region }, keys, options) => (await region.getMulti(keys, getOptions.from(options))).map((value) => found.to(value)),
   }),
+  /** The stored `CachedValue` for `key` (payload and metadata), or `undefined`. */
   getValueMetadata: method<<V = unknown>(key: string, options?: GetOptions) => Promise<CachedValue<V> | undefined>, [key: string, options: WireGetOptions], WireCachedValue | undefined>({
     page: async (call, key, options = {}) => cachedValue.from(await call.send([key, getOptions.to(options)], [key])),
     serve: async ({ region }, key, options) => cachedValue.to(await region.getValueMetadata(key, getOptions.from(options))),
@@ -103,6 +106,7 @@ export const METHODS = {
     },
     serve: (side, key, ref, options) => side.region.getOrCreate(key, side.creator(ref, key), createOptions.from(options, (id) => side.shouldCache(id))),
   }),
+  /** `getOrCreate` for many keys: `creator` gets the missing keys and returns their values in order. */
   getOrCreateMulti: method<
     <V>(keys: readonly string[], creator: ClientMultiCreator<V>, options?: GetOrCreateMultiOptions<V>) => Promise<V[]>,
     [keys: string[], creator: CreatorRef, options: WireCreateOptions],
@@ -115,10 +119,12 @@ export const METHODS = {
     },
     serve: (side, keys, ref, options) => side.region.getOrCreateMulti(keys, side.multiCreator(ref), createOptions.from(options, (id) => side.shouldCache(id))),
   }),
+  /** Stores `value` under `key`. */
   set: method<<V>(key: string, value: V) => Promise<void>, [key: string, value: unknown], void>({
     page: (call, key, value) => call.send([key, value], [key], () => [[key, value]]),
     serve: ({ region }, key, value) => region.set(key, value),
   }),
+  /** Stores every entry of `mapping`. */
   setMulti: method<<V>(mapping: Record<string, V> | ReadonlyMap<string, V>) => Promise<void>, [entries: Array<[string, unknown]>], void>({
     page: async (call, mapping) => {
       if (mapping === null || typeof mapping !== 'object') throw new TypeError('dogpile-cache: setMulti expects an object or a Map');
@@ -127,10 +133,12 @@ export const METHODS = {
     },
     serve: ({ region }, entries) => region.setMulti(new Map(entries)),
   }),
+  /** Removes `key`. */
   delete: method<(key: string) => Promise<void>, [key: string], void>({
     page: (call, key) => call.send([key], [key]),
     serve: ({ region }, key) => region.delete(key),
   }),
+  /** Removes `keys`. */
   deleteMulti: method<(keys: readonly string[]) => Promise<void>, [keys: string[]], void>({
     page: async (call, keys) => call.send([[...checkKeys(keys)]], keys),
     serve: ({ region }, keys) => region.deleteMulti(keys),
@@ -143,6 +151,7 @@ export const METHODS = {
       return invalidation.to(region);
     },
   }),
+  /** Whether a creator for `key` runs under the dogpile lock now. */
   keyIsLocked: method<(key: string) => Promise<boolean>, [key: string], boolean>({
     page: (call, key) => call.send([key], [key]),
     serve: ({ region }, key) => region.keyIsLocked(key),

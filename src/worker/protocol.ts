@@ -9,18 +9,6 @@ import type { RegionStats } from '../events.js';
 import type { ForwardedApi } from './methods.js';
 import type { WireEvent, WireInvalidation, WireResult } from './wire.js';
 
-export type {
-  CreatorRef,
-  WireCachedValue,
-  WireCreateOptions,
-  WireEvent,
-  WireFound,
-  WireGetOptions,
-  WireInvalidation,
-  WirePeek,
-  WireResult,
-} from './wire.js';
-
 /**
  * Bumped when the messages change shape; a mismatch is refused at connect
  * time. 2: the region methods are named as the region's (`storedKeys`,
