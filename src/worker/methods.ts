@@ -247,14 +247,14 @@ export interface Sender {
 export function defineMethods<C>(target: { prototype: C }, senderOf: (client: C) => Sender): void {
   for (const name of names) {
     const spec = entry(name);
-    Object.defineProperty(target.prototype, name, {
-      configurable: true,
-      writable: true,
-      value(this: C, ...args: never[]) {
+    // A computed key names the function as the method (stack traces, `client.get.name`).
+    const { [name]: value } = {
+      [name](this: C, ...args: never[]) {
         const sender = senderOf(this);
         return spec.page({ client: sender.side, send: (wire, keys, sent) => sender.send(name, wire, keys, sent) }, ...args);
       },
-    });
+    };
+    Object.defineProperty(target.prototype, name, { configurable: true, writable: true, value });
   }
 }
 
