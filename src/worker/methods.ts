@@ -210,10 +210,10 @@ export type MethodName = keyof typeof METHODS;
 type Types<K extends MethodName> = NonNullable<(typeof METHODS)[K]['types']>;
 
 /** The region methods as a page calls them (part of `RegionClient`). */
-export type RegionMethods = { [K in MethodName]: Types<K>['page'] };
+export type RegionMethods = { [K in keyof typeof METHODS]: Types<K>['page'] };
 
 /** The forwarded methods as the worker serves them: every one resolves (never rejects) with a {@link WireResult}. */
-export type ForwardedApi = { [K in MethodName]: (...args: Types<K>['wire']) => Promise<WireResult<Types<K>['result']>> };
+export type ForwardedApi = { [K in keyof typeof METHODS]: (...args: Types<K>['wire']) => Promise<WireResult<Types<K>['result']>> };
 
 /** Any entry of the table, for code that handles them all alike. */
 type AnyMethod = Method<(...args: never[]) => Promise<unknown>, unknown[], unknown>;
