@@ -11,7 +11,7 @@
  */
 import type { RegionInvalidationStrategy } from '../api.js';
 import type { RegionListener, RegionStats } from '../events.js';
-import type { CacheRegion } from '../region/region.js';
+import { registerRegion } from '../devtools/hook.js';
 import type { InspectableRegion } from '../devtools/inspectable.js';
 import type { WorkerRegionClient } from './client.js';
 import { InPageRegionClient } from './in-page-client.js';
@@ -85,7 +85,7 @@ export class WorkerRegionView implements InspectableRegion {
 
   /** The worker region's stored keys (see `CacheRegion.storedKeys`). */
   storedKeys(): Promise<string[] | undefined> {
-    return this.#client.keys();
+    return this.#client.storedKeys();
   }
 
   peekStored(storedKey: string): Promise<PeekedEntry> {
@@ -101,8 +101,6 @@ export class WorkerRegionView implements InspectableRegion {
   }
 }
 
-const DEVTOOLS_HOOK = Symbol.for('dogpile-cache.devtools');
-
 /**
  * Registers a {@link RegionClient}'s region with the devtools inspector
  * (through its global queue, so `dogpile-cache/devtools` may load before or
@@ -112,16 +110,5 @@ const DEVTOOLS_HOOK = Symbol.for('dogpile-cache.devtools');
  * that unregisters it.
  */
 export function registerClientWithDevtools(client: RegionClient): () => void {
-  const target: object = client instanceof InPageRegionClient ? client.region : new WorkerRegionView(client as WorkerRegionClient);
-  const scope = globalThis as unknown as Record<symbol, unknown>;
-  const existing = scope[DEVTOOLS_HOOK];
-  if (existing === undefined) scope[DEVTOOLS_HOOK] = [target];
-  else (existing as { push(...items: unknown[]): unknown }).push(target);
-  return () => {
-    const hook = scope[DEVTOOLS_HOOK] as { remove?: (region: CacheRegion) => void } | unknown[] | undefined;
-    if (Array.isArray(hook)) {
-      const index = hook.indexOf(target);
-      if (index >= 0) hook.splice(index, 1);
-    } else hook?.remove?.(target as CacheRegion);
-  };
+  return registerRegion(client instanceof InPageRegionClient ? client.region : new WorkerRegionView(client as WorkerRegionClient));
 }

@@ -16,6 +16,7 @@ export { connectRegion, type ConnectRegionOptions } from './connect.js';
 export { InPageRegionClient, type InPageRegionClientOptions } from './in-page-client.js';
 export { WorkerRegionView, registerClientWithDevtools } from './devtools-view.js';
 export type { WorkerSource } from './connection.js';
+export type { RegionMethods } from './methods.js';
 export type { ClientCreator, ClientMultiCreator, InvalidationState, PeekedEntry, RegionClient, RegionClientMode } from './region-client.js';
 export { CreatorGoneError, UnknownCreatorError, ValueNotCloneableError, WorkerUnavailableError } from './errors.js';
 export { PROTOCOL_VERSION } from './protocol.js';

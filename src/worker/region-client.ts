@@ -1,12 +1,15 @@
 /**
  * The region API a page uses, whether the region lives in a SharedWorker, a
- * dedicated Worker, or (as a fallback) in the page itself.
+ * dedicated Worker, or (as a fallback) in the page itself. Its region
+ * methods come from the table in methods.ts.
  *
  * @module
  */
-import type { CachedValue, NoValue, StoredValue } from '../api.js';
 import type { RegionListener, RegionStats } from '../events.js';
-import type { GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybePromise } from '../region/region.js';
+import type { RegionMethods } from './methods.js';
+
+export type { ClientCreator, ClientMultiCreator } from './methods.js';
+export type { InvalidationState, PeekedEntry } from './wire.js';
 
 /**
  * Where the region lives:
@@ -17,33 +20,12 @@ import type { GetOptions, GetOrCreateMultiOptions, GetOrCreateOptions, MaybeProm
  */
 export type RegionClientMode = 'shared-worker' | 'worker' | 'in-page' | 'endpoint';
 
-/** A creator: a function run in the page, or the name of a creator the worker was given. */
-export type ClientCreator<V> = (() => MaybePromise<V>) | string;
-
-/** A multi-key creator: a function run in the page, or the name of one the worker was given. */
-export type ClientMultiCreator<V> = ((...keys: string[]) => MaybePromise<readonly V[]>) | string;
-
-/** What is stored under a key, as {@link RegionClient.peekStored} reports it. */
-export interface PeekedEntry {
-  /** What the backend holds: a `CachedValue`, serialized data, or `NO_VALUE`. */
-  raw: StoredValue | NoValue;
-  /** The decoded entry, or `undefined` when absent or unreadable. */
-  value: CachedValue | undefined;
-}
-
-/** The state of the region's invalidation. */
-export interface InvalidationState {
-  hard: boolean;
-  soft: boolean;
-  /** When the last invalidation happened (epoch ms), if any. */
-  at: number | undefined;
-}
-
 /**
- * A region as a page sees it. Methods mirror `CacheRegion`'s and keep their
- * semantics; values cross to the worker by structured clone.
+ * A region as a page sees it. The region methods ({@link RegionMethods})
+ * mirror `CacheRegion`'s and keep their semantics; values cross to the worker
+ * by structured clone.
  */
-export interface RegionClient {
+export interface RegionClient extends RegionMethods {
   /** Where the region lives. */
   readonly mode: RegionClientMode;
   /** Why this mode was chosen (e.g. "SharedWorker is not available here"). */
@@ -55,41 +37,10 @@ export interface RegionClient {
   /** Resolves once connected; rejects with `WorkerUnavailableError` if the worker could not be reached. */
   readonly ready: Promise<void>;
 
-  get<V = unknown>(key: string, options?: GetOptions): Promise<V | NoValue>;
-  getMulti<V = unknown>(keys: readonly string[], options?: GetOptions): Promise<Array<V | NoValue>>;
-  getValueMetadata<V = unknown>(key: string, options?: GetOptions): Promise<CachedValue<V> | undefined>;
-  /**
-   * The value for `key`, made under dogpile's lock when absent or expired.
-   * `creator` runs in this page (a function) or in the worker (its name).
-   */
-  getOrCreate<V>(key: string, creator: ClientCreator<V>, options?: GetOrCreateOptions<V>): Promise<V>;
-  getOrCreateMulti<V>(keys: readonly string[], creator: ClientMultiCreator<V>, options?: GetOrCreateMultiOptions<V>): Promise<V[]>;
-  set<V>(key: string, value: V): Promise<void>;
-  setMulti<V>(mapping: Record<string, V> | ReadonlyMap<string, V>): Promise<void>;
-  delete(key: string): Promise<void>;
-  deleteMulti(keys: readonly string[]): Promise<void>;
-  invalidate(hard?: boolean): Promise<void>;
-  keyIsLocked(key: string): Promise<boolean>;
-
   /** Subscribes to the region's events (forwarded from the worker while anyone listens). */
   subscribe(listener: RegionListener): () => void;
-  /** The region's counters as last heard (updated with every event batch and {@link getStats}). */
+  /** The region's counters as last heard (updated with every event batch and `getStats`). */
   readonly stats: RegionStats;
-  /** The region's counters now. */
-  getStats(): Promise<RegionStats>;
-  /** Sets the region's counters back to zero. */
-  resetStats(): Promise<void>;
-
-  /** Stored keys (mangled), for inspection; `undefined` when the backend cannot list them. */
-  keys(): Promise<string[] | undefined>;
-  /** Reads an entry by stored key without counting it (see `CacheRegion.peekStored`). */
-  peekStored(storedKey: string): Promise<PeekedEntry>;
-  /** `keyIsLocked` for a stored key. */
-  storedKeyIsLocked(storedKey: string): Promise<boolean>;
-  /** Removes an entry by stored key. */
-  deleteStored(storedKey: string): Promise<void>;
-  /** The region's invalidation state. */
-  invalidation(): Promise<InvalidationState>;
 
   /** Disconnects; later calls fail with `WorkerUnavailableError`. */
   close(): void;

@@ -90,14 +90,14 @@ describe('region API over a MessageChannel', () => {
     const region = makeRegion({ name: 'm', keyMangler: (key) => `m:${key}` }).configure('memory');
     const { client } = h.connect(h.host(region));
     await client.set('a', { x: 1 });
-    expect(await client.keys()).toEqual(['m:a']);
+    expect(await client.storedKeys()).toEqual(['m:a']);
     const peek = await client.peekStored('m:a');
     expect(peek.raw).toBeInstanceOf(CachedValue);
     expect(peek.value?.payload).toEqual({ x: 1 });
     expect(await client.peekStored('m:zz')).toEqual({ raw: NO_VALUE, value: undefined });
     expect(await client.storedKeyIsLocked('m:a')).toBe(false);
     await client.deleteStored('m:a');
-    expect(await client.keys()).toEqual([]);
+    expect(await client.storedKeys()).toEqual([]);
   });
 
   it('exposeRegion serves a port given directly, and rejects what is not a region', async () => {
