@@ -22,6 +22,8 @@ export const src = (path: string): string => resolve(srcDir, path);
 /** Vite aliases mapping `dogpile-cache` and its subpath entries to the sources. */
 export const aliases = [
   { find: /^dogpile-cache$/, replacement: src('index.ts') },
+  { find: /^dogpile-cache\/indexeddb$/, replacement: src('browser/indexeddb/index.ts') },
+  { find: /^dogpile-cache\/localstorage$/, replacement: src('browser/local-storage/index.ts') },
   { find: /^dogpile-cache\/(browser|devtools|worker|preact)$/, replacement: `${src('')}/$1/index.ts` },
 ];
 

@@ -22,9 +22,9 @@
  * @module
  */
 import { parse as devalueParse, stringify as devalueStringify } from 'devalue';
-import { CachedValue, type CachedValueMetadata, type StoredValue } from '../api.js';
-import { monotonicNow } from '../clock.js';
-import { ERROR_NAMES } from './storable.js';
+import { CachedValue, type CachedValueMetadata, type StoredValue } from '../../api.js';
+import { monotonicNow } from '../../clock.js';
+import { ERROR_NAMES } from '../storable.js';
 
 /** The marker every entry of this format starts with. */
 export const ENTRY_FORMAT = 'dc3';
