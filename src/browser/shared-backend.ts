@@ -188,6 +188,22 @@ export abstract class SharedStorageBackend<T> extends CacheBackend {
     return newest === undefined || handed.ct >= newest ? handed.value : undefined;
   }
 
+  /**
+   * Reports another tab's write of `key` to the bound regions: the value's
+   * creation time `ct`, the tab that wrote it, who ran its creator and when
+   * that creator started, each when known.
+   */
+  protected reportSet(key: string, ct: number | undefined, origin?: string, createdBy?: string, startedAt?: number): void {
+    this.notifyChange({
+      kind: 'set',
+      key,
+      ...(ct === undefined ? {} : { ct }),
+      ...(origin === undefined ? {} : { origin }),
+      ...(createdBy === undefined ? {} : { createdBy }),
+      ...(ct === undefined || startedAt === undefined ? {} : { creationMs: Math.max(0, ct - startedAt) }),
+    });
+  }
+
   /** {@link ValueNotStorableError} naming the region, the key and the storage. */
   protected notStorable(key: string, reason: string, cause?: unknown): ValueNotStorableError {
     return new ValueNotStorableError(`Region "${this.bindings.regionName}" cannot store the value of key "${key}" in ${this.#storageName}: ${reason}`, cause === undefined ? undefined : { cause });

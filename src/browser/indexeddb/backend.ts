@@ -8,10 +8,8 @@
 import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../../api.js';
 import { monotonicNow } from '../../clock.js';
 import { QuotaExceededError } from '../../errors.js';
-import { estimateBytes } from '../../backends/limits.js';
 import { checkDuration } from '../../validate.js';
 import { ChangeChannel, type ChannelChange } from '../change-channel.js';
-import { HAND_OFF_MAX_BYTES } from '../hand-offs.js';
 import { writeMakingRoom } from '../quota.js';
 import { escapeNamespace } from '../region-bindings.js';
 import { SharedStorageBackend, type SharedBackendArguments } from '../shared-backend.js';
@@ -21,7 +19,7 @@ import { tabId } from '../tab-id.js';
 import { Connection, type Store } from './connection.js';
 import { evictDead, evictOldest, quotaBelow, trim } from './eviction.js';
 import {
-  AGE_INDEX, INVALIDATION_KEY, NAMESPACE_INDEX, copyOf, entryKeys, fromRecord, namespaceRange, recordState, recordsBytes, toRecord,
+  AGE_INDEX, INVALIDATION_KEY, NAMESPACE_INDEX, copyOf, entryKeys, fromRecord, handedValue, namespaceRange, recordState, recordsBytes, setChange, toRecord,
   type EntryKey, type EntryRecord,
 } from './records.js';
 
@@ -150,12 +148,12 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
       await Promise.all(puts);
       evicted = await trim(store, this.namespace, this.maxEntries, this.maxBytes, new Set(mapping.keys()));
     }, records);
-    const changes = records.map((record) => this.#setChange(record, at));
+    const changes = records.map((record) => setChange(record, at));
     this.#publish(changes);
     // This tab's waiters get it at once too, without waiting for the lock's release
     // (a copy, as a read would give them; a large value they read from the database).
     for (const change of changes) {
-      const copy = change.record === undefined ? undefined : this.#handedRecord(copyOf(change.record), change.key, change.time);
+      const copy = change.record === undefined ? undefined : handedValue(copyOf(change.record), this.namespace, change.key, change.time);
       this.handOffs.dropOlder(change.key, change.time);
       if (copy === undefined) this.handOffs.wake(change.key);
       else this.handOffs.offer(change.key, change.time, copy);
@@ -278,8 +276,7 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
       }
       if (!this.order.accept(key, now)) continue;
       const { ct, o, st } = records[keys.indexOf(key)] as EntryRecord;
-      if (ct === undefined) this.notifyChange({ kind: 'set', key });
-      else this.notifyChange({ kind: 'set', key, ct, ...(o === undefined ? {} : { createdBy: o }), ...(st === undefined ? {} : { creationMs: Math.max(0, ct - st) }) });
+      this.reportSet(key, ct, undefined, o, st);
     }
   }
 
@@ -303,7 +300,7 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
     if (kind === 'hand-off') {
       // Not a change yet (its write is committing): only for waiters, and only if newer than anything heard.
       const newest = this.order.newest(key);
-      const handed = newest !== undefined && time < newest ? undefined : this.#handedRecord(record, key, time);
+      const handed = newest !== undefined && time < newest ? undefined : handedValue(record, this.namespace, key, time);
       if (handed) this.handOffs.offer(key, time, handed);
       return;
     }
@@ -315,10 +312,10 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
       return;
     }
     this.seen.saw(key, time);
-    const handed = record === undefined ? undefined : this.#handedRecord(record, key, time);
+    const handed = record === undefined ? undefined : handedValue(record, this.namespace, key, time);
     if (handed) this.handOffs.offer(key, time, handed);
     else this.handOffs.dropOlder(key, time);
-    this.notifyChange({ kind, key, ct: time, origin, ...(by === undefined ? {} : { createdBy: by }), ...(st === undefined ? {} : { creationMs: Math.max(0, time - st) }) });
+    this.reportSet(key, time, origin, by, st);
   }
 
   #record(key: string, value: StoredValue, at: number): EntryRecord {
@@ -346,19 +343,6 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
   }
 
   /**
-   * The change message of a committed write: creation time and provenance,
-   * and the record itself when it is small enough to hand to waiting tabs.
-   */
-  #setChange(record: EntryRecord, at: number): ChannelChange {
-    const change: ChannelChange = { kind: 'set', key: record.key as string, time: record.ct ?? at };
-    if (record.o !== undefined) change.by = record.o;
-    if (record.st !== undefined) change.st = record.st;
-    const size = record.sz ?? (record.ct === undefined ? Infinity : estimateBytes(record.p));
-    if (record.ct !== undefined && size <= HAND_OFF_MAX_BYTES) change.record = record;
-    return change;
-  }
-
-  /**
    * Posts the values of keys whose lock this tab holds (a creator storing
    * its value) before their write commits, so tabs waiting for them resolve
    * now; the change itself is posted once committed, as for every write.
@@ -368,23 +352,14 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
     const early: ChannelChange[] = [];
     for (const record of records) {
       if (!this.held.has(record.key as string)) continue;
-      const change = this.#setChange(record, at);
+      const change = setChange(record, at);
       if (change.record === undefined) continue;
       early.push({ ...change, kind: 'hand-off' });
       // This tab's own waiters too (a copy, as a read would give them).
-      const copy = this.#handedRecord(copyOf(change.record), change.key, change.time);
+      const copy = handedValue(copyOf(change.record), this.namespace, change.key, change.time);
       if (copy !== undefined) this.handOffs.offer(change.key, change.time, copy);
     }
     this.#feed.publish(early);
-  }
-
-  /** A record another tab handed off, as a value, if it is one of this namespace's. */
-  #handedRecord(record: unknown, key: string, ct: number): StoredValue | undefined {
-    if (record === null || typeof record !== 'object') return undefined;
-    const r = record as EntryRecord;
-    if (r.ns !== this.namespace || r.key !== key || r.ct !== ct || typeof r.v !== 'number') return undefined;
-    const value = fromRecord(r);
-    return value === NO_VALUE || value === 'corrupt' ? undefined : value;
   }
 
   /** Tells other tabs of committed changes; this tab's own count as heard, so older news from elsewhere is dropped. */

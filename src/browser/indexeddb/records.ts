@@ -7,6 +7,8 @@
 import { CachedValue, NO_VALUE, type CachedValueMetadata, type NoValue, type StoredValue } from '../../api.js';
 import { estimateBytes, utf16Bytes } from '../../backends/limits.js';
 import type { SeenState } from '../catch-up.js';
+import type { ChannelChange } from '../change-channel.js';
+import { HAND_OFF_MAX_BYTES } from '../hand-offs.js';
 
 /** Index over the namespace field: lists one region's entries. */
 export const NAMESPACE_INDEX = 'ns';
@@ -81,6 +83,29 @@ export function fromRecord(record: unknown): StoredValue | NoValue | 'corrupt' {
     if (typeof r.s === 'string' || r.s instanceof Uint8Array) return r.s;
   }
   return 'corrupt';
+}
+
+/** The value of a record another tab handed off, if it is the one of `key` in namespace `ns` created at `ct`. */
+export function handedValue(record: unknown, ns: string, key: string, ct: number): StoredValue | undefined {
+  if (record === null || typeof record !== 'object') return undefined;
+  const r = record as EntryRecord;
+  if (r.ns !== ns || r.key !== key || r.ct !== ct || typeof r.v !== 'number') return undefined;
+  const value = fromRecord(r);
+  return value === NO_VALUE || value === 'corrupt' ? undefined : value;
+}
+
+/**
+ * The change message of a committed write (at `at`): creation time and
+ * provenance, and the record itself when it is small enough to hand to
+ * waiting tabs.
+ */
+export function setChange(record: EntryRecord, at: number): ChannelChange {
+  const change: ChannelChange = { kind: 'set', key: record.key as string, time: record.ct ?? at };
+  if (record.o !== undefined) change.by = record.o;
+  if (record.st !== undefined) change.st = record.st;
+  const size = record.sz ?? (record.ct === undefined ? Infinity : estimateBytes(record.p));
+  if (record.ct !== undefined && size <= HAND_OFF_MAX_BYTES) change.record = record;
+  return change;
 }
 
 /** What catching up compares of a record: a value's creation time, a serializer's write time, `null` for none. */

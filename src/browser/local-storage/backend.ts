@@ -369,16 +369,8 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
   }
 
   /** Reports another tab's write of `key` to the bound regions, with its provenance. */
-  #reportSet(key: string, header: EntryHeader): void {
-    const { ct, origin, createdBy, startedAt } = header;
-    this.notifyChange({
-      kind: 'set',
-      key,
-      ...(ct === undefined ? {} : { ct }),
-      ...(origin === undefined ? {} : { origin }),
-      ...(createdBy === undefined ? {} : { createdBy }),
-      ...(ct === undefined || startedAt === undefined ? {} : { creationMs: Math.max(0, ct - startedAt) }),
-    });
+  #reportSet(key: string, { ct, origin, createdBy, startedAt }: EntryHeader): void {
+    this.reportSet(key, ct, origin, createdBy, startedAt);
   }
 
   /** `setItem`, making room in this namespace when storage is full. */
