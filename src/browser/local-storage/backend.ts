@@ -10,7 +10,6 @@ import { QuotaExceededError, StorageUnavailableError } from '../../errors.js';
 import { utf16Bytes } from '../../backends/limits.js';
 import { checkDuration } from '../../validate.js';
 import type { StorageLike } from '../../web-types.js';
-import type { SeenState } from '../catch-up.js';
 import { writeMakingRoom } from '../quota.js';
 import { escapeNamespace } from '../region-bindings.js';
 import { SharedStorageBackend, type SharedBackendArguments } from '../shared-backend.js';
@@ -18,7 +17,7 @@ import { asInvalidationRecord, type InvalidationStore } from '../shared-invalida
 import { unstorableReason } from '../storable.js';
 import { tabId } from '../tab-id.js';
 import { webLockManager, type WebLockHooks } from '../web-locks.js';
-import { decodeEntry, decodeHeader, encodeEntry, type EntryHeader, type Unreadable } from './entry.js';
+import { decodeEntry, decodeHeader, encodeEntry, entryState } from './entry.js';
 import { evict, fitsOnceEmptied, storageKeys, trim } from './eviction.js';
 import { listenToStorage } from './storage-event-feed.js';
 import { awaitMarkedChange, newWriteToken, placeMarker } from './write-markers.js';
@@ -276,14 +275,14 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     }
     const keys = this.seen.keys();
     const texts = keys.map((key) => storage.getItem(this.storageKey(key)));
-    const states = texts.map((text) => stateOf(decodeHeader(text)));
+    const states = texts.map((text) => entryState(decodeHeader(text)));
     for (const { key, now } of this.seen.compare(keys, states)) {
       if (now === null) {
         this.notifyChange({ kind: 'delete', key });
         continue;
       }
       const header = decodeHeader(texts[keys.indexOf(key)]!);
-      if (header !== undefined && typeof header !== 'string' && this.order.accept(key, header.ct)) this.#reportSet(key, header);
+      if (header !== undefined && typeof header !== 'string' && this.order.accept(key, header.ct)) this.reportSet(key, header.ct, header.origin, header.createdBy, header.startedAt);
     }
   }
 
@@ -318,7 +317,7 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
 
   #read(storage: StorageLike, key: string): StoredValue | NoValue {
     const decoded = decodeEntry(this.handedOff(key) ?? storage.getItem(this.storageKey(key)));
-    this.seen.saw(key, stateOf(decoded));
+    this.seen.saw(key, entryState(decoded));
     // An entry of an earlier format is a miss like any other: the next write replaces it.
     if (decoded === undefined || decoded === 'outdated') return NO_VALUE;
     if (decoded === 'corrupt') {
@@ -345,7 +344,7 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
   /** Remembers this tab's own write, so older news of the key from another tab is not reported. */
   #wrote(key: string, value: StoredValue, text: string): void {
     if (value instanceof CachedValue) this.order.record(key, value.metadata.ct);
-    this.seen.saw(key, stateOf(decodeHeader(text)));
+    this.seen.saw(key, entryState(decodeHeader(text)));
   }
 
   /** Another tab changed an entry of this namespace: report it to the bound regions. */
@@ -364,13 +363,8 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     // Only a value newer than any heard of is handed to waiters (one of the same creation time was reported already).
     if (header.ct !== undefined && (known === undefined || header.ct > known)) this.handOffs.offer(key, header.ct, newValue);
     else this.handOffs.drop(key);
-    this.seen.saw(key, stateOf(header));
-    this.#reportSet(key, header);
-  }
-
-  /** Reports another tab's write of `key` to the bound regions, with its provenance. */
-  #reportSet(key: string, { ct, origin, createdBy, startedAt }: EntryHeader): void {
-    this.reportSet(key, ct, origin, createdBy, startedAt);
+    this.seen.saw(key, entryState(header));
+    this.reportSet(key, header.ct, header.origin, header.createdBy, header.startedAt);
   }
 
   /** `setItem`, making room in this namespace when storage is full. */
@@ -429,12 +423,6 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     if (this.#syncTimeout === 0) return false;
     return awaitMarkedChange(() => this.#storage(), this.storageKey(key), locks, lockName, this.#syncTimeout);
   }
-}
-
-/** What catching up compares: an entry's creation time (a serializer's entry: its write time), `null` when absent or unreadable. */
-function stateOf(header: EntryHeader | undefined | Unreadable): SeenState {
-  if (header === undefined || typeof header === 'string') return null;
-  return header.ct ?? header.at ?? null;
 }
 
 function describe(error: unknown): string {
