@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const entries = {
   index: 'src/index.ts',
   browser: 'src/browser/index.ts',
+  indexeddb: 'src/browser/indexeddb/index.ts',
+  localstorage: 'src/browser/local-storage/index.ts',
   devtools: 'src/devtools/index.ts',
   worker: 'src/worker/index.ts',
   preact: 'src/preact/index.ts',
@@ -36,6 +38,8 @@ export default defineConfig({
     // Tests import the package by name, as users do, but run against the sources.
     alias: [
       { find: /^dogpile-cache$/, replacement: root + 'src/index.ts' },
+      { find: /^dogpile-cache\/indexeddb$/, replacement: root + 'src/browser/indexeddb/index.ts' },
+      { find: /^dogpile-cache\/localstorage$/, replacement: root + 'src/browser/local-storage/index.ts' },
       { find: /^dogpile-cache\/(browser|devtools|worker|preact|react|redis)$/, replacement: root + 'src/$1/index.ts' },
     ],
     environment: 'node',

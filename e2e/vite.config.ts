@@ -13,6 +13,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^dogpile-cache$/, replacement: src('index.ts') },
+      { find: /^dogpile-cache\/indexeddb$/, replacement: src('browser/indexeddb/index.ts') },
+      { find: /^dogpile-cache\/localstorage$/, replacement: src('browser/local-storage/index.ts') },
       { find: /^dogpile-cache\/(browser|devtools|worker|preact|react)$/, replacement: src('$1/index.ts') },
     ],
   },

@@ -2,7 +2,12 @@
 // lints it with publint, installs the tarball into two fresh apps (React and
 // Preact) whose entry is the README's quick start, type-checks each app with
 // skipLibCheck off under moduleResolution bundler and node (typesVersions),
-// and builds each with Vite. Installs prefer the local npm cache.
+// and builds each with Vite. A third app imports each single-backend entry
+// (`dogpile-cache/indexeddb`, `dogpile-cache/localstorage`) alone: it
+// type-checks each under both resolutions, checks in Node that each
+// registers its backend and only it, and builds each with Vite, checking
+// that the bundle keeps the registration and leaves the other backend out.
+// Installs prefer the local npm cache.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,8 +91,87 @@ try {
       if (!js.includes('indexeddb')) throw new Error('the bundle does not register the indexeddb backend');
     });
   }
+  await singleBackendEntries(tarball);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+/**
+ * The entries that register one backend each: what each must register, what
+ * it must not, and text found only in the other backend's code (its label,
+ * its channel names, its dependency: devalue, idb), which a bundle of this
+ * entry must not contain.
+ */
+async function singleBackendEntries(tarball) {
+  const entries = [
+    { entry: 'indexeddb', args: "{ dbName: 'app', storeName: 'cache' }", type: 'IndexedDBBackendArguments', cls: 'IndexedDBBackend', other: 'localstorage', otherCode: ['LocalStorageBackend', 'dogpile-cache:invalidate:ls:', 'non-POJO'] },
+    { entry: 'localstorage', args: "{ prefix: 'app:' }", type: 'LocalStorageBackendArguments', cls: 'LocalStorageBackend', other: 'indexeddb', otherCode: ['IndexedDBBackend', 'dogpile-cache:invalidate:idb:', 'upgradeneeded'] },
+  ];
+  const dir = join(work, 'entries');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'dogpile-cache-entries-app', private: true, type: 'module',
+    dependencies: { 'dogpile-cache': `file:${tarball}` },
+    devDependencies: { vite: devVersions.vite },
+  }, null, 2));
+  for (const { entry, args, type, cls, other } of entries) {
+    // Type-checked alone: the entry's registry augmentation names its backend, and only it.
+    writeFileSync(join(dir, `src/${entry}.ts`), [
+      `import { makeRegion } from 'dogpile-cache';`,
+      `import { ${cls}, type ${type} } from 'dogpile-cache/${entry}';`,
+      `const args: ${type} = ${args};`,
+      `const region = makeRegion({ name: 'app' }).configure('${entry}', { arguments: args });`,
+      `export const isBackend: boolean = region.actualBackend instanceof ${cls};`,
+      `// @ts-expect-error '${other}' is registered by its own entry, not this one`,
+      `makeRegion().configure('${other}');`,
+      '',
+    ].join('\n'));
+    writeFileSync(join(dir, `${entry}.html`), `<!doctype html><script type="module" src="/src/${entry}-page.ts"></script>\n`);
+    // What an app that registers by a bare import and names the backend by string bundles.
+    writeFileSync(join(dir, `src/${entry}-page.ts`), `import { makeRegion } from 'dogpile-cache';\nimport 'dogpile-cache/${entry}';\nvoid makeRegion({ name: 'app' }).configure('${entry}').getOrCreate('k', () => 1);\n`);
+  }
+  await step('entries: npm install the tarball', () => {
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  });
+  for (const { entry } of entries) {
+    for (const resolution of ['Bundler', 'Node10']) {
+      await step(`dogpile-cache/${entry}: tsc, moduleResolution ${resolution}`, () => {
+        const config = join(dir, `tsconfig.${entry}.json`);
+        writeFileSync(config, JSON.stringify({ compilerOptions: {
+          target: 'ES2022', module: 'ESNext', moduleResolution: resolution, lib: ['ES2022', 'DOM', 'DOM.Iterable'], strict: true, noEmit: true,
+          skipLibCheck: false, types: [],
+        }, files: [`src/${entry}.ts`] }, null, 2));
+        run(process.execPath, [tsc, '-p', config], dir);
+      });
+    }
+  }
+  for (const { entry, cls, other } of entries) {
+    await step(`dogpile-cache/${entry}: registers ${entry} alone, in Node`, () => {
+      const out = run(process.execPath, ['--input-type=module', '-e', `
+        import { makeRegion, PluginNotFound } from 'dogpile-cache';
+        import { ${cls} } from 'dogpile-cache/${entry}';
+        const region = makeRegion({ name: 'app' }).configure('${entry}');
+        let otherMissing = false;
+        try { makeRegion().configure('${other}'); } catch (e) { otherMissing = e instanceof PluginNotFound; }
+        const registered = region.actualBackend instanceof ${cls};
+        region.close();
+        console.log(JSON.stringify({ registered, otherMissing }));
+      `], dir);
+      const result = JSON.parse(out.trim().split('\n').pop());
+      if (!result.registered || !result.otherMissing) throw new Error(`dogpile-cache/${entry}: ${out}`);
+    });
+  }
+  for (const { entry, cls, otherCode } of entries) {
+    await step(`dogpile-cache/${entry}: vite build keeps the registration, leaves the other backend out`, () => {
+      writeFileSync(join(dir, 'vite.config.js'), `export default { logLevel: 'warn', build: { outDir: 'dist-${entry}', rollupOptions: { input: '${entry}.html' } } };\n`);
+      run(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'build'], dir);
+      const assets = join(dir, `dist-${entry}/assets`);
+      const js = readdirSync(assets).filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(assets, file), 'utf8')).join('');
+      // The backend's label stays through minification; a dropped registration would drop the backend with it.
+      if (!js.includes(cls)) throw new Error(`the bundle does not register the ${entry} backend`);
+      const found = otherCode.filter((text) => js.includes(text));
+      if (found.length > 0) throw new Error(`the bundle of dogpile-cache/${entry} contains the other backend's code: ${found.join(', ')}`);
+    });
+  }
 }
 console.log(`packaging: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -10,7 +10,7 @@
 import { parse as ungapParse, stringify as ungapStringify } from '@ungap/structured-clone/json';
 import { parse as devalueParse, stringify as devalueStringify } from 'devalue';
 import { CachedValue, VALUE_VERSION } from 'dogpile-cache';
-import { decodeEntry, encodeEntry } from '../../src/browser/local-storage-entry.js';
+import { decodeEntry, encodeEntry } from '../../src/browser/local-storage/entry.js';
 import { unstorableReason } from '../../src/browser/storable.js';
 import type { Suite, ThroughputCase } from './harness.js';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { CacheBackend, NO_VALUE, type BackendArguments, type NoValue, type StoredValue } from '../api.js';
-import { parseMaxEntries } from './max-entries.js';
+import { parseMaxEntries } from './limits.js';
 
 /** Arguments of the `memory` backend. */
 export interface MemoryBackendArguments {

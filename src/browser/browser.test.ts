@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CachedValue, NO_VALUE, QuotaExceededError, StorageUnavailableError, VALUE_VERSION, makeRegion, type RegionEvent } from 'dogpile-cache';
 import { IndexedDBBackend, LocalStorageBackend, SharedInvalidationStrategy, isQuotaError } from 'dogpile-cache/browser';
 import { applicableChecks, type ConformanceTarget } from '../../test/conformance/backend-suite.js';
-import { decodeEntry, decodeHeader, encodeEntry } from './local-storage-entry.js';
+import { decodeEntry, decodeHeader, encodeEntry } from './local-storage/entry.js';
 import { MemoryStorage } from '../../test/helpers/memory-storage.js';
-import { latestMarker, newWriteToken, placeMarker, writeTokenTime } from './write-markers.js';
+import { latestMarker, newWriteToken, placeMarker, writeTokenTime } from './local-storage/write-markers.js';
 
 
 const value = (payload: unknown, ct = Date.now()) => new CachedValue(payload, { ct, v: VALUE_VERSION });

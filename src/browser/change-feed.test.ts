@@ -57,7 +57,7 @@ describe('ChangeChannel', () => {
 
 describe('IndexedDB change feed (Node: the channel side only)', () => {
   it('reports posts from other tabs while a region is bound, drops older news, and stops once the last region unbinds', async () => {
-    const { IndexedDBBackend } = await import('../backends/indexeddb.js');
+    const { IndexedDBBackend } = await import('./indexeddb/backend.js');
     const dbName = `feed-${Math.random()}`;
     const backend = new IndexedDBBackend({ dbName });
     const heard: unknown[] = [];

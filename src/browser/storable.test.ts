@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CachedValue, ValueNotStorableError, VALUE_VERSION, makeRegion, NO_VALUE } from 'dogpile-cache';
 import { LocalStorageBackend } from './index.js';
-import { decodeEntry, encodeEntry } from './local-storage-entry.js';
+import { decodeEntry, encodeEntry } from './local-storage/entry.js';
 import { unstorableReason } from './storable.js';
 import { describeValue, storableValues, unstorableValues } from '../../test/conformance/value-fidelity.js';
 

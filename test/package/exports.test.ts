@@ -44,9 +44,8 @@ describe('the built package', () => {
     expect(existsSync(root + 'dist/index.js')).toBe(true);
   });
 
-  it('marks only the backend-registering entries (browser, redis) as having side effects', () => {
-    expect(pkg.sideEffects).toContain('./dist/browser.js');
-    expect(pkg.sideEffects).toContain('./dist/redis.js');
-    expect(pkg.sideEffects.every((file: string) => file.includes('browser') || file.includes('redis'))).toBe(true);
+  it('marks only the backend-registering entries (browser, indexeddb, localstorage, redis) as having side effects', () => {
+    for (const file of ['./dist/browser.js', './dist/indexeddb.js', './dist/localstorage.js', './dist/redis.js']) expect(pkg.sideEffects).toContain(file);
+    expect(pkg.sideEffects.every((file: string) => /browser|indexeddb|localstorage|redis/.test(file))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 import * as dogpile from 'dogpile-cache';
 import * as browser from 'dogpile-cache/browser';
 import { runConformance, type ConformanceResult, type ConformanceTarget } from '../../../test/conformance/backend-suite.js';
-import { decodeEntry, encodeEntry } from '../../../src/browser/local-storage-entry.js';
+import { decodeEntry, encodeEntry } from '../../../src/browser/local-storage/entry.js';
 import { describeValue, storableValues, unstorableValues } from '../../../test/conformance/value-fidelity.js';
 
 type BackendName = 'localstorage' | 'indexeddb';

@@ -18,7 +18,10 @@
  *
  * @module
  */
-import { LOCK_PREFIX } from './key-locks.js';
+import { monotonicNow } from '../../clock.js';
+import type { StorageLike } from '../../web-types.js';
+import { LOCK_PREFIX } from '../key-locks.js';
+import { decodeHeader } from './entry.js';
 
 /** What a marker announces: a write of the key, or its deletion. */
 export type MarkerKind = 'write' | 'delete';
@@ -34,6 +37,9 @@ const MARKER_PREFIXES: Record<MarkerKind, string> = {
   write: `${LOCK_PREFIX}written:`,
   delete: `${LOCK_PREFIX}deleted:`,
 };
+
+/** How often a tab waiting for a marked change looks at its copy of localStorage again. */
+const POLL_MS = 20;
 
 let sequence = 0;
 
@@ -94,4 +100,56 @@ export async function latestMarker(locks: LockManager, lockName: string): Promis
     }
   }
   return latest;
+}
+
+/**
+ * Runs when a tab is granted a key's lock (`lockName`, entry `storageKey`):
+ * if the newest marker left for the key is a write, waits (at most
+ * `timeout` ms) until that write is visible in this tab's copy of
+ * `storage()`, so the region's re-read finds it instead of creating the
+ * value again; if it is a delete, waits until the entry is gone here, so the
+ * re-read does not find the deleted value. Resolves `true` when there was
+ * such a recent change (the region then reads again even for an expired value).
+ */
+export async function awaitMarkedChange(storage: () => StorageLike, storageKey: string, locks: LockManager, lockName: string, timeout: number): Promise<boolean> {
+  const marker = await latestMarker(locks, lockName);
+  if (marker === undefined) return false;
+  const area = storage();
+  const { kind, token } = marker;
+  const markedAt = writeTokenTime(token);
+  /** Whether `text` (an entry's JSON, or `null`) shows the marked change, or a newer one. */
+  const shows = (text: string | null) => {
+    const decoded = decodeHeader(text);
+    if (decoded === undefined) return kind === 'delete';
+    if (typeof decoded === 'string' || decoded.token === undefined) return false;
+    // After a delete, only a later write counts: an entry of the same millisecond may be the deleted one.
+    if (kind === 'delete') return writeTokenTime(decoded.token) > markedAt;
+    return decoded.token === token || writeTokenTime(decoded.token) >= markedAt;
+  };
+  const visible = () => shows(area.getItem(storageKey));
+  if (visible()) return true;
+  const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+  await new Promise<void>((resolve) => {
+    const deadline = monotonicNow() + timeout;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      target.removeEventListener?.('storage', onStorage);
+      resolve();
+    };
+    const onStorage = (event: Event) => {
+      const { key: changed, storageArea, newValue, oldValue } = event as StorageEvent;
+      if (changed !== storageKey || storageArea !== area) return;
+      // The awaited write reached this tab and was removed since (by a delete that came after this wait began): nothing more will arrive.
+      const removedAfterWrite = kind === 'write' && newValue === null && shows(oldValue);
+      if (removedAfterWrite || visible()) done();
+    };
+    const poll = () => {
+      if (visible() || monotonicNow() >= deadline) done();
+      else timer = setTimeout(poll, POLL_MS);
+    };
+    target.addEventListener?.('storage', onStorage);
+    timer = setTimeout(poll, POLL_MS);
+  });
+  return true;
 }

@@ -22,9 +22,10 @@
  * @module
  */
 import { parse as devalueParse, stringify as devalueStringify } from 'devalue';
-import { CachedValue, type CachedValueMetadata, type StoredValue } from '../api.js';
-import { monotonicNow } from '../clock.js';
-import { ERROR_NAMES } from './storable.js';
+import { CachedValue, type CachedValueMetadata, type StoredValue } from '../../api.js';
+import { monotonicNow } from '../../clock.js';
+import type { SeenState } from '../catch-up.js';
+import { ERROR_NAMES } from '../storable.js';
 
 /** The marker every entry of this format starts with. */
 export const ENTRY_FORMAT = 'dc3';
@@ -173,6 +174,12 @@ export function decodeEntry(text: string | null): DecodedEntry | undefined | Unr
       return bytes ? { ...header, value: bytes } : 'corrupt';
     }
   }
+}
+
+/** What catching up compares: an entry's creation time (a serializer's entry: its write time), `null` when absent or unreadable. */
+export function entryState(header: EntryHeader | undefined | Unreadable): SeenState {
+  if (header === undefined || typeof header === 'string') return null;
+  return header.ct ?? header.at ?? null;
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StorageLike } from '../web-types.js';
+import type { StorageLike } from '../../web-types.js';
 
 /** A change of one entry seen through a `storage` event. */
 export interface StorageChange {

@@ -1,20 +1,28 @@
 /**
- * The `maxBytes` backend argument and the byte sizes it is measured in.
+ * The `maxEntries` and `maxBytes` backend arguments, and the byte sizes
+ * `maxBytes` is measured in.
  *
  * @module
  */
 
 /**
- * Checks a `maxBytes` argument: `undefined` or `Infinity` (no cap), or a
- * positive integer. Returns the cap, `undefined` for none.
+ * Checks a cap argument: `undefined`, `null` or `Infinity` (no cap), or a
+ * positive integer. Returns the cap, `undefined` for none. `what` names it in
+ * the error, e.g. `'indexeddb maxBytes'`.
  */
-export function parseMaxBytes(value: unknown, backend: string): number | undefined {
+export function parseCap(value: unknown, what: string): number | undefined {
   if (value === undefined || value === null || value === Infinity) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new TypeError(`dogpile-cache: ${backend} maxBytes must be a positive integer (or Infinity), got ${String(value)}`);
+    throw new TypeError(`dogpile-cache: ${what} must be a positive integer (or Infinity), got ${String(value)}`);
   }
   return value;
 }
+
+/** Checks a `maxEntries` argument of `backend` (see {@link parseCap}). */
+export const parseMaxEntries = (value: unknown, backend: string): number | undefined => parseCap(value, `${backend} maxEntries`);
+
+/** Checks a `maxBytes` argument of `backend` (see {@link parseCap}). */
+export const parseMaxBytes = (value: unknown, backend: string): number | undefined => parseCap(value, `${backend} maxBytes`);
 
 /** Bytes of a string as browsers count localStorage: UTF-16, two bytes a code unit. */
 export function utf16Bytes(text: string): number {
@@ -45,7 +53,9 @@ export function estimateBytes(value: unknown, seen: Set<object> = new Set()): nu
       seen.add(value);
       if (ArrayBuffer.isView(value)) return value.byteLength;
       if (value instanceof ArrayBuffer) return value.byteLength;
-      if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
+      // Read lazily: there is no Blob in the core's environments (and none before Node 18).
+      const BlobType = (globalThis as { Blob?: new () => { size: number } }).Blob;
+      if (BlobType !== undefined && value instanceof BlobType) return value.size;
       if (value instanceof Date) return 8;
       if (value instanceof RegExp) return utf16Bytes(value.source) + 2;
       let total = 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateBytes, parseMaxBytes, utf16Bytes } from '../../src/backends/max-bytes.js';
+import { estimateBytes, parseMaxBytes, utf16Bytes } from '../../src/backends/limits.js';
 
 describe('maxBytes', () => {
   it('accepts positive integers and Infinity, refuses the rest with a TypeError', () => {
