@@ -160,7 +160,7 @@ function indexedDbTargets(suiteOf: SuiteIndex): TargetCheck[] {
             `dogpile's own work (compound keys, decoding, judging) costs ${formatNs(multi - rawIdb)} per key and the rest is idb's wrapper against ` +
             'idb-keyval\'s bare IDBRequests. ') +
         'What would close it: getMulti issuing 100 bare store.get requests on the transaction\'s underlying IDBObjectStore, settled by one ' +
-        'counter, in src/backends/indexeddb.ts (the backends work owns that file).',
+        'counter, in src/browser/indexeddb/backend.ts.',
     });
   }
   return checks;
