@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe('errorBackoff across processes', () => {
   it('3 processes x 5 callers of a key whose creator fails: one creator call, every caller gets its error', async () => {
-    const children = await startAll(3, { prefix: uniquePrefix('backoff'), expirationTime: 60_000, errorBackoff: 30_000 });
+    const children = await startAll(3, { prefix: uniquePrefix(), expirationTime: 60_000, errorBackoff: 30_000 });
     const key = 'user:1';
     // The first creator fails only once every process's callers have all missed (they are waiting on the lock).
     const contending = Promise.all(children.map((child) => child.next((e) => e.event === 'contending' && e.key === key, 15_000)));
@@ -41,7 +41,7 @@ describe('errorBackoff across processes', () => {
   });
 
   it('without errorBackoff, each process calls the failing creator in turn', async () => {
-    const children = await startAll(3, { prefix: uniquePrefix('no-backoff'), expirationTime: 60_000 });
+    const children = await startAll(3, { prefix: uniquePrefix(), expirationTime: 60_000 });
     const key = 'user:1';
     // Let every creator fail at once: each process's waiter retries and creates.
     for (const child of children) child.onEvent((e) => e.event === 'creating' && e.key === key && child.proceed(key));
