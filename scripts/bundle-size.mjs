@@ -44,8 +44,9 @@ const REACT_EXTERNAL = ['react', 'react/*', 'react-dom', 'react-dom/*'];
 /**
  * The size budgets: each bundle, the entry file that makes it (in
  * bench/size/), its limit in min+gzip bytes (what the packaging test holds it
- * to: the size after the work of "A thin core", rounded up, so that growth is
- * a decision), and `target`, the size that issue asks for (reported beside). `over`
+ * to: its size as it stands, rounded up, so that growth is a decision:
+ * `staleIfError` and `errorBackoff` added 1.1 KB), and `target`, the size the
+ * issue "A thin core" asks for (reported beside). `over`
  * names the bundle the limit is added to (the React hook is budgeted as what
  * it adds to the memory core). `mustInclude` lists source folders the bundle
  * must contain, so an entry that tree-shaking dropped whole (a side-effect
@@ -59,7 +60,7 @@ export const SIZE_BUDGETS = Object.freeze([
     id: 'core-get-or-create',
     label: "memory core: makeRegion().configure('memory', …).getOrCreate(…)",
     entry: 'bench/size/core-get-or-create.js',
-    limit: 13.25 * 1024,
+    limit: 14.25 * 1024,
     target: 8 * 1024,
     before: '13.2 KB',
     mustInclude: ['region/', 'lock/', 'backends/memory'],
@@ -68,7 +69,7 @@ export const SIZE_BUDGETS = Object.freeze([
     id: 'app-indexeddb',
     label: 'IndexedDB app: the core + `dogpile-cache/indexeddb`',
     entry: 'bench/size/app-indexeddb.js',
-    limit: 23.25 * 1024,
+    limit: 24.5 * 1024,
     target: 14 * 1024,
     before: '30.5 KB (through dogpile-cache/browser)',
     mustInclude: ['region/', 'browser/indexeddb/'],
@@ -77,7 +78,7 @@ export const SIZE_BUDGETS = Object.freeze([
     id: 'app-localstorage',
     label: 'localStorage app: the core + `dogpile-cache/localstorage`',
     entry: 'bench/size/app-localstorage.js',
-    limit: 25.5 * 1024,
+    limit: 26.5 * 1024,
     target: 14 * 1024,
     before: '30.5 KB (through dogpile-cache/browser)',
     mustInclude: ['region/', 'browser/local-storage/'],

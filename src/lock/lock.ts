@@ -16,6 +16,8 @@ export interface LockEntry<V> {
   value: V;
   /** False when expired or soft-invalidated: it may be served stale while one caller regenerates. */
   fresh: boolean;
+  /** When a value that is not fresh stopped being fresh (epoch ms), if known. */
+  since?: number | undefined;
 }
 
 /** What happened inside the lock, for the region's events and counters. All optional. */
@@ -120,6 +122,12 @@ export interface RunLockOptions<V, R = unknown> extends LockOptions<V, R> {
    * caller returns the stale value. It must release the mutex when done.
    */
   asyncCreator?: (mutex: CacheMutex) => void;
+  /**
+   * The creator failed with `error` where there was a stale value: what the
+   * caller gets instead of the error (`staleIfError`), or `undefined` to
+   * let the error through.
+   */
+  fallback?: ((error: unknown, stale: LockEntry<V>) => { value: V } | undefined) | undefined;
 }
 
 /** What {@link acquireBlocking} resolves with when `lockTimeout` ran out first. */
@@ -308,18 +316,30 @@ async function timedOut<V, R>(options: LockOptions<V, R>, started: number): Prom
 export async function runLock<V, R>(options: RunLockOptions<V, R>): Promise<V> {
   const entered = enterFree(options) ?? (await enterLock(options));
   if (entered.done) return entered.value;
-  if (!entered.holdsLock) return createTimedOut(options);
+  const { stale } = entered;
+  if (!entered.holdsLock) return options.fallback ? withFallback(options, stale, createTimedOut(options)) : createTimedOut(options);
   let handedOff = false;
   try {
-    if (entered.stale !== undefined && options.asyncCreator) {
+    if (stale !== undefined && options.asyncCreator) {
       options.asyncCreator(options.mutex);
       handedOff = true;
       options.observer?.stale?.();
-      return entered.stale.value;
+      return stale.value;
     }
-    return await options.creator();
+    return await (options.fallback ? withFallback(options, stale, options.creator()) : options.creator());
   } finally {
     if (!handedOff) release(options);
+  }
+}
+
+/** `creating`, or what {@link RunLockOptions.fallback} gives for a stale value when it fails. */
+async function withFallback<V, R>(options: RunLockOptions<V, R>, stale: LockEntry<V> | undefined, creating: Promise<V>): Promise<V> {
+  try {
+    return await creating;
+  } catch (error) {
+    const instead = stale !== undefined ? options.fallback?.(error, stale) : undefined;
+    if (instead === undefined) throw error;
+    return instead.value;
   }
 }
 

@@ -41,9 +41,23 @@ export function checkRegionOptions(value: unknown): void {
   }
   if (keyMangler !== false) checkOptionalFunction(keyMangler, 'keyMangler');
   if (lockTimeout !== undefined) checkDuration(lockTimeout, 'lockTimeout');
+  checkFailureOptions(options);
   if (version !== undefined && typeof version !== 'string' && !(typeof version === 'number' && Number.isFinite(version))) {
     throw new TypeError(`dogpile-cache: region version must be a string or a finite number, got ${String(version)}`);
   }
+}
+
+/** Checks the options of `getOrCreate` and `getOrCreateMulti` beyond the expiration time. */
+export function checkCreateOptions(options: object): void {
+  if (options === null || typeof options !== 'object') throw new TypeError('dogpile-cache: options must be an object');
+  const { shouldCacheFn } = options as { shouldCacheFn?: unknown };
+  checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
+  checkFailureOptions(options as Record<string, unknown>);
+}
+
+function checkFailureOptions({ staleIfError, errorBackoff }: { staleIfError?: unknown; errorBackoff?: unknown }): void {
+  if (staleIfError !== undefined) checkDuration(staleIfError, 'staleIfError');
+  if (errorBackoff !== undefined) checkDuration(errorBackoff, 'errorBackoff');
 }
 
 /** A backend's synchronous read, with the `get` declared beside it (see {@link findSyncPair}). */

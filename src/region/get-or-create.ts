@@ -7,8 +7,9 @@
  */
 import { NO_VALUE, type CachedValue, type NoValue } from '../api.js';
 import { runLock, type SharedWait } from '../lock/lock.js';
+import { createOnRecord } from './failures.js';
 import { lockPass, type RegionParts } from './parts.js';
-import type { Creator, ShouldCache } from './types.js';
+import type { Creator, GetOrCreateOptions, ShouldCache } from './types.js';
 
 type Read = CachedValue | NoValue;
 const payloadOf = (read: Read): unknown => (read as CachedValue).payload;
@@ -21,18 +22,18 @@ const payloadOf = (read: Read): unknown => (read as CachedValue).payload;
  * caller's own duration) and without `lockTimeout`. `undefined` when the
  * caller cannot join (it then goes on with {@link getOrCreateMissed}).
  */
-export function joinStampede<V>(parts: RegionParts, key: string, mangled: string, creator: Creator<V>, expiration: number | undefined, shouldCacheFn: ShouldCache<V>, releases: number): Promise<V> | undefined {
+export function joinStampede<V>(parts: RegionParts, key: string, mangled: string, creator: Creator<V>, expiration: number | undefined, options: GetOrCreateOptions<V> | undefined, releases: number): Promise<V> | undefined {
   const { passes, recorder } = parts;
   if (parts.lockTimeout !== undefined || recorder.listened || !passes.passing(mangled)) return undefined;
   const wait = passes.sharedWait(mangled) ?? startWait(parts, key, mangled, expiration);
   if (wait === undefined || wait.tag !== expiration) return undefined;
   recorder.miss(key);
-  const retry = () => getOrCreateLocked(parts, key, mangled, creator, expiration, shouldCacheFn, releases, NO_VALUE, true);
+  const retry = () => getOrCreateLocked(parts, key, mangled, creator, expiration, options, releases, NO_VALUE, true);
   return passes.join(wait, payloadOf as (read: Read) => V, recorder.joinedWaits, retry);
 }
 
 /** `getOrCreate` with a backend that reads asynchronously, or (`ready`) an invalidation strategy still loading its state. */
-export async function getOrCreateAsync<V>(parts: RegionParts, ready: Promise<void> | undefined, key: string, creator: Creator<V>, expiration: number | undefined, shouldCacheFn: ShouldCache<V>): Promise<V> {
+export async function getOrCreateAsync<V>(parts: RegionParts, ready: Promise<void> | undefined, key: string, creator: Creator<V>, expiration: number | undefined, options: GetOrCreateOptions<V> | undefined): Promise<V> {
   if (ready) await ready;
   const { read } = parts;
   read.checkSoftInvalidation(expiration);
@@ -43,7 +44,7 @@ export async function getOrCreateAsync<V>(parts: RegionParts, ready: Promise<voi
     parts.recorder.hit(key);
     return stored.payload as V;
   }
-  return await getOrCreateMissed(parts, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+  return await getOrCreateMissed(parts, key, mangled, creator, expiration, options, releases, stored);
 }
 
 /**
@@ -53,7 +54,7 @@ export async function getOrCreateAsync<V>(parts: RegionParts, ready: Promise<voi
  * pass of its own. Else, or when the value is still missing then (its
  * creator failed): through the lock.
  */
-export async function getOrCreateMissed<V>(parts: RegionParts, key: string, mangled: string, creator: Creator<V>, expiration: number | undefined, shouldCacheFn: ShouldCache<V>, releases: number, stored: Read): Promise<V> {
+export async function getOrCreateMissed<V>(parts: RegionParts, key: string, mangled: string, creator: Creator<V>, expiration: number | undefined, options: GetOrCreateOptions<V> | undefined, releases: number, stored: Read): Promise<V> {
   let missCounted = false;
   const { read, passes, recorder } = parts;
   if (parts.lockTimeout === undefined && passes.passing(mangled) && (stored === NO_VALUE || read.lockEntry(stored, expiration) === undefined)) {
@@ -70,7 +71,7 @@ export async function getOrCreateMissed<V>(parts: RegionParts, key: string, mang
       missCounted = true;
     }
   }
-  return await getOrCreateLocked(parts, key, mangled, creator, expiration, shouldCacheFn, releases, stored, missCounted);
+  return await getOrCreateLocked(parts, key, mangled, creator, expiration, options, releases, stored, missCounted);
 }
 
 /** The wait this region's callers without a value share, judged once for `expiration` (see `KeyPasses.startWait`). */
@@ -86,19 +87,32 @@ function startWait(parts: RegionParts, key: string, mangled: string, expiration:
 }
 
 /** One caller's pass through dogpile's lock for `key`. */
-async function getOrCreateLocked<V>(parts: RegionParts, key: string, mangled: string, creator: Creator<V>, expiration: number | undefined, shouldCacheFn: ShouldCache<V>, releases: number, stored: Read, missCounted: boolean): Promise<V> {
-  const { passes, handOff } = parts;
+async function getOrCreateLocked<V>(parts: RegionParts, key: string, mangled: string, creator: Creator<V>, expiration: number | undefined, options: GetOrCreateOptions<V> | undefined, releases: number, stored: Read, missCounted: boolean): Promise<V> {
+  const { passes, handOff, recorder } = parts;
   const { mutex, readIsCurrent } = passes.mutexFor(parts.config.backend.getMutex(mangled), mangled, releases);
+  const shouldCacheFn = options?.shouldCacheFn;
+  const staleIfError = options?.staleIfError ?? parts.staleIfError;
+  const errorBackoff = options?.errorBackoff ?? parts.errorBackoff;
   let passing = false;
   try {
     passes.enter(mangled);
     passing = true;
     const pass = lockPass<V>(parts, key, mangled, expiration, mutex, readIsCurrent, stored, 'getOrCreate', missCounted);
+    let ran = false;
     pass.creator = () => {
       parts.creators.keep(mangled, { key, creator, shouldCacheFn: shouldCacheFn as ShouldCache<unknown> });
-      return parts.writes.createAndStore(mangled, key, creator, shouldCacheFn);
+      return createOnRecord(parts.failures, [pass], errorBackoff, () => parts.writes.createAndStore(mangled, key, creator, shouldCacheFn), () => (ran = true));
     };
     pass.asyncCreator = handOff && ((held) => handOff(key, creator, held));
+    if (staleIfError !== undefined) {
+      pass.fallback = (error, stale) => {
+        if (stale.since === undefined || parts.read.now() - stale.since >= staleIfError) return undefined;
+        // A failure on record was not this caller's creator: it is reported here, as the creator's own was.
+        if (!ran) recorder.error('creator', error, key);
+        recorder.stale(key);
+        return { value: stale.value };
+      };
+    }
     return await runLock<V, Read>(pass);
   } finally {
     if (passing) passes.leave(mangled);

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { CachedValue, NO_VALUE, type StoredValue } from '../api.js';
+import { CachedValue, NO_VALUE, type NoValue, type StoredValue } from '../api.js';
 import { runLockMulti } from '../lock/lock-multi.js';
+import { createOnRecord } from './failures.js';
 import { lockPass, type Pass, type RegionParts } from './parts.js';
-import type { MaybePromise, ShouldCache } from './types.js';
+import type { GetOrCreateMultiOptions, MaybePromise, ShouldCache } from './types.js';
 
 /**
  * Like `getOrCreate` for many keys. `creator(...missingKeys)` receives each
@@ -20,7 +21,7 @@ export async function getOrCreateMulti<V>(
   keys: readonly string[],
   creator: (...keys: string[]) => MaybePromise<readonly V[]>,
   expiration: number | undefined,
-  shouldCacheFn: ShouldCache<V>,
+  options: GetOrCreateMultiOptions<V>,
 ): Promise<V[]> {
   if (keys.length === 0) return [];
   const { read, passes, recorder, config } = parts;
@@ -49,7 +50,7 @@ export async function getOrCreateMulti<V>(
     if (pending.length > 0) {
       const values = await runLockMulti(
         pending,
-        (indexes) => createMulti(parts, indexes.map((index) => pending[index]!), creator, shouldCacheFn),
+        (indexes) => createOrFallBack(parts, indexes.map((index) => pending[index]!), creator, expiration, options),
         (indexes) => read.loadMulti(indexes.map((i) => pending[i]!.key), indexes.map((i) => pending[i]!.caller), 'getOrCreateMulti'),
       );
       values.forEach((value, i) => results.set(pending[i]!.caller, value));
@@ -58,6 +59,36 @@ export async function getOrCreateMulti<V>(
     for (const pass of pending) passes.checkin(pass.key);
   }
   return keys.map((key) => results.get(key) as V);
+}
+
+/**
+ * {@link createMulti} with the region's answers to failure: under
+ * `errorBackoff`, a failure on record for one of the keys is the answer (and
+ * a new failure is put on record for each); under `staleIfError`, when every
+ * key has a stale value recent enough, the caller gets those instead.
+ */
+async function createOrFallBack<V>(
+  parts: RegionParts,
+  batch: ReadonlyArray<Pass<V>>,
+  creator: (...keys: string[]) => MaybePromise<readonly V[]>,
+  expiration: number | undefined,
+  options: GetOrCreateMultiOptions<V>,
+): Promise<readonly V[]> {
+  const { failures, read, recorder } = parts;
+  const staleIfError = options.staleIfError ?? parts.staleIfError;
+  const errorBackoff = options.errorBackoff ?? parts.errorBackoff;
+  let ran = false;
+  try {
+    return await createOnRecord(failures, batch, errorBackoff, () => createMulti(parts, batch, creator, options.shouldCacheFn), () => (ran = true));
+  } catch (error) {
+    if (staleIfError === undefined) throw error;
+    const now = read.now();
+    const stale = batch.map((pass) => read.lockEntry<V>(pass.first as CachedValue | NoValue, expiration));
+    if (!stale.every((entry) => entry?.since !== undefined && now - entry.since < staleIfError)) throw error;
+    if (!ran) recorder.error('creator', error, undefined);
+    for (const pass of batch) recorder.stale(pass.caller);
+    return stale.map((entry) => entry!.value);
+  }
 }
 
 /** Runs a multi-key creator for the keys that must be created and stores what it made. */

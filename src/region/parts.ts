@@ -9,6 +9,7 @@ import { hitNow } from '../clock.js';
 import { KeyPasses, type LockObserver, type LockOptions, type RunLockOptions } from '../lock/lock.js';
 import type { Configuration, RegionCodec } from './config.js';
 import { handToRunner, Writes } from './create.js';
+import { Failures } from './failures.js';
 import { KeptCreators } from './inspection.js';
 import { ReadPath } from './read-path.js';
 import { Recorder } from './recorder.js';
@@ -26,10 +27,16 @@ export interface RegionParts {
   readonly handOff: ((key: string, creator: () => unknown, held: CacheMutex) => void) | undefined;
   /** The creators kept for the devtools' "Regenerate" (none while off). */
   readonly creators: KeptCreators;
+  /** Ms after its expiry a stale value is still served when its creator fails; `undefined`: never. */
+  readonly staleIfError: number | undefined;
+  /** Ms during which a key's failed creation is every caller's answer; 0: none (dogpile's behaviour). */
+  readonly errorBackoff: number;
+  /** Failed creations on record, for `errorBackoff`. */
+  readonly failures: Failures;
 }
 
 /** What a region brings to each configuration: its own objects, which outlive any one backend. */
-export type RegionOwned = Pick<RegionParts, 'recorder' | 'passes' | 'lockTimeout' | 'handOff' | 'creators'> & {
+export type RegionOwned = Pick<RegionParts, 'recorder' | 'passes' | 'lockTimeout' | 'handOff' | 'creators' | 'staleIfError' | 'errorBackoff'> & {
   /** The region's own mangler and codec, which override the backend's. */
   readonly codec: RegionCodec;
   readonly now: () => number;
@@ -43,6 +50,8 @@ export interface OwnedOptions<R> extends RegionCodec {
   readonly lockTimeout?: number | undefined;
   readonly now?: (() => number) | undefined;
   readonly version?: string | number | undefined;
+  readonly staleIfError?: number | undefined;
+  readonly errorBackoff?: number | undefined;
   readonly asyncCreationRunner?: ((region: R, key: string, creator: () => unknown, mutex: CacheMutex) => void) | undefined;
 }
 
@@ -56,6 +65,8 @@ export function ownedParts<R>(region: R, options: OwnedOptions<R>, now: () => nu
     passes: new KeyPasses(),
     creators: new KeptCreators(),
     lockTimeout,
+    staleIfError: options.staleIfError,
+    errorBackoff: options.errorBackoff ?? 0,
     handOff: runner && ((key, creator, held) => handToRunner(runner, region, key, creator, held, recorder)),
     now,
     // Reads may reuse the default clock's reading while they are dense (see hitNow); an injected clock is used as it is.
@@ -72,7 +83,8 @@ export function ownedParts<R>(region: R, options: OwnedOptions<R>, now: () => nu
 export function assemble(config: Configuration, owned: RegionOwned): { parts: RegionParts; detach: Array<() => void> } {
   const { recorder } = owned;
   const read = new ReadPath(config, recorder, owned.now, owned.readNow, owned.version);
-  const parts: RegionParts = { ...owned, config, read, writes: new Writes(read) };
+  const writes = new Writes(read);
+  const parts: RegionParts = { ...owned, config, read, writes, failures: new Failures(read, writes) };
   const detach = [
     // A strategy the backend made for this region goes with it.
     () => config.made?.close?.(),

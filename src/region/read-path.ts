@@ -169,9 +169,15 @@ export class ReadPath {
   /** The lock's view of a stored value: absent when hard-invalidated, not fresh when expired or soft-invalidated. */
   lockEntry<V>(value: CachedValue | NoValue, expiration: number | undefined): LockEntry<V> | undefined {
     if (value === NO_VALUE) return undefined;
-    const freshness = freshnessOf(value.metadata, expiration, this.config.invalidator, this.now());
+    const now = this.now();
+    const freshness = freshnessOf(value.metadata, expiration, this.config.invalidator, now);
     if (freshness === 'hard-invalidated') return undefined;
-    return { value: value.payload as V, fresh: freshness === 'fresh' };
+    if (freshness === 'fresh') return { value: value.payload as V, fresh: true, since: undefined };
+    const { ct } = value.metadata;
+    // When it stopped being fresh: its expiry, else (soft-invalidated, or stamped in the future) the invalidation or now.
+    const expired = expiration !== undefined && now - ct > expiration ? ct + expiration : undefined;
+    const since = freshness === 'soft-invalidated' ? Math.min(expired ?? now, this.config.invalidator.invalidatedAt?.() ?? now) : (expired ?? now);
+    return { value: value.payload as V, fresh: false, since };
   }
 
   /** The expiration a call judges by: its own (`-1`/`Infinity`: never), else the region's. */

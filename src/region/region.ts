@@ -11,8 +11,8 @@ import type { RegionErrorRecord, RegionListener, RegionStats } from '../events.j
 import { DefaultInvalidationStrategy } from '../invalidation.js';
 import { functionKeyGenerator, functionMultiKeyGenerator, type AnyFunction, type KeyGenerator, type MultiKeyGenerator } from '../keys.js';
 import type { BackendName, BackendRegistry } from '../registry.js';
-import { checkKeys, checkOptionalFunction } from '../validate.js';
-import { checkRegionOptions, readConfig, resolveConfiguration, type Configuration } from './config.js';
+import { checkKeys } from '../validate.js';
+import { checkCreateOptions, checkRegionOptions, readConfig, resolveConfiguration, type Configuration } from './config.js';
 import { cacheMultiOnArguments, cacheOnArguments, type CacheMultiOnArgumentsOptions, type CacheOnArgumentsOptions, type CachedFunction, type CachedMultiFunction } from './decorators.js';
 import { getOrCreateAsync, getOrCreateMissed, joinStampede } from './get-or-create.js';
 import { backendLabels, peekStored, storedKeyIsLocked, storedKeys } from './inspection.js';
@@ -52,6 +52,17 @@ export interface RegionOptions {
   now?: () => number;
   /** The version of what the region stores (your build or data schema): values of another are misses, and `prune` removes them. */
   version?: string | number;
+  /**
+   * Ms: when the creator of an expired or soft-invalidated value fails, callers get the stale value instead of the error
+   * if it stopped being fresh less than this long ago (the error is still emitted as an `error` event). Default: never.
+   */
+  staleIfError?: number;
+  /**
+   * Ms: after a failed creation, callers of that key, in every tab or process sharing the backend, get that failure (or the
+   * stale value, under `staleIfError`) without running the creator again, for this long, doubled for each consecutive
+   * failure up to 16 times. Default 0: every waiter retries, as in dogpile.
+   */
+  errorBackoff?: number;
 }
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
@@ -213,10 +224,9 @@ export class CacheRegion {
       const parts = this.#require();
       const { read } = parts;
       const expiration = read.expiration(options?.expirationTime);
-      const shouldCacheFn = options?.shouldCacheFn;
-      checkOptionalFunction(shouldCacheFn, 'shouldCacheFn');
+      if (options !== undefined) checkCreateOptions(options);
       const readSync = this.#invalidatorReady ? undefined : read.syncReader();
-      if (!readSync) return getOrCreateAsync(parts, this.#invalidatorReady && this.#ready(), key, creator, expiration, shouldCacheFn);
+      if (!readSync) return getOrCreateAsync(parts, this.#invalidatorReady && this.#ready(), key, creator, expiration, options);
       read.checkSoftInvalidation(expiration);
       const mangled = read.mangle(key);
       // Fast path: a fresh value costs one backend read and no lock.
@@ -227,7 +237,7 @@ export class CacheRegion {
         return Promise.resolve(stored.payload as V);
       }
       // A stampede's later callers join the wait they share; the others go through the lock.
-      return (stored === NO_VALUE && joinStampede(parts, key, mangled, creator, expiration, shouldCacheFn, releases)) || getOrCreateMissed(parts, key, mangled, creator, expiration, shouldCacheFn, releases, stored);
+      return (stored === NO_VALUE && joinStampede(parts, key, mangled, creator, expiration, options, releases)) || getOrCreateMissed(parts, key, mangled, creator, expiration, options, releases, stored);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -242,10 +252,10 @@ export class CacheRegion {
     if (typeof creator !== 'function') throw new TypeError(`dogpile-cache: getOrCreateMulti expects a creator function, got ${typeof creator}`);
     const parts = this.#require();
     const expiration = parts.read.expiration(options.expirationTime);
-    checkOptionalFunction(options.shouldCacheFn, 'shouldCacheFn');
+    checkCreateOptions(options);
     if (this.#invalidatorReady) await this.#ready();
     parts.read.checkSoftInvalidation(expiration);
-    return getOrCreateMulti(parts, keys, creator, expiration, options.shouldCacheFn);
+    return getOrCreateMulti(parts, keys, creator, expiration, options);
   }
 
   /** Stores `value` under `key`, created now. */

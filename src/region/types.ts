@@ -37,6 +37,10 @@ export interface GetOrCreateOptions<V> {
   expirationTime?: number;
   /** Decides whether a created value is stored; it is returned either way. */
   shouldCacheFn?: (value: V) => MaybePromise<boolean>;
+  /** Overrides the region's `staleIfError` (ms) for this call. */
+  staleIfError?: number;
+  /** Overrides the region's `errorBackoff` (ms) for this call. */
+  errorBackoff?: number;
 }
 
 /** Options of `region.getOrCreateMulti()`. */

@@ -29,6 +29,8 @@ export interface WireGetOptions {
 /** Options of a get-or-create that cross the wire; `shouldCache` names a page-side predicate. */
 export interface WireCreateOptions {
   expirationTime?: number;
+  staleIfError?: number;
+  errorBackoff?: number;
   /** Id under which the page registered its `shouldCacheFn` (see `ClientCallbacks.shouldCache`). */
   shouldCache?: number;
 }
@@ -138,6 +140,8 @@ export const createOptions = {
   to(options: GetOrCreateOptions<never>, shouldCacheId: number | undefined): WireCreateOptions {
     const out: WireCreateOptions = {};
     if (options.expirationTime !== undefined) out.expirationTime = options.expirationTime;
+    if (options.staleIfError !== undefined) out.staleIfError = options.staleIfError;
+    if (options.errorBackoff !== undefined) out.errorBackoff = options.errorBackoff;
     if (options.shouldCacheFn && shouldCacheId !== undefined) out.shouldCache = shouldCacheId;
     return out;
   },
@@ -145,6 +149,8 @@ export const createOptions = {
   from<V>(wire: WireCreateOptions | undefined, shouldCache: (id: number) => (value: V) => Promise<boolean>): GetOrCreateOptions<V> {
     const out: GetOrCreateOptions<V> = {};
     if (wire?.expirationTime !== undefined) out.expirationTime = wire.expirationTime;
+    if (wire?.staleIfError !== undefined) out.staleIfError = wire.staleIfError;
+    if (wire?.errorBackoff !== undefined) out.errorBackoff = wire.errorBackoff;
     if (typeof wire?.shouldCache === 'number') out.shouldCacheFn = shouldCache(wire.shouldCache);
     return out;
   },

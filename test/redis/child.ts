@@ -12,6 +12,7 @@ interface Init {
   name: string;
   expirationTime?: number;
   lockTimeout?: number;
+  errorBackoff?: number;
 }
 
 type Request = { id: number; op: string; key?: string; n?: number; value?: unknown; hard?: boolean; expired?: boolean };
@@ -36,7 +37,7 @@ function checkContention(key: string): void {
 }
 
 function init(config: Init): void {
-  region = makeRegion({ name: config.name }).configure('redis', {
+  region = makeRegion({ name: config.name, ...(config.errorBackoff === undefined ? {} : { errorBackoff: config.errorBackoff }) }).configure('redis', {
     expirationTime: config.expirationTime,
     arguments: { url: config.url, prefix: config.prefix, lockTimeout: config.lockTimeout, commandTimeout: 5_000 },
   });
@@ -71,6 +72,23 @@ async function handle(request: Request): Promise<unknown> {
       const values = await Promise.all(Array.from({ length: n }, () => region.getOrCreate(key, creator)));
       contention.delete(key);
       return { calls, values: [...new Set(values)] };
+    }
+    case 'failing': {
+      // n concurrent getOrCreate whose creator reports, waits for `proceed`, then fails.
+      const n = request.n ?? 1;
+      contention.set(key, { misses: 0, stales: 0, n, expired: false, creating: false, reported: false });
+      let calls = 0;
+      const creator = async () => {
+        calls++;
+        contention.get(key)!.creating = true;
+        send({ event: 'creating', key });
+        checkContention(key);
+        await new Promise<void>((resolve) => blocked.set(key, resolve));
+        throw new RangeError(`API answered 500 in ${process.pid}`);
+      };
+      const errors = await Promise.all(Array.from({ length: n }, () => region.getOrCreate(key, creator).then(() => 'no error', (error: Error) => `${error.name}: ${error.message}`)));
+      contention.delete(key);
+      return { calls, errors: [...new Set(errors)] };
     }
     case 'getOrCreate': {
       let calls = 0;

@@ -36,6 +36,7 @@ export interface ChildRegion {
   name?: string;
   expirationTime?: number;
   lockTimeout?: number;
+  errorBackoff?: number;
   url?: string;
 }
 
