@@ -53,7 +53,7 @@ export class CachedEntry<V> {
 
   /**
    * @param getCreator Returns the creator to use now (so a UI can pass a new closure on every render).
-   *   It must return a creator for this entry's `key` only: see `latestForKey`.
+   *   It must return a creator for this entry's region and `key` only: see `latestForKey`.
    * @param onChange Receives every new snapshot.
    */
   constructor(
