@@ -7,6 +7,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CacheRegion, MaybePromise } from '../index.js';
 import {
   CachedEntry,
+  checkCreator,
+  checkKey,
+  checkRegion,
   initialSnapshot,
   latestForKey,
   type CachedEntryOptions,
@@ -61,6 +64,9 @@ export function useCachedValue<V>(
   creator: () => MaybePromise<V>,
   options: UseCachedValueOptions<V> = {},
 ): CachedValueResult<V> {
+  checkRegion('useCachedValue', region);
+  checkKey('useCachedValue', key, true);
+  checkCreator('useCachedValue', creator);
   const given = useRef<KeyedProps<Given<V>>>({ region, key, props: { creator, shouldCacheFn: options.shouldCacheFn } });
   given.current = { region, key, props: { creator, shouldCacheFn: options.shouldCacheFn } };
   const [snapshot, setSnapshot] = useState<CachedEntrySnapshot<V>>(() => initialSnapshot(key));
