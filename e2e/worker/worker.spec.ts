@@ -170,6 +170,62 @@ test('values structured clone cannot copy give a clear error naming the key; cre
   expect(outcome.still).toBe('fine');
 });
 
+test('errors thrown in the worker reach the page as instances of their class: every built-in, DOMException, the library\'s own', async ({ page }) => {
+  await openTab(page);
+  const outcome = await page.evaluate(async () => {
+    const { client, dogpile, worker } = { ...window.workerTest, client: window.workerTest.client! };
+    const classes: Record<string, unknown> = {
+      Error,
+      EvalError,
+      RangeError,
+      ReferenceError,
+      SyntaxError,
+      TypeError,
+      URIError,
+      AggregateError,
+      DOMException,
+      DOMQuota: DOMException,
+      QuotaExceededError: dogpile.QuotaExceededError,
+      ValueNotStorableError: dogpile.ValueNotStorableError,
+      RegionNotConfigured: dogpile.RegionNotConfigured,
+      CreatorGoneError: worker.CreatorGoneError,
+      HttpError: TypeError,
+    };
+    const seen: Record<string, unknown> = {};
+    for (const [kind, cls] of Object.entries(classes)) {
+      const error = (await client.getOrCreate(kind, 'errorOf').catch((caught: unknown) => caught)) as Error & { code?: number; errors?: unknown[] };
+      seen[kind] = {
+        instance: error instanceof (cls as new () => Error),
+        name: error.name,
+        message: error.message,
+        ...(error instanceof DOMException ? { code: error.code } : {}),
+        ...(error.cause !== undefined ? { cause: `${(error.cause as Error).constructor.name}: ${(error.cause as Error).message}` } : {}),
+        ...(error instanceof AggregateError
+          ? { errors: error.errors.map((each) => `${(each as Error).constructor.name === 'Error' ? (each as Error).name : (each as Error).constructor.name}: ${(each as Error).message} ${each instanceof dogpile.ValidationError}`) }
+          : {}),
+      };
+    }
+    return seen;
+  });
+  expect(outcome).toEqual({
+    Error: { instance: true, name: 'Error', message: 'an Error' },
+    EvalError: { instance: true, name: 'EvalError', message: 'an EvalError' },
+    RangeError: { instance: true, name: 'RangeError', message: 'a RangeError' },
+    ReferenceError: { instance: true, name: 'ReferenceError', message: 'a ReferenceError' },
+    SyntaxError: { instance: true, name: 'SyntaxError', message: 'a SyntaxError' },
+    TypeError: { instance: true, name: 'TypeError', message: 'a TypeError' },
+    URIError: { instance: true, name: 'URIError', message: 'a URIError' },
+    AggregateError: { instance: true, name: 'AggregateError', message: 'an AggregateError', cause: 'EvalError: why', errors: ['URIError: first false', expect.stringMatching(/^\w+: second true$/)] },
+    DOMException: { instance: true, name: 'DataCloneError', message: 'a DOMException', code: 25 },
+    DOMQuota: { instance: true, name: 'QuotaExceededError', message: 'a quota DOMException', code: 22 },
+    QuotaExceededError: { instance: true, name: 'QuotaExceededError', message: 'a QuotaExceededError' },
+    ValueNotStorableError: { instance: true, name: 'ValueNotStorableError', message: 'a ValueNotStorableError' },
+    RegionNotConfigured: { instance: true, name: 'RegionNotConfigured', message: 'a RegionNotConfigured' },
+    CreatorGoneError: { instance: true, name: 'CreatorGoneError', message: 'a CreatorGoneError', cause: 'RangeError: the cause' },
+    HttpError: { instance: true, name: 'HttpError', message: 'an HttpError' },
+  });
+});
+
 test('without SharedWorker the page falls back to a dedicated Worker, without workers to the page, and says so', async ({ browser }) => {
   for (const [remove, mode, reason] of [
     [['SharedWorker'], 'worker', /SharedWorker is not available/],

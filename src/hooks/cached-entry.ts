@@ -48,12 +48,15 @@ export class CachedEntry<V> {
   // Set while this entry's own creator or refresh writes, so the region's
   // `created`/`set` event for that write does not trigger a reload.
   #expectOwnWrite = false;
+  // Set from the start of this entry's own creator until its getOrCreate settles: that
+  // creator's failure is reported by getOrCreate, not by the region's error event.
+  #ownCreating = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | undefined;
 
   /**
    * @param getCreator Returns the creator to use now (so a UI can pass a new closure on every render).
-   *   It must return a creator for this entry's `key` only: see `latestForKey`.
+   *   It must return a creator for this entry's region and `key` only: see `latestForKey`.
    * @param onChange Receives every new snapshot.
    */
   constructor(
@@ -156,6 +159,11 @@ export class CachedEntry<V> {
     }
     if (!('key' in event) || (event.key !== this.key && event.key !== storedKey(this.region, this.key))) return;
     switch (event.type) {
+      case 'error':
+        // Another caller's creator failed while this entry shows the value it was replacing:
+        // the value stays (no created event will come), with that error attached.
+        if (event.operation === 'creator' && !this.#ownCreating && this.#snapshot.status === 'stale') this.#show({ ...this.#snapshot, error: event.error });
+        return;
       case 'created':
         // A value that was not stored changes nothing here (and reloading on
         // it would make two such callers regenerate each other forever).
@@ -217,10 +225,18 @@ export class CachedEntry<V> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       let ran = false;
       let pending = true;
+      let failed: { error: unknown } | undefined;
       const getCreator = this.#creator;
       const creator = async (): Promise<V> => {
         ran = true;
-        const value = await getCreator()();
+        this.#ownCreating = true;
+        let value: V;
+        try {
+          value = await getCreator()();
+        } catch (error) {
+          failed = { error };
+          throw error;
+        }
         if (pending) this.#expectOwnWrite = true;
         return value;
       };
@@ -233,8 +249,18 @@ export class CachedEntry<V> {
       } finally {
         pending = false;
         this.#expectOwnWrite = false;
+        // Cleared only now: the region reports the creator's error before getOrCreate settles.
+        this.#ownCreating = false;
       }
       if (!current()) return;
+      if (failed) {
+        // Our creator failed, yet getOrCreate served a value: the stale one (`staleIfError`).
+        const stored = await peekEntry<V>(region, key, expirationTime);
+        if (!current()) return;
+        if (stored?.state === 'fresh') this.#showEntry(stored);
+        else this.#show({ key, status: 'stale', value, error: failed.error, createdAt: stored?.createdAt, expiresAt: stored?.expiresAt, source: 'cache' });
+        return;
+      }
       if (ran) {
         // The stored creation time, so every tab shows the same age for a shared entry.
         const stored = await peekEntry<V>(region, key, expirationTime);

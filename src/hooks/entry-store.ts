@@ -22,7 +22,7 @@ export class EntryStore<V> {
   #entry: CachedEntry<V> | undefined;
 
   /**
-   * @param getCreator Returns the creator to use now; it must belong to `key` (see `latestForKey`).
+   * @param getCreator Returns the creator to use now; it must belong to this region and `key` (see `latestForKey`).
    */
   constructor(region: CacheRegion, key: string | null | undefined, getCreator: () => () => MaybePromise<V>, options: CachedEntryOptions<V> = {}) {
     if (key != null && typeof key !== 'string') throw new TypeError(`dogpile-cache: the key must be a string, null or undefined, got ${typeof key}`);

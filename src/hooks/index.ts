@@ -21,4 +21,5 @@ export type { CachedValueActions, CachedValueResult, KeyedCachedValueResult, Sus
 export { EntryStore } from './entry-store.js';
 export { firstLoad, forgetFirstLoad, type FirstLoad } from './first-load.js';
 export { latestForKey, type KeyedProps } from './latest-for-key.js';
+export { checkCreator, checkKey, checkRegion, describeGiven } from './check-input.js';
 export { peekEntry, sharedMutex, storedKey, effectiveExpiration, type PeekedEntry, type EntryState } from './peek-entry.js';

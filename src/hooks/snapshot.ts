@@ -10,7 +10,8 @@
  * - `idle`: no key to look up;
  * - `loading`: no usable value yet, one is being created (here or elsewhere);
  * - `fresh`: the value is current;
- * - `stale`: an expired or soft-invalidated value is shown while it is regenerated;
+ * - `stale`: an expired or soft-invalidated value is shown while it is regenerated,
+ *   or because regenerating it failed (`error` set: the region's `staleIfError`);
  * - `error`: the creator failed; `value` keeps the last value shown, if any.
  */
 export type CachedValueStatus = 'idle' | 'loading' | 'fresh' | 'stale' | 'error';
@@ -52,12 +53,17 @@ export interface FreshSnapshot<V> extends SnapshotFields {
   source: 'cache' | 'creator';
 }
 
-/** An expired or soft-invalidated value, shown while it is regenerated. */
+/**
+ * An expired or soft-invalidated value, shown while it is regenerated, or
+ * after its regeneration failed and the region served it instead
+ * (`staleIfError`): then `error` is what the creator threw.
+ */
 export interface StaleSnapshot<V> extends SnapshotFields {
   key: string;
   status: 'stale';
   value: V;
-  error: undefined;
+  /** What the last creator for this value threw, when it failed; `undefined` while none has failed. */
+  error: unknown;
   source: 'cache' | 'creator';
 }
 

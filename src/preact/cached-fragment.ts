@@ -10,6 +10,7 @@
 import { Fragment, h, options, type ComponentChildren, type VNode } from 'preact';
 import { jsxTemplate } from 'preact/jsx-runtime';
 import { defaultToStr, type CacheRegion } from '../index.js';
+import { checkRegion } from '../hooks/check-input.js';
 
 /** Props of {@link CachedFragment}. */
 export interface CachedFragmentProps {
@@ -42,6 +43,7 @@ export function fragmentKey(name: string, vary: readonly unknown[] = []): string
  * `key` is the fragment's `cacheKey`, or `fragmentKey(name, vary)`.
  */
 export function invalidateFragment(region: CacheRegion, key: string): Promise<void> {
+  checkRegion('invalidateFragment', region, ['delete']);
   return region.delete(key);
 }
 
@@ -86,6 +88,7 @@ interface Lookup {
  * ```
  */
 export function CachedFragment(props: CachedFragmentProps, context?: object): ComponentChildren {
+  checkRegion('<CachedFragment>', props.region, ['getOrCreate']);
   if (!renderingToString()) return h(Fragment, null, props.children);
   const { region, expirationTime, children } = props;
   const key = cachedFragmentKey(props);

@@ -7,6 +7,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CacheRegion, MaybePromise } from '../index.js';
 import {
   CachedEntry,
+  checkCreator,
+  checkKey,
+  checkRegion,
   initialSnapshot,
   latestForKey,
   type CachedEntryOptions,
@@ -61,8 +64,11 @@ export function useCachedValue<V>(
   creator: () => MaybePromise<V>,
   options: UseCachedValueOptions<V> = {},
 ): CachedValueResult<V> {
-  const given = useRef<KeyedProps<Given<V>>>({ key, props: { creator, shouldCacheFn: options.shouldCacheFn } });
-  given.current = { key, props: { creator, shouldCacheFn: options.shouldCacheFn } };
+  checkRegion('useCachedValue', region);
+  checkKey('useCachedValue', key, true);
+  checkCreator('useCachedValue', creator);
+  const given = useRef<KeyedProps<Given<V>>>({ region, key, props: { creator, shouldCacheFn: options.shouldCacheFn } });
+  given.current = { region, key, props: { creator, shouldCacheFn: options.shouldCacheFn } };
   const [snapshot, setSnapshot] = useState<CachedEntrySnapshot<V>>(() => initialSnapshot(key));
   const entryRef = useRef<CachedEntry<V> | undefined>(undefined);
   const { expirationTime, revalidateOnExpire } = options;
@@ -73,8 +79,8 @@ export function useCachedValue<V>(
       setSnapshot(initialSnapshot(key));
       return undefined;
     }
-    // This render's props are the entry's own; later renders' only while they keep the key.
-    const own = latestForKey<Given<V>>(key, { creator, shouldCacheFn: options.shouldCacheFn }, () => given.current);
+    // This render's props are the entry's own; later renders' only while they keep the region and key.
+    const own = latestForKey<Given<V>>(region, key, { creator, shouldCacheFn: options.shouldCacheFn }, () => given.current);
     const entry = new CachedEntry<V>(
       region,
       key,

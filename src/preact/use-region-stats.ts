@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { CacheRegion, RegionStats } from '../index.js';
+import { checkRegion } from '../hooks/check-input.js';
 
 /**
  * The region's {@link RegionStats} (hits, misses, creations, ...), updated
@@ -12,6 +13,7 @@ import type { CacheRegion, RegionStats } from '../index.js';
  * burst of events costs one render.
  */
 export function useRegionStats(region: CacheRegion): RegionStats {
+  checkRegion('useRegionStats', region, ['subscribe']);
   const [stats, setStats] = useState<RegionStats>(() => region.stats);
   useEffect(() => {
     setStats(region.stats);

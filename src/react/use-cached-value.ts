@@ -48,7 +48,7 @@ export function useCachedValue<V>(
   creator: () => MaybePromise<V>,
   options: UseCachedValueOptions<V> = {},
 ): CachedValueResult<V> {
-  const { store } = useEntryStore(region, key, creator, options);
+  const { store } = useEntryStore('useCachedValue', region, key, creator, options);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   const refresh = useCallback(() => store.refresh(), [store]);
   const reload = useCallback(() => store.reload(), [store]);

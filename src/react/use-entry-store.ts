@@ -1,12 +1,12 @@
 /**
  * The part both React hooks share: one {@link EntryStore} per region, key and
- * options, fed the newest creator given for its key.
+ * options, fed the newest creator given for its region and key.
  *
  * @module
  */
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { CacheRegion, MaybePromise } from '../index.js';
-import { EntryStore, latestForKey, type CachedEntryOptions, type KeyedProps } from '../hooks/index.js';
+import { checkCreator, checkKey, checkRegion, EntryStore, latestForKey, type CachedEntryOptions, type KeyedProps } from '../hooks/index.js';
 
 /** What a render gives the store besides the key. */
 export interface Given<V> {
@@ -17,24 +17,31 @@ export interface Given<V> {
 // Layout effects do nothing on the server (and older React warns there).
 const useIsomorphicLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 
-/** The store for `key`, and a getter of the newest props given with that key. */
+/**
+ * The store for `key`, and a getter of the newest props given with that region and key.
+ * `hook` names the caller in the errors for bad arguments, thrown as it renders.
+ */
 export function useEntryStore<V>(
+  hook: string,
   region: CacheRegion,
   key: string | null | undefined,
   creator: () => MaybePromise<V>,
   options: CachedEntryOptions<V>,
 ): { store: EntryStore<V>; given: () => Given<V> } {
+  checkRegion(hook, region);
+  checkKey(hook, key, hook === 'useCachedValue');
+  checkCreator(hook, creator);
   const props: Given<V> = { creator, shouldCacheFn: options.shouldCacheFn };
-  const latest = useRef<KeyedProps<Given<V>>>({ key, props });
+  const latest = useRef<KeyedProps<Given<V>>>({ region, key, props });
   // After commit: a render React throws away must not hand its creator to the entry.
   useIsomorphicLayoutEffect(() => {
-    latest.current = { key, props };
+    latest.current = { region, key, props };
   });
   const { expirationTime, revalidateOnExpire } = options;
   const hasShouldCache = options.shouldCacheFn !== undefined;
   return useMemo(() => {
-    // This render's props are the store's own; later renders' only while they keep the key.
-    const given = key == null ? () => props : latestForKey(key, props, () => latest.current);
+    // This render's props are the store's own; later renders' only while they keep the region and key.
+    const given = key == null ? () => props : latestForKey(region, key, props, () => latest.current);
     const store = new EntryStore<V>(region, key, () => given().creator, {
       expirationTime,
       revalidateOnExpire,

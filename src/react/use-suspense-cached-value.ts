@@ -46,8 +46,7 @@ export function useSuspenseCachedValue<V>(
   creator: () => MaybePromise<V>,
   options: UseCachedValueOptions<V> = {},
 ): SuspenseCachedValueResult<V> {
-  if (typeof key !== 'string') throw new TypeError(`dogpile-cache: useSuspenseCachedValue needs a string key, got ${key === null ? 'null' : typeof key}`);
-  const { store, given } = useEntryStore(region, key, creator, options);
+  const { store, given } = useEntryStore('useSuspenseCachedValue', region, key, creator, options);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   const refresh = useCallback(() => store.refresh(), [store]);
   const reload = useCallback(() => store.reload(), [store]);

@@ -1,10 +1,14 @@
 /**
  * Errors as they cross between page and worker: structured clone keeps an
  * error's message but not its class or extra fields, so errors travel as a
- * plain description and are rebuilt with their class on the other side
- * (`instanceof RegionNotConfigured` keeps working in the page), with their
- * own enumerable properties that structured clone can copy (`code`,
- * `status`, ...) and their `cause`.
+ * plain description and are rebuilt with their class on the other side:
+ * every built-in error class (`AggregateError` with its `errors`), the
+ * `DOMException`s (with their name, hence their code) and the library's own
+ * classes, so `instanceof RegionNotConfigured` keeps working in the page. A
+ * subclass the other side cannot know (`class HttpError extends TypeError`)
+ * arrives as its nearest known class, with its own name. Its own enumerable
+ * properties that structured clone can copy (`code`, `status`, ...) and its
+ * `cause` chain travel too.
  *
  * @module
  */
@@ -17,6 +21,7 @@ import {
   RegionNotConfigured,
   StorageUnavailableError,
   ValidationError,
+  ValueNotStorableError,
 } from '../errors.js';
 import { CreatorGoneError, UnknownCreatorError, ValueNotCloneableError, WorkerUnavailableError } from './errors.js';
 
@@ -35,6 +40,12 @@ export interface WireError {
   props?: Record<string, unknown>;
   /** The error's `cause`, itself described. */
   cause?: WireError;
+  /** The nearest class of the error this side knows, by name, when it is not the one `name` says. */
+  base?: string;
+  /** `AggregateError.errors`, each described. */
+  errors?: WireError[];
+  /** Whether the error is a `DOMException` (rebuilt as one, whatever its name). */
+  dom?: true;
 }
 
 // Nested causes are followed this deep (a cycle of causes must not loop).
@@ -44,8 +55,15 @@ const OWN_FIELDS = new Set(['name', 'message', 'stack', 'cause']);
 
 type ErrorClass = new (message: string) => Error;
 
-// Errors rebuilt with their own class; anything else becomes an Error with its name.
+// Errors rebuilt with their own class; anything else becomes its nearest of these, with its name.
 const classes: Record<string, ErrorClass> = {
+  Error,
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
   DogpileCacheException,
   RegionAlreadyConfigured,
   RegionNotConfigured,
@@ -58,11 +76,26 @@ const classes: Record<string, ErrorClass> = {
   ValueNotCloneableError,
   CreatorGoneError,
   UnknownCreatorError,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
+  ValueNotStorableError,
+  // Built with its `errors` (see fromWireError).
+  AggregateError: AggregateError as unknown as ErrorClass,
 };
+
+// The table's names by prototype, to find a thrown error's nearest known class.
+const namesByPrototype = new Map<object, string>(Object.entries(classes).map(([name, cls]) => [cls.prototype, name]));
+
+/** The name of the nearest class of `error` in the table (`undefined` when none is, e.g. another realm's error). */
+function knownBase(error: object): string | undefined {
+  for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+    const name = namesByPrototype.get(proto);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
+function isDomException(error: unknown): boolean {
+  return (typeof DOMException === 'function' && error instanceof DOMException) || Object.prototype.toString.call(error) === '[object DOMException]';
+}
 
 /** Describes a thrown value so that it survives a `postMessage`. */
 export function toWireError(error: unknown, depth = 0): WireError {
@@ -70,7 +103,12 @@ export function toWireError(error: unknown, depth = 0): WireError {
     const { name, message, stack } = error as Error;
     const key = (error as { key?: unknown }).key;
     const props = cloneableProps(error as object);
-    const hasCause = Object.hasOwn(error as object, 'cause') && depth < MAX_CAUSE_DEPTH;
+    const nested = depth < MAX_CAUSE_DEPTH;
+    const hasCause = Object.hasOwn(error as object, 'cause') && nested;
+    const dom = isDomException(error);
+    const base = dom ? undefined : knownBase(error as object);
+    const inner = (error as { errors?: unknown }).errors;
+    const errors = nested && error instanceof AggregateError && Array.isArray(inner) ? inner.map((each) => toWireError(each, depth + 1)) : undefined;
     return {
       isError: true,
       name: String(name),
@@ -79,6 +117,9 @@ export function toWireError(error: unknown, depth = 0): WireError {
       ...(typeof key === 'string' ? { key } : {}),
       ...(props ? { props } : {}),
       ...(hasCause ? { cause: toWireError((error as { cause?: unknown }).cause, depth + 1) } : {}),
+      ...(base !== undefined && base !== name ? { base } : {}),
+      ...(errors ? { errors } : {}),
+      ...(dom ? { dom: true as const } : {}),
     };
   }
   try {
@@ -92,17 +133,19 @@ export function toWireError(error: unknown, depth = 0): WireError {
 export function fromWireError(wire: WireError): unknown {
   if (!wire.isError) return 'thrown' in wire ? wire.thrown : wire.message;
   let error: Error;
-  const cls = Object.hasOwn(classes, wire.name) ? classes[wire.name] : undefined;
-  if (cls === ValueNotCloneableError) {
-    error = new ValueNotCloneableError(wire.message, wire.key === undefined ? undefined : { key: wire.key });
-  } else if (cls) {
-    error = new cls(wire.message);
-  } else if (typeof DOMException === 'function' && isDomExceptionName(wire.name)) {
+  const className = wire.base ?? wire.name;
+  const cls = Object.hasOwn(classes, className) ? classes[className] : undefined;
+  if (typeof DOMException === 'function' && (wire.dom || (!cls && isDomExceptionName(wire.name)))) {
     error = new DOMException(wire.message, wire.name) as unknown as Error;
+  } else if (cls === ValueNotCloneableError) {
+    error = new ValueNotCloneableError(wire.message, wire.key === undefined ? undefined : { key: wire.key });
+  } else if (cls === classes.AggregateError) {
+    error = new AggregateError((wire.errors ?? []).map(fromWireError), wire.message);
   } else {
-    error = new Error(wire.message);
-    error.name = wire.name;
+    error = new (cls ?? Error)(wire.message);
   }
+  // A subclass this side does not know keeps its name (as an own property, as its class field made it).
+  if (error.name !== wire.name) error.name = wire.name;
   if (wire.stack !== undefined) {
     try {
       error.stack = wire.stack;

@@ -114,4 +114,33 @@ export function keyChangeSuite(
       await view.unmount();
     });
   });
+
+  describe(`${name} when the region changes while a creation is pending`, () => {
+    test('a waiter that switches region and then becomes the creator (the holder failed) runs its own region creator', async () => {
+      const r1 = slowRegion();
+      const r2 = slowRegion();
+      const holder = controlled();
+      // Another component holds the lock for "k" in r1.
+      const holding = r1.getOrCreate('k', holder.creator);
+      holding.catch(() => {});
+      await vi.waitFor(() => expect(holder.calls).toBe(1));
+      const made: string[] = [];
+      const creatorFor = (tag: string) => () => {
+        made.push(tag);
+        return `value of ${tag}`;
+      };
+      const view = await mount({ region: r1, cacheKey: 'k', creator: creatorFor('r1') });
+      await vi.waitFor(() => expect(r1.stats.misses).toBeGreaterThanOrEqual(2));
+      await flush();
+      // Same key, other region: the entry for r1 keeps waiting on r1's lock.
+      await view.rerender({ region: r2, cacheKey: 'k', creator: creatorFor('r2') });
+      await vi.waitFor(() => expect(view.latest()).toMatchObject({ key: 'k', status: 'fresh', value: 'value of r2' }));
+      holder.reject(new Error('holder failed'));
+      await expect(holding).rejects.toThrow('holder failed');
+      await vi.waitFor(async () => expect(await r1.get('k')).not.toBe(NO_VALUE));
+      expect({ r1: await valueOf(r1, 'k'), r2: await valueOf(r2, 'k') }).toEqual({ r1: 'value of r1', r2: 'value of r2' });
+      expect(made.filter((tag) => tag === 'r2')).toHaveLength(1);
+      await view.unmount();
+    });
+  });
 }
