@@ -52,24 +52,16 @@ export interface RegionOptions {
   now?: () => number;
   /** The version of what the region stores (your build or data schema): values of another are misses, and `prune` removes them. */
   version?: string | number;
-  /**
-   * Ms: when the creator of an expired or soft-invalidated value fails, callers get the stale value instead of the error
-   * if it stopped being fresh less than this long ago (the error is still emitted as an `error` event). Default: never.
-   */
+  /** Ms: a failed creator's caller gets the stale value if it stopped being fresh less than this ago (README: "When the creator fails"). */
   staleIfError?: number;
-  /**
-   * Ms: after a failed creation, callers of that key, in every tab or process sharing the backend, get that failure (or the
-   * stale value, under `staleIfError`) without running the creator again, for this long, doubled for each consecutive
-   * failure up to 16 times. Default 0: every waiter retries, as in dogpile.
-   */
+  /** Ms: after a failed creation, every tab's or process's callers of the key get that failure, not a new run (doubling, up to 16x). Default 0. */
   errorBackoff?: number;
 }
 
 /** A cache region: one backend, one expiration policy, dogpile's lock. */
 export class CacheRegion {
-  /** The options given to {@link makeRegion} (see {@link RegionOptions}). */
+  /** The options given to {@link makeRegion} (see {@link RegionOptions}); the key generators are those of the decorators. */
   readonly name: string | undefined;
-  /** The key generators of {@link cacheOnArguments} and {@link cacheMultiOnArguments}. */
   readonly functionKeyGenerator: KeyGenerator;
   readonly functionMultiKeyGenerator: MultiKeyGenerator;
   readonly asyncCreationRunner: AsyncCreationRunner | undefined;
