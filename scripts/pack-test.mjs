@@ -197,10 +197,11 @@ async function otelEntry(tarball) {
   await step('otel: npm install the tarball with @opentelemetry/api', () => {
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   });
+  // lib dom: @opentelemetry/api's own declarations name `console` (a Node app gets it from @types/node).
   for (const resolution of ['Bundler', 'Node10']) {
     await step(`dogpile-cache/otel: tsc, moduleResolution ${resolution}`, () => {
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
-        target: 'ES2022', module: 'ESNext', moduleResolution: resolution, lib: ['ES2022'], strict: true, noEmit: true,
+        target: 'ES2022', module: 'ESNext', moduleResolution: resolution, lib: ['ES2022', 'DOM'], strict: true, noEmit: true,
         skipLibCheck: false, types: [],
       }, include: ['src'] }, null, 2));
       run(process.execPath, [tsc, '-p', dir], dir);
@@ -229,5 +230,5 @@ async function otelEntry(tarball) {
     if (JSON.stringify({ hits, misses }) !== expected) throw new Error(`dogpile-cache/otel: ${out}`);
   });
 }
-console.log(`packaging: ${passed}, ${failed} failed`);
+console.log(`packaging: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

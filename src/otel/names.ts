@@ -14,7 +14,7 @@ export const SCOPE = 'dogpile-cache';
 export const ATTR = {
   /** The region's name (absent for an unnamed region). */
   region: 'dogpile_cache.region',
-  /** The label of the region's actual backend (proxies skipped): `memory`, `indexeddb`, `redis`… */
+  /** The label of the region's actual backend (proxies skipped): `MemoryBackend`, `RedisBackend`… */
   backend: 'dogpile_cache.backend',
   /** Whether a created value was stored. */
   cached: 'dogpile_cache.cached',
