@@ -16,6 +16,7 @@ const entries = {
   preact: 'src/preact/index.ts',
   redis: 'src/redis/index.ts',
   react: 'src/react/index.ts',
+  otel: 'src/otel/index.ts',
 };
 
 export default defineConfig({
@@ -31,7 +32,7 @@ export default defineConfig({
     },
     rolldownOptions: {
       // Dependencies stay imports, so the user's bundler dedupes and tree-shakes them.
-      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/, /^react($|\/)/, /^react-dom($|\/)/, /^redis($|\/)/, /^@redis\//, /^node:/],
+      external: [/^@noble\/hashes/, /^idb($|\/)/, /^devalue($|\/)/, /^comlink($|\/)/, /^preact($|\/)/, /^preact-render-to-string($|\/)/, /^react($|\/)/, /^react-dom($|\/)/, /^redis($|\/)/, /^@redis\//, /^@opentelemetry\//, /^node:/],
     },
   },
   test: {
@@ -40,7 +41,7 @@ export default defineConfig({
       { find: /^dogpile-cache$/, replacement: root + 'src/index.ts' },
       { find: /^dogpile-cache\/indexeddb$/, replacement: root + 'src/browser/indexeddb/index.ts' },
       { find: /^dogpile-cache\/localstorage$/, replacement: root + 'src/browser/local-storage/index.ts' },
-      { find: /^dogpile-cache\/(browser|devtools|worker|preact|react|redis)$/, replacement: root + 'src/$1/index.ts' },
+      { find: /^dogpile-cache\/(browser|devtools|worker|preact|react|redis|otel)$/, replacement: root + 'src/$1/index.ts' },
     ],
     environment: 'node',
     testTimeout: 20_000,

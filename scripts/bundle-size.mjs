@@ -36,6 +36,7 @@ export const SOURCE_ENTRIES = Object.freeze({
   'dogpile-cache/preact': 'preact/index.ts',
   'dogpile-cache/react': 'react/index.ts',
   'dogpile-cache/redis': 'redis/index.ts',
+  'dogpile-cache/otel': 'otel/index.ts',
 });
 
 /** What React apps ship anyway: left out of the hook's bundle. */

@@ -7,6 +7,9 @@
 // type-checks each under both resolutions, checks in Node that each
 // registers its backend and only it, and builds each with Vite, checking
 // that the bundle keeps the registration and leaves the other backend out.
+// A fourth app installs `dogpile-cache/otel` with `@opentelemetry/api` (its
+// optional peer) and the metrics SDK: it type-checks under both resolutions
+// and, in Node, counts a region's hits and misses through the SDK.
 // Installs prefer the local npm cache.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,6 +95,7 @@ try {
     });
   }
   await singleBackendEntries(tarball);
+  await otelEntry(tarball);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -172,6 +176,59 @@ async function singleBackendEntries(tarball) {
       if (found.length > 0) throw new Error(`the bundle of dogpile-cache/${entry} contains the other backend's code: ${found.join(', ')}`);
     });
   }
+}
+/** `dogpile-cache/otel` from the tarball: types under both resolutions, and metrics through the SDK in Node. */
+async function otelEntry(tarball) {
+  const dir = join(work, 'otel');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  const pin = (names) => Object.fromEntries(names.map((name) => [name, devVersions[name]]));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'dogpile-cache-otel-app', private: true, type: 'module',
+    dependencies: { 'dogpile-cache': `file:${tarball}`, ...pin(['@opentelemetry/api', '@opentelemetry/sdk-metrics']) },
+  }, null, 2));
+  writeFileSync(join(dir, 'src/main.ts'), [
+    `import { makeRegion } from 'dogpile-cache';`,
+    `import { instrumentRegion, type InstrumentRegionOptions } from 'dogpile-cache/otel';`,
+    `import { metrics } from '@opentelemetry/api';`,
+    `const options: InstrumentRegionOptions = { meter: metrics.getMeter('app'), attributes: { 'app.tier': 'edge' } };`,
+    `export const stop: () => void = instrumentRegion(makeRegion({ name: 'app' }).configure('memory'), options);`,
+    '',
+  ].join('\n'));
+  await step('otel: npm install the tarball with @opentelemetry/api', () => {
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  });
+  // lib dom: @opentelemetry/api's own declarations name `console` (a Node app gets it from @types/node).
+  for (const resolution of ['Bundler', 'Node10']) {
+    await step(`dogpile-cache/otel: tsc, moduleResolution ${resolution}`, () => {
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
+        target: 'ES2022', module: 'ESNext', moduleResolution: resolution, lib: ['ES2022', 'DOM'], strict: true, noEmit: true,
+        skipLibCheck: false, types: [],
+      }, include: ['src'] }, null, 2));
+      run(process.execPath, [tsc, '-p', dir], dir);
+    });
+  }
+  await step('dogpile-cache/otel: counts hits and misses through the metrics SDK, in Node', () => {
+    const out = run(process.execPath, ['--input-type=module', '-e', `
+      import { makeRegion } from 'dogpile-cache';
+      import { instrumentRegion } from 'dogpile-cache/otel';
+      import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+      class Reader extends MetricReader { onShutdown() { return Promise.resolve(); } onForceFlush() { return Promise.resolve(); } }
+      const reader = new Reader();
+      const region = makeRegion({ name: 'app' }).configure('memory');
+      const stop = instrumentRegion(region, { meterProvider: new MeterProvider({ readers: [reader] }) });
+      await region.getOrCreate('k', () => 1);
+      await region.get('k');
+      stop();
+      const { resourceMetrics } = await reader.collect();
+      const found = Object.fromEntries(resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)
+        .map((metric) => [metric.descriptor.name, metric.dataPoints.map((point) => ({ value: point.value, attributes: point.attributes }))]));
+      console.log(JSON.stringify({ hits: found['dogpile_cache.hits'], misses: found['dogpile_cache.misses'] }));
+    `], dir);
+    const { hits, misses } = JSON.parse(out.trim().split('\n').pop());
+    const attributes = { 'dogpile_cache.region': 'app', 'dogpile_cache.backend': 'MemoryBackend' };
+    const expected = JSON.stringify({ hits: [{ value: 1, attributes }], misses: [{ value: 1, attributes }] });
+    if (JSON.stringify({ hits, misses }) !== expected) throw new Error(`dogpile-cache/otel: ${out}`);
+  });
 }
 console.log(`packaging: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
