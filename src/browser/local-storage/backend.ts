@@ -374,11 +374,12 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     const isDead = (ct: number, now: number) => this.bindings.isDead(ct, now);
     return writeMakingRoom({
       write: () => storage.setItem(storageKey, text),
-      evictDead: () => evict(storage, prefix, 'dead', 0, isDead),
+      bytes: utf16Bytes(storageKey) + utf16Bytes(text),
+      evictDead: () => evict(storage, prefix, 'dead', 0, isDead).removed,
       evictOldest: (count) => evict(storage, prefix, 'oldest', count, isDead),
       onEvicted: (count) =>
         this.notify({ kind: 'quota-evicted', message: `localStorage was full: evicted ${count} entries of namespace "${this.namespace}" to make room`, key: storageKey.slice(prefix.length) }),
-      fail: (evicted, cause) =>
+      fail: (evicted, _bytes, cause) =>
         new QuotaExceededError(
           `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
           { cause },
