@@ -66,21 +66,16 @@ export const RECLAIM_WINDOW_MS = 30_000;
 export class UnclaimedRoom {
   #bytes = 0;
   #since = 0;
-  readonly #now: () => number;
-
-  constructor(now: () => number = () => (globalThis.performance?.now?.() ?? Date.now())) {
-    this.#now = now;
-  }
 
   /** The bytes evicted recently that the storage still owes. */
   get owed(): number {
-    if (this.#bytes > 0 && this.#now() - this.#since > RECLAIM_WINDOW_MS) this.#bytes = 0;
+    if (Date.now() - this.#since > RECLAIM_WINDOW_MS) this.#bytes = 0;
     return this.#bytes;
   }
 
   /** Records bytes evicted for a write. */
   add(bytes: number): void {
-    if (this.owed === 0) this.#since = this.#now();
+    if (this.owed === 0) this.#since = Date.now();
     this.#bytes += bytes;
   }
 

@@ -400,12 +400,7 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
       },
       onEvicted: (count) => this.notify({ kind: 'quota-evicted', message: `IndexedDB quota exceeded: evicted ${count} entries of namespace "${ns}" to make room` }),
       fail: (evicted, bytes, cause) =>
-        new QuotaExceededError(
-          `IndexedDB quota exceeded: the write (about ${recordsBytes(records)} bytes) does not fit ${
-            evicted === 0 ? 'and nothing more was evicted: the room made for earlier writes is not given back yet' : `even after evicting ${evicted} entries (about ${bytes} bytes) of namespace "${ns}"`
-          }`,
-          { cause },
-        ),
+        new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries (about ${bytes} bytes) of namespace "${ns}"`, { cause }),
       mayFit: async () => !((await quotaBelow(records)) ?? false),
       tooLarge: (cause) =>
         new QuotaExceededError(`IndexedDB quota exceeded: the write (about ${recordsBytes(records)} bytes) is larger than the origin's whole quota; nothing was evicted`, { cause }),
