@@ -57,6 +57,45 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('maxEntries 5 holds across two tabs that each write 20 keys at the same time, round after round, keeping the newest', async ({ context }) => {
+      const [a, b] = await openTabs(context, 2);
+      for (let round = 0; round < 4; round++) {
+        const name = uniqueName(`cap5-${round}`);
+        const args = backend === 'localstorage' ? { prefix: `${name}:`, maxEntries: 5 } : { dbName: name, maxEntries: 5 };
+        for (const tab of [a!, b!]) await tab.evaluate(([be, n, ar]) => window.dc.setup(n!, { backend: be as 'localstorage', name: n, args: ar }), [backend, name, args] as const);
+        const startAt = Date.now() + 300;
+        // Each write's key with when it was done (epoch ms, one clock for the tabs of a browser).
+        const written = (
+          await Promise.all(
+            [a!, b!].map((tab, t) =>
+              tab.evaluate(
+                async ([n, t, startAt]) => {
+                  while (Date.now() < startAt) await window.dc.sleep(1);
+                  const done: Array<[string, number]> = [];
+                  for (let i = 0; i < 20; i++) {
+                    await window.dc.region(n).set(`t${t}-${i}`, { t, i });
+                    done.push([`t${t}-${i}`, window.dc.now()]);
+                  }
+                  return done;
+                },
+                [name, t, startAt] as const,
+              ),
+            ),
+          )
+        ).flat();
+        await expect.poll(() => storedCount(a!, backend, name), { message: `round ${round}` }).toBeLessThanOrEqual(5);
+        const newest = written.sort((x, y) => y[1] - x[1]).map(([key]) => key);
+        const kept = await a!.evaluate(
+          async ([n, keys]) => (await window.dc.region(n).getMulti(keys)).map((v, i) => (v === window.dc.dogpile.NO_VALUE ? undefined : keys[i])).filter(Boolean),
+          [name, newest] as const,
+        );
+        expect(kept.length, `round ${round}`).toBeGreaterThanOrEqual(1);
+        // Only the newest stay (give or take the order of two writes made in the same instant).
+        for (const key of kept) expect(newest.indexOf(key!), `round ${round}: ${key}`).toBeLessThan(7);
+        expect(kept, `round ${round}`).toContain(newest[0]);
+      }
+    });
+
     test('clear() of the backend in one tab leaves nothing in storage; the other tab reads misses and hears remote deletes', async ({ context }) => {
       const [a, b] = await openTabs(context, 2);
       const name = uniqueName('clear');

@@ -35,7 +35,8 @@ export class RegionBindings {
   #bound = false;
   /** The regions bound now, with their expiration times. */
   readonly #regions = new Map<object, { name: string | undefined; expirationTime: number | undefined }>();
-  readonly #strategies = new Set<RegionInvalidationStrategy>();
+  /** The strategies made for bound regions, by region (as it was bound); they go with it. */
+  readonly #strategies = new Map<object, RegionInvalidationStrategy>();
   readonly #autoPrune: AutoPrune | undefined;
   /** How to stop each bound region's idle pruning. */
   readonly #stopPruning = new Map<object, () => void>();
@@ -73,6 +74,7 @@ export class RegionBindings {
   unbind(region: object): boolean {
     this.#stopPruning.get(region)?.();
     this.#stopPruning.delete(region);
+    this.#strategies.delete(region);
     this.#regions.delete(region);
     return this.#regions.size === 0;
   }
@@ -83,14 +85,18 @@ export class RegionBindings {
     return names.length === 1 ? names[0]! : names.length > 1 ? names.join('", "') : this.namespace;
   }
 
-  /** Records a strategy the backend made for one of its regions. */
-  addStrategy(strategy: RegionInvalidationStrategy): void {
-    this.#strategies.add(strategy);
+  /**
+   * Records the strategy the backend made for `region` (as it was bound);
+   * it is forgotten when the region unbinds, so a closed region's
+   * invalidation neither reloads nor counts in {@link isDead}.
+   */
+  addStrategy(region: object, strategy: RegionInvalidationStrategy): void {
+    this.#strategies.set(region, strategy);
   }
 
   /** Reads every shared strategy's persisted invalidation again (after the page missed messages). */
   async reloadStrategies(): Promise<void> {
-    await Promise.all([...this.#strategies].map((s) => (s as { reload?: () => Promise<void> }).reload?.()));
+    await Promise.all([...this.#strategies.values()].map((s) => (s as { reload?: () => Promise<void> }).reload?.()));
   }
 
   /**
@@ -103,7 +109,7 @@ export class RegionBindings {
       const longest = Math.max(...(expirations as number[]));
       if (now - ct > longest) return true;
     }
-    const strategies = [...this.#strategies];
+    const strategies = [...this.#strategies.values()];
     return strategies.length > 0 && strategies.every((s) => s.isHardInvalidated(ct));
   }
 }

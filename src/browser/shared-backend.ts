@@ -142,7 +142,7 @@ export abstract class SharedStorageBackend<T> extends CacheBackend {
       onFault: (kind, error) => this.notify({ kind, message: `The region's invalidation could not be ${kind === 'invalidation-not-saved' ? 'saved' : 'read'}`, error }),
       now: region.now,
     });
-    this.bindings.addStrategy(strategy);
+    this.bindings.addStrategy(region, strategy);
     return strategy;
   }
 

@@ -26,3 +26,20 @@ describe('localstorage eviction order', () => {
     expect(evictions[0]).toContain('evicted 3 entries');
   });
 });
+
+describe('a closed region on a shared backend', () => {
+  it('no longer counts in which entries are dead: the remaining region\'s hard invalidation frees them', async () => {
+    const storage = new MemoryStorage(14_000);
+    const backend = new LocalStorageBackend({ storage, namespace: 'shared', autoPrune: false });
+    const leaving = makeRegion({ name: 'leaving' }).configure(backend, { expirationTime: 3_600_000 });
+    const region = makeRegion({ name: 'staying' }).configure(backend, { expirationTime: 3_600_000 });
+    for (const key of ['dead1', 'dead2', 'dead3']) await region.set(key, 'd'.repeat(2_000));
+    leaving.close();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await region.invalidate(true);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    for (const key of ['live1', 'live2']) await region.set(key, 'l'.repeat(2_000));
+    await region.set('new', 'n'.repeat(3_500));
+    expect((await backend.keys()).sort()).toEqual(['live1', 'live2', 'new']);
+  });
+});

@@ -10,14 +10,14 @@ import { monotonicNow } from '../../clock.js';
 import { QuotaExceededError } from '../../errors.js';
 import { checkDuration } from '../../validate.js';
 import { ChangeChannel, type ChannelChange } from '../change-channel.js';
-import { writeMakingRoom } from '../quota.js';
+import { UnclaimedRoom, writeMakingRoom } from '../quota.js';
 import { escapeNamespace } from '../region-bindings.js';
 import { SharedStorageBackend, type SharedBackendArguments } from '../shared-backend.js';
 import { asInvalidationRecord, type InvalidationStore } from '../shared-invalidation.js';
 import { unstorableReason } from '../storable.js';
 import { tabId } from '../tab-id.js';
 import { Connection, type Store } from './connection.js';
-import { evictDead, evictOldest, quotaBelow, trim } from './eviction.js';
+import { evictDead, evictOldest, quotaBelow, settleUsage, trim } from './eviction.js';
 import {
   AGE_INDEX, INVALIDATION_KEY, NAMESPACE_INDEX, copyOf, entryKeys, fromRecord, handedValue, namespaceRange, recordState, recordsBytes, setChange, toRecord,
   type EntryKey, type EntryRecord,
@@ -87,6 +87,8 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
   readonly #connection: Connection;
   /** The change feed between tabs; open while a region is bound. */
   #feed: ChangeChannel | undefined;
+  /** Bytes evicted for writes that still failed: not evicted again while the browser's usage catches up. */
+  readonly #unclaimed = new UnclaimedRoom();
 
   constructor(args: IndexedDBBackendArguments = {}) {
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: indexeddb arguments must be an object');
@@ -376,27 +378,34 @@ export class IndexedDBBackend extends SharedStorageBackend<StoredValue> {
     this.#publish(keys.map((key) => ({ kind: 'delete', key, time })));
   }
 
-  /** A read-write transaction that makes room in this namespace when the quota is hit. */
+  /**
+   * A read-write transaction that makes room in this namespace when the
+   * quota is hit: dead entries, then the oldest ones as far as the records'
+   * estimated bytes (see `writeMakingRoom`).
+   */
   #write(body: (store: Store) => Promise<void>, records: readonly EntryRecord[] = []): Promise<void> {
+    const ns = this.namespace;
     return writeMakingRoom({
       write: () => this.#run('readwrite', body),
+      bytes: recordsBytes(records),
       evictDead: async () => {
-        const keys = await evictDead(this.#connection, this.namespace, (ct, now) => this.bindings.isDead(ct, now));
+        const keys = await evictDead(this.#connection, ns, (ct, now) => this.bindings.isDead(ct, now));
         this.#publishDeletes(keys);
         return keys.length;
       },
       evictOldest: async (count) => {
-        const { removed, keys } = await evictOldest(this.#connection, this.namespace, count);
+        const { removed, bytes, keys } = await evictOldest(this.#connection, ns, count);
         this.#publishDeletes(keys);
-        return removed;
+        return { removed, bytes };
       },
-      onEvicted: (count) => this.notify({ kind: 'quota-evicted', message: `IndexedDB quota exceeded: evicted ${count} entries of namespace "${this.namespace}" to make room` }),
-      fail: (evicted, cause) =>
-        new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`, { cause }),
+      onEvicted: (count) => this.notify({ kind: 'quota-evicted', message: `IndexedDB quota exceeded: evicted ${count} entries of namespace "${ns}" to make room` }),
+      fail: (evicted, bytes, cause) =>
+        new QuotaExceededError(`IndexedDB quota exceeded: the write does not fit even after evicting ${evicted} entries (about ${bytes} bytes) of namespace "${ns}"`, { cause }),
       mayFit: async () => !((await quotaBelow(records)) ?? false),
       tooLarge: (cause) =>
         new QuotaExceededError(`IndexedDB quota exceeded: the write (about ${recordsBytes(records)} bytes) is larger than the origin's whole quota; nothing was evicted`, { cause }),
-    });
+      settle: settleUsage,
+    }, this.#unclaimed);
   }
 }
 

@@ -20,6 +20,15 @@ export async function quotaBelow(records: readonly EntryRecord[]): Promise<boole
   return typeof quota === 'number' ? recordsBytes(records) > quota : undefined;
 }
 
+/**
+ * Asks the browser for its usage figure: a turn for its quota bookkeeping
+ * to take in this tab's deletes before a write is tried again.
+ */
+export async function settleUsage(): Promise<void> {
+  const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<unknown> } } }).navigator?.storage;
+  await storage?.estimate?.().catch(() => undefined);
+}
+
 /** Deletes namespace `ns`'s expired, hard-invalidated (by `isDead`) and unreadable entries. Returns their keys. */
 export function evictDead(connection: Connection, ns: string, isDead: (ct: number, now: number) => boolean): Promise<string[]> {
   const now = Date.now();
@@ -42,20 +51,29 @@ export function evictDead(connection: Connection, ns: string, isDead: (ct: numbe
   });
 }
 
-/** Deletes namespace `ns`'s `count` least recently written entries. Returns how many, and their keys. */
-export function evictOldest(connection: Connection, ns: string, count: number): Promise<{ removed: number; keys: string[] }> {
+/**
+ * Deletes namespace `ns`'s `count` least recently written entries, never its
+ * newest one. Returns how many, their estimated bytes, and their keys.
+ */
+export function evictOldest(connection: Connection, ns: string, count: number): Promise<{ removed: number; bytes: number; keys: string[] }> {
   return connection.run('readwrite', async (store) => {
     const keys: string[] = [];
     let removed = 0;
-    let cursor = await store.index(AGE_INDEX).openCursor(namespaceRange(ns));
-    while (cursor && removed < count) {
+    let bytes = 0;
+    const index = store.index(AGE_INDEX);
+    const range = namespaceRange(ns);
+    const limit = Math.min(count, (await index.count(range)) - 1);
+    let cursor = limit > 0 ? await index.openCursor(range) : undefined;
+    while (cursor && removed < limit) {
+      const record = cursor.value as EntryRecord;
       const key = (cursor.primaryKey as unknown as EntryKey)[1];
       await cursor.delete();
+      bytes += typeof record?.sz === 'number' ? record.sz : recordsBytes([record]);
       if (typeof key === 'string') keys.push(key);
       removed++;
       cursor = await cursor.continue();
     }
-    return { removed, keys };
+    return { removed, bytes, keys };
   });
 }
 

@@ -91,6 +91,8 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
   readonly prefix: string;
   readonly #givenStorage: StorageLike | undefined;
   readonly #syncTimeout: number;
+  /** A trim after other tabs' writes, pending (see {@link #trimSoon}). */
+  #trimTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(args: LocalStorageBackendArguments = {}) {
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: localstorage arguments must be an object');
@@ -262,7 +264,12 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     } catch {
       return undefined; // No storage: every operation will say so; there is nothing to follow.
     }
-    return listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+    const stop = listenToStorage(storage, () => this.#entryPrefix(), ({ key, newValue }) => this.#heard(key, newValue));
+    return () => {
+      stop();
+      clearTimeout(this.#trimTimer);
+      this.#trimTimer = undefined;
+    };
   }
 
   /** Reports every entry this tab had seen that changed while the page was away as a remote change. */
@@ -347,8 +354,28 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     this.seen.saw(key, entryState(decodeHeader(text)));
   }
 
+  /**
+   * Another tab wrote an entry while the namespace is capped: trims once its
+   * burst of storage events has been taken in. Each tab trims only what it
+   * sees, and another tab's writes reach it late; trimming again on hearing
+   * them keeps the cap across tabs (every tab orders entries by the same
+   * write times, so none removes an entry the cap would keep).
+   */
+  #trimSoon(): void {
+    if ((this.maxEntries === undefined && this.maxBytes === undefined) || this.#trimTimer !== undefined) return;
+    this.#trimTimer = setTimeout(() => {
+      this.#trimTimer = undefined;
+      try {
+        this.#trim([]);
+      } catch {
+        // Storage went away: the next write says so.
+      }
+    }, 0);
+  }
+
   /** Another tab changed an entry of this namespace: report it to the bound regions. */
   #heard(key: string, newValue: string | null): void {
+    if (newValue !== null) this.#trimSoon();
     if (newValue === null) {
       // Storage events arrive in storage order, so a removal is always news.
       this.handOffs.drop(key);
@@ -374,11 +401,12 @@ export class LocalStorageBackend extends SharedStorageBackend<string> {
     const isDead = (ct: number, now: number) => this.bindings.isDead(ct, now);
     return writeMakingRoom({
       write: () => storage.setItem(storageKey, text),
-      evictDead: () => evict(storage, prefix, 'dead', 0, isDead),
+      bytes: utf16Bytes(storageKey) + utf16Bytes(text),
+      evictDead: () => evict(storage, prefix, 'dead', 0, isDead).removed,
       evictOldest: (count) => evict(storage, prefix, 'oldest', count, isDead),
       onEvicted: (count) =>
         this.notify({ kind: 'quota-evicted', message: `localStorage was full: evicted ${count} entries of namespace "${this.namespace}" to make room`, key: storageKey.slice(prefix.length) }),
-      fail: (evicted, cause) =>
+      fail: (evicted, _bytes, cause) =>
         new QuotaExceededError(
           `localStorage is full: an entry of ${text.length} characters does not fit even after evicting ${evicted} entries of namespace "${this.namespace}"`,
           { cause },

@@ -24,26 +24,29 @@ export function storageKeys(storage: StorageLike): string[] {
 
 /**
  * Removes the dead entries under `prefix` (unreadable, or by `isDead`
- * expired or hard-invalidated), or its `count` oldest ones. Returns how many.
+ * expired or hard-invalidated), or its `count` oldest ones but never the
+ * newest. Returns how many, and their bytes (UTF-16, key and text).
  */
-export function evict(storage: StorageLike, prefix: string, what: 'dead' | 'oldest', count: number, isDead: (ct: number, now: number) => boolean): number {
+export function evict(storage: StorageLike, prefix: string, what: 'dead' | 'oldest', count: number, isDead: (ct: number, now: number) => boolean): { removed: number; bytes: number } {
   const now = Date.now();
-  const entries: Array<{ key: string; time: number; dead: boolean }> = [];
+  const entries: Array<{ key: string; time: number; dead: boolean; bytes: number }> = [];
   for (const key of storageKeys(storage)) {
     if (!key.startsWith(prefix)) continue;
-    const decoded = decodeHeader(storage.getItem(key));
+    const text = storage.getItem(key);
+    const decoded = decodeHeader(text);
     if (decoded === undefined) continue;
+    const bytes = utf16Bytes(key) + utf16Bytes(text ?? '');
     if (decoded === 'corrupt' || decoded === 'outdated') {
-      entries.push({ key, time: -Infinity, dead: true });
+      entries.push({ key, time: -Infinity, dead: true, bytes });
       continue;
     }
     const time = decoded.ct ?? (decoded.token ? writeTokenTime(decoded.token) : Number.NaN);
     const dead = (decoded.ct !== undefined && isDead(decoded.ct, now)) || Number.isNaN(time);
-    entries.push({ key, time: Number.isNaN(time) ? -Infinity : time, dead });
+    entries.push({ key, time: Number.isNaN(time) ? -Infinity : time, dead, bytes });
   }
-  const victims = what === 'dead' ? entries.filter((e) => e.dead) : entries.sort((a, b) => a.time - b.time).slice(0, count);
+  const victims = what === 'dead' ? entries.filter((e) => e.dead) : entries.sort((a, b) => a.time - b.time).slice(0, Math.min(count, entries.length - 1));
   for (const victim of victims) storage.removeItem(victim.key);
-  return victims.length;
+  return { removed: victims.length, bytes: victims.reduce((sum, v) => sum + v.bytes, 0) };
 }
 
 /**
