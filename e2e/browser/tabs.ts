@@ -15,6 +15,25 @@ export async function openTab(context: BrowserContext): Promise<Page> {
   return page;
 }
 
+/**
+ * Waits until region `id` of `page` has heard of another tab's write of each
+ * of `keys`: its remote `set` event. The barrier before reading another
+ * tab's localStorage write: it reaches this tab's copy asynchronously, and
+ * the `storage` event that the region reports says it has. (An IndexedDB
+ * write is visible to every tab once committed; its change message may come
+ * later, which waiting for it only adds.) Pass `since` (the page's count of
+ * events before the writes) to skip the events heard before.
+ */
+export async function heardWrites(page: Page, keys: readonly string[], id = 'r', since = 0): Promise<void> {
+  await page.waitForFunction(
+    ([id, keys, since]) => {
+      const heard = window.dc.events(id).slice(since);
+      return keys.every((key) => heard.some((e) => e.type === 'set' && e.remote && e.key === key));
+    },
+    [id, keys, since] as const,
+  );
+}
+
 /** A name no earlier test (or run) used, for databases, prefixes and regions. */
 export function uniqueName(label: string): string {
   return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
