@@ -129,6 +129,61 @@ function setup(id: string, options: TabRegionOptions): void {
   });
   regions.set(id, region);
   calls.set(id, 0);
+  listenForMissedTabs(id, options.name ?? id);
+}
+
+/**
+ * Which tabs' stampede callers have all missed, by region id and key: told
+ * between the tabs of a test on a channel opened at setup (before any
+ * stampede starts, so no tab's news is lost).
+ */
+const missedTabs = new Map<string, { channel: BroadcastChannel; tabs: Map<string, Set<string>>; changed: Set<() => void> }>();
+
+function listenForMissedTabs(id: string, name: string): void {
+  missedTabs.get(id)?.channel.close();
+  const state = { channel: new BroadcastChannel(`dc-stampede:${name}`), tabs: new Map<string, Set<string>>(), changed: new Set<() => void>() };
+  state.channel.onmessage = (event: MessageEvent) => {
+    const { key, tab } = event.data as { key: string; tab: string };
+    noteMissed(state, key, tab);
+  };
+  missedTabs.set(id, state);
+}
+
+function noteMissed(state: NonNullable<ReturnType<typeof missedTabs.get>>, key: string, tab: string): void {
+  const tabs = state.tabs.get(key) ?? new Set<string>();
+  tabs.add(tab);
+  state.tabs.set(key, tabs);
+  for (const notify of state.changed) notify();
+}
+
+/** Tells every tab (this one too) that all of this tab's callers of `key` have missed. */
+function announceMissed(id: string, key: string): void {
+  const state = missedTabs.get(id)!;
+  const tab = browser.tabId();
+  noteMissed(state, key, tab);
+  state.channel.postMessage({ key, tab });
+}
+
+/**
+ * Resolves once `count` tabs have announced that all their callers of `key`
+ * missed, or after `giveUpMs` (then the test's own checks say which tab did not).
+ */
+function allTabsMissed(id: string, key: string, count: number, giveUpMs = 20_000): Promise<void> {
+  const state = missedTabs.get(id)!;
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if ((state.tabs.get(key)?.size ?? 0) < count) return;
+      state.changed.delete(check);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      state.changed.delete(check);
+      resolve();
+    }, giveUpMs);
+    state.changed.add(check);
+    check();
+  });
 }
 
 function region(id: string): dogpile.CacheRegion {
@@ -167,15 +222,35 @@ export interface StampedeResult {
   waits: number;
 }
 
-/** `callers` concurrent getOrCreate of `key`, all started at `startAt` (epoch ms). */
-async function stampede(id: string, key: string, options: { callers: number; creatorMs: number; startAt: number; value: unknown }): Promise<StampedeResult> {
+/**
+ * `callers` concurrent getOrCreate of `key`, all started at `startAt` (epoch
+ * ms). With `tabs`, the stampede is one of that many tabs' (each calling this
+ * with the same key): the creator, in whichever tab it runs, finishes only
+ * once every one of those tabs' callers has missed, so that all of them
+ * contend however late a busy machine starts one of the tabs.
+ */
+async function stampede(id: string, key: string, options: { callers: number; creatorMs: number; startAt: number; value: unknown; tabs?: number }): Promise<StampedeResult> {
   const r = region(id);
   const before = calls.get(id) ?? 0;
   const endedBefore = creatorsEnded.get(id)?.length ?? 0;
   await rendezvous(options.startAt);
   const stats = r.stats;
   const startedAt = Date.now();
-  const creator = countingCreator(id, options.value, options.creatorMs);
+  const tabs = options.tabs;
+  const counting = countingCreator(id, options.value, options.creatorMs);
+  let creator = counting;
+  if (tabs !== undefined) {
+    let missed = 0;
+    const unsubscribe = r.subscribe((event) => {
+      if (event.type !== 'miss' || event.key !== key || ++missed < options.callers) return;
+      unsubscribe();
+      announceMissed(id, key);
+    });
+    creator = async () => {
+      await allTabsMissed(id, key, tabs);
+      return counting();
+    };
+  }
   const values = await Promise.all(Array.from({ length: options.callers }, () => r.getOrCreate(key, creator)));
   const after = r.stats;
   return {
