@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { BACKENDS, heardWrites, openTab, openTabs, uniqueName } from './tabs.js';
+import { BACKENDS, heardWrites, invalidationStored, openTab, openTabs, uniqueName } from './tabs.js';
 
 for (const backend of BACKENDS) {
   for (const hard of [true, false]) {
@@ -38,9 +38,7 @@ for (const backend of BACKENDS) {
 
       // A tab opened afterwards loads the invalidation before its first read
       // (once it is in storage: B's copy holding A's record shows that it is).
-      if (backend === 'localstorage') {
-        await b.waitForFunction((key) => localStorage.getItem(key) !== null, `${name}:${name}#invalidated`);
-      }
+      if (backend === 'localstorage') await invalidationStored(b, name, hard);
       const later = await openTab(context);
       await setup(later);
       const getK2 = (value: string) => later.evaluate((value) => window.dc.region('r').getOrCreate('k2', window.dc.countingCreator('r', value, 0)), value);

@@ -34,6 +34,23 @@ export async function heardWrites(page: Page, keys: readonly string[], id = 'r',
   );
 }
 
+/**
+ * localStorage only: waits until `page`'s copy of localStorage holds the
+ * invalidation record of region `name` (the tests' prefix `${name}:`), a
+ * hard one when `hard` says so. A tab opened later loads localStorage from
+ * what the browser has received; another tab's copy showing the record says
+ * the browser has it.
+ */
+export async function invalidationStored(page: Page, name: string, hard?: boolean): Promise<void> {
+  await page.waitForFunction(
+    ([key, hard]) => {
+      const text = localStorage.getItem(key);
+      return text !== null && (hard === null || (JSON.parse(text) as { hard?: boolean }).hard === hard);
+    },
+    [`${name}:${name}#invalidated`, hard ?? null] as const,
+  );
+}
+
 /** A name no earlier test (or run) used, for databases, prefixes and regions. */
 export function uniqueName(label: string): string {
   return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
