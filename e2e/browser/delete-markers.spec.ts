@@ -3,7 +3,7 @@
 // The tabs get a 60 s syncTimeout: a holder that waited for a write it will
 // never see would still be waiting when the page gives up after 15 s.
 import { expect, test, type Page } from '@playwright/test';
-import { openTabs, uniqueName } from './tabs.js';
+import { heardWrites, openTabs, uniqueName } from './tabs.js';
 
 const SYNC_TIMEOUT = 60_000;
 const GIVE_UP_MS = 15_000;
@@ -40,13 +40,16 @@ test('localstorage: a delete right after a write does not leave the next lock ho
   expect(await getOrCreate(b, 'k1', 'b1')).toEqual({ value: 'b1', calls: 1 });
 
   // Written by A, deleted by B, then B takes the lock: no storage event will tell B anything.
+  // (B deletes what its copy of localStorage holds: A's write has to reach it first.)
   expect(await getOrCreate(a, 'k2', 'a2')).toEqual({ value: 'a2', calls: 1 });
+  await heardWrites(b, ['k2']);
   await del(b, ['k2']);
   expect(await getOrCreate(b, 'k2', 'b2')).toEqual({ value: 'b2', calls: 1 });
 
   // deleteMulti leaves a marker per key.
   expect(await getOrCreate(a, 'k3', 'a3')).toEqual({ value: 'a3', calls: 1 });
   expect(await getOrCreate(a, 'k4', 'a4')).toEqual({ value: 'a4', calls: 1 });
+  await heardWrites(b, ['k3', 'k4']);
   await del(b, ['k3', 'k4']);
   await goneIn(a, 'k3');
   expect(await getOrCreate(a, 'k3', 'a3 again')).toEqual({ value: 'a3 again', calls: 1 });
@@ -54,6 +57,7 @@ test('localstorage: a delete right after a write does not leave the next lock ho
 
   // A write after the delete is the newest change: the next holder waits for it and creates nothing.
   expect(await getOrCreate(a, 'k5', 'a5')).toEqual({ value: 'a5', calls: 1 });
+  await heardWrites(b, ['k5']);
   await del(b, ['k5']);
   await goneIn(a, 'k5');
   expect(await getOrCreate(a, 'k5', 'a5 again')).toEqual({ value: 'a5 again', calls: 1 });

@@ -81,6 +81,29 @@ for (const backend of BACKENDS) {
       await a!.evaluate(() => window.dc.startGatedCreate('r', 'k', 'new'));
       const waited = b!.evaluate(() => window.dc.region('r').getOrCreate('k', async () => 'not me'));
       await expect.poll(() => b!.evaluate(() => window.dc.region('r').keyIsLocked('k'))).toBe(true);
+      // B notes when the late message below reaches it (after its region's own listener, which was added first).
+      await b!.evaluate(
+        ([be, n]) => {
+          (window as unknown as { lateHeard: Promise<void> }).lateHeard = new Promise<void>((resolve) => {
+            if (be === 'localstorage') {
+              const onStorage = (event: StorageEvent) => {
+                if (event.key !== `${n}:${n}|k`) return;
+                removeEventListener('storage', onStorage);
+                resolve();
+              };
+              addEventListener('storage', onStorage);
+              return;
+            }
+            const channel = new BroadcastChannel(`dogpile-cache:changes:idb:${encodeURIComponent(n)}/entries/${n}`);
+            channel.onmessage = (event: MessageEvent) => {
+              if ((event.data as { origin?: string } | null)?.origin !== 'late-tab') return;
+              channel.close();
+              resolve();
+            };
+          });
+        },
+        [backend, name] as const,
+      );
       // An older value's message, delayed: from a third tab, carrying a value created before the one B heard of.
       await c!.evaluate(
         ([be, n, ct]) => {
@@ -96,8 +119,8 @@ for (const backend of BACKENDS) {
         },
         [backend, name, oldCt - 1_000] as const,
       );
-      // Give the late message time to arrive (it is sent before the gate opens, on the same path as A's).
-      await c!.evaluate(() => window.dc.sleep(100));
+      // The late message has reached B before A's value does (it is sent before the gate opens, on the same path as A's).
+      await b!.evaluate(() => (window as unknown as { lateHeard: Promise<void> }).lateHeard);
       await a!.evaluate(() => window.dc.openGate('r', 'k'));
       expect(await waited).toBe('new');
       expect(await b!.evaluate(() => window.dc.calls('r'))).toBe(0);

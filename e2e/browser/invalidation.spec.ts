@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { BACKENDS, openTab, openTabs, uniqueName } from './tabs.js';
+import { BACKENDS, heardWrites, invalidationStored, openTab, openTabs, uniqueName } from './tabs.js';
 
 for (const backend of BACKENDS) {
   for (const hard of [true, false]) {
@@ -18,6 +18,8 @@ for (const backend of BACKENDS) {
         await region('r').getOrCreate('k1', countingCreator('r', 'v1', 0));
         await region('r').getOrCreate('k2', countingCreator('r', 'v1', 0));
       });
+      // localStorage reaches another tab's copy asynchronously: B reads once the change feed has told it of both writes.
+      await heardWrites(b, ['k1', 'k2']);
       expect(await b.evaluate(() => window.dc.region('r').get('k1'))).toBe('v1');
 
       await a.evaluate((hard) => window.dc.region('r').invalidate(hard), hard);
@@ -34,7 +36,9 @@ for (const backend of BACKENDS) {
       }
       expect(await b.evaluate(() => window.dc.calls('r'))).toBe(1);
 
-      // A tab opened afterwards loads the invalidation before its first read.
+      // A tab opened afterwards loads the invalidation before its first read
+      // (once it is in storage: B's copy holding A's record shows that it is).
+      if (backend === 'localstorage') await invalidationStored(b, name, hard);
       const later = await openTab(context);
       await setup(later);
       const getK2 = (value: string) => later.evaluate((value) => window.dc.region('r').getOrCreate('k2', window.dc.countingCreator('r', value, 0)), value);

@@ -2,7 +2,7 @@
 // many keys at once, lockTimeout, invalidation during a creator, two
 // invalidations in one millisecond, and a wall clock set back.
 import { expect, test, type Page } from '@playwright/test';
-import { BACKENDS, openTab, openTabs, uniqueName } from './tabs.js';
+import { BACKENDS, heardWrites, invalidationStored, openTab, openTabs, uniqueName } from './tabs.js';
 
 type Backend = (typeof BACKENDS)[number];
 interface Setup {
@@ -29,10 +29,14 @@ for (const backend of BACKENDS) {
     for (let round = 0; round < 3; round++) {
       const key = `k${round}`;
       await fast.evaluate((key) => window.dc.storeAged('r', key, 'old', 10_000), key);
-      // The slow tab reads first; its answer (the old value) arrives after the fast tab has regenerated.
+      // The slow tab reads the old value from its own copy of localStorage, once the write has reached it.
+      if (backend === 'localstorage') await heardWrites(slow, [key]);
+      // The slow tab reads first; its answer (the old value) is held until the fast tab has regenerated.
+      await slow.evaluate(() => window.dc.holdReads('r'));
       const slowResult = slow.evaluate((key) => window.dc.region('r').getOrCreate(key, window.dc.countingCreator('r', 'slow tab', 0)), key);
       await slow.waitForFunction((n) => window.dc.readsStartedAt('r').length > n, round * 2);
       const fastResult = await fast.evaluate((key) => window.dc.region('r').getOrCreate(key, window.dc.countingCreator('r', 'fast tab', 20)), key);
+      await slow.evaluate(() => window.dc.releaseReads('r'));
       expect(fastResult).toBe('fast tab');
       expect(await slowResult).toBe('fast tab');
       const readStarted = (await slow.evaluate(() => window.dc.readsStartedAt('r')))[round * 2]!;
@@ -52,16 +56,19 @@ for (const backend of BACKENDS) {
       const keys = Array.from({ length: 5 }, (_, i) => `r${round}-k${i}`);
       for (const key of keys) await pages[0]!.evaluate((key) => window.dc.storeAged('r', key, 'old', 10_000), key);
       const startAt = Date.now() + 300;
-      const results = await Promise.all(pages.map((page) => page.evaluate(([keys, startAt]) => window.dc.multiStampede('r', keys, { creatorMs: 30, startAt }), [keys, startAt] as const)));
+      // `tabs`: a creator finishes only once every tab has started, however late a busy machine starts one.
+      const results = await Promise.all(
+        pages.map((page) => page.evaluate(([keys, startAt, tabs]) => window.dc.multiStampede('r', keys, { creatorMs: 30, startAt, tabs }), [keys, startAt, pages.length] as const)),
+      );
       const created = results.flatMap((r) => r.created).sort();
       expect(created).toEqual([...keys].sort());
       const firstEnd = Math.min(...results.map((r) => r.creatorEndedAt ?? Infinity));
       // Every tab started before the first creator finished: they contended.
       for (const r of results) expect(r.startedAt).toBeLessThan(firstEnd);
       for (const r of results) for (const value of r.values) expect(value === 'old' || /:new$/.test(String(value))).toBe(true);
-      // Afterwards every tab reads the new values.
+      // Afterwards every tab reads the new values (localStorage: once another tab's writes have reached its copy).
       for (const page of pages) {
-        expect(await page.evaluate((keys) => window.dc.region('r').getMulti(keys), keys)).toEqual(keys.map((key) => `${key}:new`));
+        await expect.poll(() => page.evaluate((keys) => window.dc.region('r').getMulti(keys), keys)).toEqual(keys.map((key) => `${key}:new`));
       }
     }
   });
@@ -88,6 +95,8 @@ for (const backend of BACKENDS) {
     // Let the invalidation reach the creating tab before its creator finishes.
     await creating.waitForFunction(() => window.dc.events('r').some((e) => e.type === 'invalidated' && e.remote));
     expect(await creating.evaluate(() => window.dc.openGate('r', 'k'))).toBe('made before the invalidation');
+    // The tab opened later reads localStorage as the browser has it: with the invalidation record, as the creating tab's copy shows.
+    if (backend === 'localstorage') await invalidationStored(creating, name);
     const later = await openTab(context);
     await setup(later, backend, name, 60_000);
     for (const page of [creating, invalidating, later]) expect(await page.evaluate(() => window.dc.get('r', 'k'))).toBe('<none>');
@@ -99,6 +108,8 @@ for (const backend of BACKENDS) {
     const fixedNow = Date.now();
     for (const page of [hard, soft]) await setup(page, backend, name, 60_000, { fixedNow });
     await Promise.all([hard.evaluate(() => window.dc.region('r').invalidate(true)), soft.evaluate(() => window.dc.region('r').invalidate(false))]);
+    // Storage may hold the soft one for a moment; the tab opened later reads it once the hard one is in (the soft tab's copy shows it).
+    if (backend === 'localstorage') await invalidationStored(soft, name, true);
     const later = await openTab(context);
     await setup(later, backend, name, 60_000, { fixedNow });
     await later.evaluate(() => window.dc.region('r').get('warm-up'));
@@ -116,6 +127,8 @@ for (const backend of BACKENDS) {
       await setup(page, backend, name, 2_000);
     }
     await pages[0]!.evaluate(() => window.dc.region('r').set('k', 'v'));
+    // The other tabs read it from their own copy of localStorage: once the write has reached it.
+    if (backend === 'localstorage') for (const page of pages.slice(1)) await heardWrites(page, ['k']);
     const seen: unknown[][] = [];
     for (let t = 100; t <= 2_100; t += 100) {
       // An app that reads every 100 ms; NTP sets the clock back at 1 s.

@@ -164,17 +164,30 @@ test('invalidation and deletion in one tab show in the other, for one request wi
   expect(problemsOf(second)).toEqual([]);
 });
 
-test('the hook states appear in order: loading, fresh, stale (old results shown), fresh', async ({ page }, testInfo) => {
+test('the hook states appear in order: loading, fresh, stale (old results shown), fresh', async ({ context, page }, testInfo) => {
   await openDemo(page, 'http');
   await expectAllFresh(page);
   const results = panel(page, 'indexeddb').locator('.results li').first();
   await expect(results).toContainText('axios');
+  // The regeneration's request waits until the stale state has been looked at: it lasts as long as the test needs, not the API's delay.
+  let answer!: () => void;
+  const looked = new Promise<void>((resolve) => (answer = resolve));
+  const regeneration = /\/api\/search\?.*source=indexeddb/;
+  const continued: Promise<void>[] = [];
+  await context.route(regeneration, (route) => {
+    const going = looked.then(() => route.continue());
+    continued.push(going);
+    return going;
+  });
   await panel(page, 'indexeddb').getByRole('button', { name: 'Soft invalidate' }).click();
   // While regenerating, the old results stay on screen, dimmed.
   await expect(panel(page, 'indexeddb')).toHaveAttribute('data-status', 'stale');
   await expect(panel(page, 'indexeddb').locator('.results.dim li').first()).toContainText('axios');
   await expect(panel(page, 'indexeddb').locator('.pill')).toHaveText('stale · regenerating');
   await screenshot(page, testInfo, 'demo-stale-while-regenerating');
+  answer();
+  await Promise.all(continued);
+  await context.unroute(regeneration);
   await expect(panel(page, 'indexeddb')).toHaveAttribute('data-status', 'fresh');
   await expect(panel(page, 'indexeddb')).toHaveAttribute('data-status-history', 'loading fresh stale fresh');
   expect(problemsOf(page)).toEqual([]);

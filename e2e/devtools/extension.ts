@@ -1,6 +1,6 @@
 // Launches Chromium with the unpacked devtools extension (built on demand)
 // and helps tests find tab ids and open the panel for a tab.
-import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { test as base, chromium, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,11 +93,10 @@ export async function openTab(ext: ExtensionBrowser, url?: string): Promise<{ pa
   const before = new Set(await tabIds(ext));
   const page = await ext.context.newPage();
   let fresh: number[] = [];
-  for (let i = 0; i < 50 && fresh.length !== 1; i++) {
-    fresh = (await tabIds(ext)).filter((id) => !before.has(id));
-    if (fresh.length !== 1) await page.waitForTimeout(50);
-  }
-  if (fresh.length !== 1) throw new Error(`could not tell the new tab's id (${fresh.length} candidates)`);
+  // The extension learns of the tab when Chromium tells it: poll its view until it has.
+  await expect
+    .poll(async () => (fresh = (await tabIds(ext)).filter((id) => !before.has(id))).length, { message: "the new tab's id, as the extension sees it" })
+    .toBe(1);
   if (url) await page.goto(url);
   return { page, tabId: fresh[0]! };
 }

@@ -40,11 +40,10 @@ test('a SharedWorker that exits mid-call: pending and later calls fail typed, th
     t.pending.push(t.client!.set('before', 1).then(() => t.client!.getOrCreate('w', 'hang')));
   });
   await expect.poll(() => a!.evaluate(() => window.workerTest.client!.keyIsLocked('w'))).toBe(true);
-  const started = Date.now();
+  // Neither call hangs: both settle (the test's own timeout would say otherwise), with the heartbeat's typed error.
   const aError = await a!.evaluate(() => window.workerTest.client!.getOrCreate('x', 'exit').then(() => null, (error: Error) => `${error.name}: ${error.message}`));
   expect(aError).toMatch(/^WorkerUnavailableError: .*stopped answering/);
   expect(await b!.evaluate(() => window.workerTest.settle())).toEqual([{ error: 'WorkerUnavailableError', message: expect.stringMatching(/stopped answering/), key: undefined }]);
-  expect(Date.now() - started).toBeLessThan(8000);
   // Both tabs reconnect to one new SharedWorker: the cache is empty, and shared again.
   expect(await a!.evaluate(async () => (await window.workerTest.client!.get('before')) === window.workerTest.dogpile.NO_VALUE)).toBe(true);
   await a!.evaluate(() => window.workerTest.client!.set('after', 'shared'));

@@ -357,19 +357,22 @@ describe('peers over a real BroadcastChannel', () => {
   it('a watching peer makes the others listen, renews, and lets them go when it stops; presence and invalidations travel', async () => {
     const watched: boolean[] = [];
     const work = { creations: 1, waits: 2, hits: 3, misses: 4 };
-    const watcher = new Peers({ originId: 'tab-a', regions: () => [], onWatch: () => {}, leaseMs: 150 });
-    const other = new Peers({ originId: 'tab-b', regions: () => [{ name: 'posts', work }], onWatch: (w) => watched.push(w), leaseMs: 150 });
+    // A lease long enough that a busy machine's late timers (a renewal every third of it) do not end it.
+    const leaseMs = 600;
+    const watcher = new Peers({ originId: 'tab-a', regions: () => [], onWatch: () => {}, leaseMs });
+    const other = new Peers({ originId: 'tab-b', regions: () => [{ name: 'posts', work }], onWatch: (w) => watched.push(w), leaseMs });
     watcher.setWatching(true);
     await vi.waitFor(() => expect(watched).toEqual([true]));
     await vi.waitFor(() => expect(watcher.peers(new Map()).find((p) => p.originId === 'tab-b')).toMatchObject({ listening: true, regions: ['posts'], work: [work], self: false }));
-    // Renewed while watching: still listening after several leases.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Renewed while watching: still listening after several leases (nothing to wait for: nothing must happen).
+    await new Promise((resolve) => setTimeout(resolve, 3 * leaseMs));
     expect(watched).toEqual([true]);
     other.recordInvalidation('posts', false, 123, false, 124);
     watcher.recordInvalidation('posts', false, 123, true, 130);
     await vi.waitFor(() => expect(watcher.ledger()).toEqual([{ region: 'posts', hard: false, at: 123, issuer: 'tab-b', issuedTime: 124, received: [{ originId: 'tab-a', time: 130 }] }]));
     watcher.setWatching(false);
-    await vi.waitFor(() => expect(watched).toEqual([true, false]));
+    // The lease runs out without renewals.
+    await vi.waitFor(() => expect(watched).toEqual([true, false]), { timeout: 10 * leaseMs });
     other.dispose();
     await vi.waitFor(() => expect(watcher.peers(new Map()).map((p) => p.originId)).toEqual(['tab-a']));
     watcher.dispose();

@@ -26,25 +26,47 @@ export interface TabRegionOptions {
   version?: string;
 }
 
-/** Reads answered late: the value as it was when the read started. Logs when each read started. */
+/**
+ * Reads answered late: the value as it was when the read started, given
+ * `delayMs` later, and not before the test lets held reads go ({@link hold}).
+ * Logs when each read started.
+ */
 class LateReads extends dogpile.ProxyBackend {
   readonly startedAt: number[] = [];
   readonly #delayMs: number;
+  #held: { promise: Promise<void>; release: () => void } | undefined;
   constructor(delayMs: number) {
     super();
     this.#delayMs = delayMs;
   }
+  /** From now on, reads answer only once {@link release} is called. */
+  hold(): void {
+    if (this.#held) return;
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.#held = { promise, release };
+  }
+  /** Lets the held reads answer, and the next ones too. */
+  release(): void {
+    this.#held?.release();
+    this.#held = undefined;
+  }
   override async get(key: string) {
     this.startedAt.push(Date.now());
     const value = await this.proxied.get(key);
-    await sleep(this.#delayMs);
+    await this.#late();
     return value;
   }
   override async getMulti(keys: readonly string[]) {
     this.startedAt.push(Date.now());
     const values = await this.proxied.getMulti(keys);
-    await sleep(this.#delayMs);
+    await this.#late();
     return values;
+  }
+  async #late(): Promise<void> {
+    const held = this.#held;
+    await sleep(this.#delayMs);
+    await held?.promise;
   }
 }
 
@@ -129,6 +151,62 @@ function setup(id: string, options: TabRegionOptions): void {
   });
   regions.set(id, region);
   calls.set(id, 0);
+  listenForTabAnnouncements(id, options.name ?? id);
+}
+
+/**
+ * Which tabs have announced a tag (for a stampede: all its callers of a key
+ * missed; all its callers started), by region id and tag: told between the
+ * tabs of a test on a channel opened at setup (before any stampede starts,
+ * so no tab's news is lost).
+ */
+const tabAnnouncements = new Map<string, { channel: BroadcastChannel; tabs: Map<string, Set<string>>; changed: Set<() => void> }>();
+
+function listenForTabAnnouncements(id: string, name: string): void {
+  tabAnnouncements.get(id)?.channel.close();
+  const state = { channel: new BroadcastChannel(`dc-stampede:${name}`), tabs: new Map<string, Set<string>>(), changed: new Set<() => void>() };
+  state.channel.onmessage = (event: MessageEvent) => {
+    const { key, tab } = event.data as { key: string; tab: string };
+    noteAnnounced(state, key, tab);
+  };
+  tabAnnouncements.set(id, state);
+}
+
+function noteAnnounced(state: NonNullable<ReturnType<typeof tabAnnouncements.get>>, key: string, tab: string): void {
+  const tabs = state.tabs.get(key) ?? new Set<string>();
+  tabs.add(tab);
+  state.tabs.set(key, tabs);
+  for (const notify of state.changed) notify();
+}
+
+/** Tells every tab (this one too) that this tab has reached `key` (a tag). */
+function announceToTabs(id: string, key: string): void {
+  const state = tabAnnouncements.get(id)!;
+  const tab = browser.tabId();
+  noteAnnounced(state, key, tab);
+  state.channel.postMessage({ key, tab });
+}
+
+/**
+ * Resolves once `count` tabs have announced `key` (a tag), or after
+ * `giveUpMs` (then the test's own checks say which tab did not get there).
+ */
+function allTabsAnnounced(id: string, key: string, count: number, giveUpMs = 20_000): Promise<void> {
+  const state = tabAnnouncements.get(id)!;
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if ((state.tabs.get(key)?.size ?? 0) < count) return;
+      state.changed.delete(check);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      state.changed.delete(check);
+      resolve();
+    }, giveUpMs);
+    state.changed.add(check);
+    check();
+  });
 }
 
 function region(id: string): dogpile.CacheRegion {
@@ -167,15 +245,35 @@ export interface StampedeResult {
   waits: number;
 }
 
-/** `callers` concurrent getOrCreate of `key`, all started at `startAt` (epoch ms). */
-async function stampede(id: string, key: string, options: { callers: number; creatorMs: number; startAt: number; value: unknown }): Promise<StampedeResult> {
+/**
+ * `callers` concurrent getOrCreate of `key`, all started at `startAt` (epoch
+ * ms). With `tabs`, the stampede is one of that many tabs' (each calling this
+ * with the same key): the creator, in whichever tab it runs, finishes only
+ * once every one of those tabs' callers has missed, so that all of them
+ * contend however late a busy machine starts one of the tabs.
+ */
+async function stampede(id: string, key: string, options: { callers: number; creatorMs: number; startAt: number; value: unknown; tabs?: number }): Promise<StampedeResult> {
   const r = region(id);
   const before = calls.get(id) ?? 0;
   const endedBefore = creatorsEnded.get(id)?.length ?? 0;
   await rendezvous(options.startAt);
   const stats = r.stats;
   const startedAt = Date.now();
-  const creator = countingCreator(id, options.value, options.creatorMs);
+  const tabs = options.tabs;
+  const counting = countingCreator(id, options.value, options.creatorMs);
+  let creator = counting;
+  if (tabs !== undefined) {
+    let missed = 0;
+    const unsubscribe = r.subscribe((event) => {
+      if (event.type !== 'miss' || event.key !== key || ++missed < options.callers) return;
+      unsubscribe();
+      announceToTabs(id, key);
+    });
+    creator = async () => {
+      await allTabsAnnounced(id, key, tabs);
+      return counting();
+    };
+  }
   const values = await Promise.all(Array.from({ length: options.callers }, () => r.getOrCreate(key, creator)));
   const after = r.stats;
   return {
@@ -197,14 +295,21 @@ export interface MultiStampedeResult {
   creatorEndedAt: number | undefined;
 }
 
-/** One getOrCreateMulti of `keys` started at `startAt`, with a creator that takes `creatorMs`. */
-async function multiStampede(id: string, keys: string[], options: { creatorMs: number; startAt: number }): Promise<MultiStampedeResult> {
+/**
+ * One getOrCreateMulti of `keys` started at `startAt`, with a creator that
+ * takes `creatorMs`. With `tabs`, one of that many tabs' (each calling this
+ * with the same keys): a creator finishes only once all of them have started.
+ */
+async function multiStampede(id: string, keys: string[], options: { creatorMs: number; startAt: number; tabs?: number }): Promise<MultiStampedeResult> {
   const created: string[] = [];
   let creatorEndedAt: number | undefined;
   await rendezvous(options.startAt);
   const startedAt = Date.now();
+  const barrier = `multi:${keys.join(',')}`;
+  if (options.tabs !== undefined) announceToTabs(id, barrier);
   const values = await region(id).getOrCreateMulti(keys, async (...missing) => {
     created.push(...missing);
+    if (options.tabs !== undefined) await allTabsAnnounced(id, barrier, options.tabs);
     await sleep(options.creatorMs);
     creatorEndedAt ??= Date.now();
     return missing.map((key) => `${key}:new`);
@@ -216,6 +321,13 @@ async function multiStampede(id: string, keys: string[], options: { creatorMs: n
 async function get(id: string, key: string): Promise<unknown> {
   const value = await region(id).get(key);
   return value === dogpile.NO_VALUE ? '<none>' : value;
+}
+
+/** The late reads of a region set up with `readDelayMs`. */
+function lateReads(id: string): LateReads {
+  const backend = region(id).backend;
+  if (!(backend instanceof LateReads)) throw new Error(`region "${id}" was set up without readDelayMs`);
+  return backend;
 }
 
 /** When the reads of a region with `readDelayMs` started (epoch ms). */
@@ -374,6 +486,9 @@ const harness = {
   multiStampede,
   get,
   readsStartedAt,
+  /** Holds the answers of the late reads of region `id` (set up with `readDelayMs`) until {@link releaseReads}. */
+  holdReads: (id: string) => lateReads(id).hold(),
+  releaseReads: (id: string) => lateReads(id).release(),
   storeAged,
   useManualTime,
   advanceTime,
