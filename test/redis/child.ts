@@ -4,7 +4,7 @@
  * and then runs the parent's requests over IPC, reporting region events back.
  */
 import { makeRegion, NO_VALUE, type CacheRegion } from 'dogpile-cache';
-import 'dogpile-cache/redis';
+import { RedisBackend, type RedisBackendArguments } from 'dogpile-cache/redis';
 
 interface Init {
   url: string;
@@ -12,9 +12,17 @@ interface Init {
   name: string;
   expirationTime?: number;
   lockTimeout?: number;
+  /** Connect to a cluster (`createCluster` options) instead of `url`. */
+  cluster?: RedisBackendArguments['cluster'];
+  /** Connect through Sentinel (`createSentinel` options) instead of `url`. */
+  sentinel?: RedisBackendArguments['sentinel'];
+  commandTimeout?: number;
+  whenUnavailable?: 'fail' | 'create';
+  /** Report every miss as an event. */
+  reportMisses?: boolean;
 }
 
-type Request = { id: number; op: string; key?: string; n?: number; value?: unknown; hard?: boolean; expired?: boolean };
+type Request = { id: number; op: string; key?: string; keys?: string[]; entries?: Array<[string, unknown]>; n?: number; value?: unknown; hard?: boolean; expired?: boolean };
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -36,11 +44,13 @@ function checkContention(key: string): void {
 }
 
 function init(config: Init): void {
+  const where: RedisBackendArguments = config.cluster ? { cluster: config.cluster } : config.sentinel ? { sentinel: config.sentinel } : { url: config.url };
   region = makeRegion({ name: config.name }).configure('redis', {
     expirationTime: config.expirationTime,
-    arguments: { url: config.url, prefix: config.prefix, lockTimeout: config.lockTimeout, commandTimeout: 5_000 },
+    arguments: { ...where, prefix: config.prefix, lockTimeout: config.lockTimeout, commandTimeout: config.commandTimeout ?? 5_000, whenUnavailable: config.whenUnavailable },
   });
   region.subscribe((event) => {
+    if (event.type === 'miss' && config.reportMisses) send({ event: 'miss', key: event.key });
     if ((event.type === 'miss' || event.type === 'stale') && contention.has(event.key)) {
       const c = contention.get(event.key)!;
       if (event.type === 'miss') c.misses++;
@@ -80,6 +90,28 @@ async function handle(request: Request): Promise<unknown> {
       });
       return { calls, value };
     }
+    case 'getOrCreateThenClose': {
+      // The README's short-lived process: one getOrCreate (the creator waits for `proceed`), then close.
+      let calls = 0;
+      const value = await region.getOrCreate(key, async () => {
+        calls++;
+        send({ event: 'creating', key });
+        await new Promise<void>((resolve) => blocked.set(key, resolve));
+        return `made by ${process.pid}`;
+      });
+      await (region.backend as RedisBackend).close();
+      return { calls, value };
+    }
+    case 'getMulti': {
+      const values = await region.getMulti(request.keys ?? []);
+      return values.map((value) => (value === NO_VALUE ? null : value));
+    }
+    case 'setMulti':
+      await region.setMulti(new Map(request.entries ?? []));
+      return 'ok';
+    case 'deleteMulti':
+      await region.deleteMulti(request.keys ?? []);
+      return 'ok';
     case 'hold': {
       // A creator that never finishes: this process holds the lock until it dies.
       void region.getOrCreate(key, () => {

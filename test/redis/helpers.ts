@@ -37,6 +37,14 @@ export interface ChildRegion {
   expirationTime?: number;
   lockTimeout?: number;
   url?: string;
+  /** `createCluster` options: the child connects to a cluster instead of `url`. */
+  cluster?: { rootNodes: Array<{ url: string }>; [option: string]: unknown };
+  /** `createSentinel` options: the child connects through Sentinel instead of `url`. */
+  sentinel?: { name: string; sentinelRootNodes: Array<{ host: string; port: number }>; [option: string]: unknown };
+  commandTimeout?: number;
+  whenUnavailable?: 'fail' | 'create';
+  /** The child reports every miss as an event. */
+  reportMisses?: boolean;
 }
 
 /** A forked process holding one Redis region (see child.ts). */
