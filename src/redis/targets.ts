@@ -44,7 +44,7 @@ export interface RedisClusterLike {
   readonly isOpen: boolean;
   connect(): Promise<unknown>;
   sendCommand(firstKey: RedisArgument | undefined, isReadonly: boolean | undefined, args: readonly RedisArgument[], options?: object): Promise<unknown>;
-  multi(routing?: RedisArgument): MultiLike;
+  multi(routing?: RedisArgument): { addCommand(firstKey: RedisArgument | undefined, isReadonly: boolean | undefined, args: readonly RedisArgument[]): unknown; exec(): Promise<unknown> };
   duplicate(overrides?: object): RedisClusterLike;
   sSubscribe(channel: string, listener: Listener): Promise<unknown>;
   subscribe(channel: string, listener: Listener): Promise<unknown>;
@@ -149,7 +149,10 @@ export function clusterTarget(cluster: RedisClusterLike): RedisTarget {
     },
     connect: () => cluster.connect(),
     send: (route, args, options) => cluster.sendCommand(route, false, args, options),
-    multi: (route) => cluster.multi(route),
+    multi: (route) => {
+      const multi = cluster.multi(route);
+      return { addCommand: (args) => multi.addCommand(route, false, args), exec: () => multi.exec() };
+    },
     nodeOf: (slot) => cluster.getSlotMaster(slot)?.address ?? '',
     primaries: () => Promise.all(cluster.masters.map(async (master) => {
       const node = await cluster.nodeClient(master);
