@@ -99,9 +99,10 @@ export class RedisConnection {
         this.#target = clusterTarget(made as unknown as RedisClusterLike);
       } else if (sentinel) {
         const { nodeClientOptions = {} } = sentinel as { nodeClientOptions?: { socket?: object } };
+        // The offline queue stays on: commands sent during a fail-over wait (up to commandTimeout) for the new primary.
         const made = createSentinel({
           ...sentinel,
-          nodeClientOptions: { disableOfflineQueue: true, ...nodeClientOptions, socket: { ...socket, ...nodeClientOptions.socket } },
+          nodeClientOptions: { ...nodeClientOptions, socket: { ...socket, ...nodeClientOptions.socket } },
         } as unknown as Parameters<typeof createSentinel>[0]);
         this.#target = sentinelTarget(made as unknown as RedisSentinelLike);
       } else {

@@ -22,7 +22,7 @@ interface Init {
   reportMisses?: boolean;
 }
 
-type Request = { id: number; op: string; key?: string; keys?: string[]; entries?: Array<[string, unknown]>; n?: number; value?: unknown; hard?: boolean; expired?: boolean };
+type Request = { id: number; op: string; key?: string; keys?: string[]; entries?: Array<[string, unknown]>; n?: number; value?: unknown; hard?: boolean; expired?: boolean; settle?: boolean };
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -78,9 +78,18 @@ async function handle(request: Request): Promise<unknown> {
         await new Promise<void>((resolve) => blocked.set(key, resolve));
         return `made by ${process.pid}`;
       };
-      const values = await Promise.all(Array.from({ length: n }, () => region.getOrCreate(key, creator)));
+      const calling = Array.from({ length: n }, () => region.getOrCreate(key, creator));
+      if (!request.settle) {
+        const values = await Promise.all(calling);
+        contention.delete(key);
+        return { calls, values: [...new Set(values)] };
+      }
+      // Every caller's outcome: a value, or the name of the error it got.
+      const outcomes = await Promise.allSettled(calling);
       contention.delete(key);
-      return { calls, values: [...new Set(values)] };
+      const values = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as Error)?.name ?? String(o.reason)] : []));
+      return { calls, values: [...new Set(values)], errors };
     }
     case 'getOrCreate': {
       let calls = 0;
