@@ -16,15 +16,13 @@ import {
   type MultiLike,
   type RedisClientLike,
   type RedisClusterLike,
+  type RedisArgument,
   type RedisSentinelLike,
   type RedisTarget,
   type TargetKind,
 } from './targets.js';
 
-/** An argument of a Redis command. */
-export type RedisArgument = string | Buffer;
-
-export type { RedisClientLike } from './targets.js';
+export type { RedisArgument, RedisClientLike } from './targets.js';
 
 /** Options of {@link RedisConnection}. */
 export interface RedisConnectionOptions {

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import type { RedisArgument } from './connection.js';
+
+/** An argument of a Redis command. */
+export type RedisArgument = string | Buffer;
 
 /** Which kind of deployment a {@link RedisTarget} reaches. */
 export type TargetKind = 'server' | 'cluster' | 'sentinel';
