@@ -17,9 +17,35 @@ const run = promisify(execFile);
 const serverBin = () => process.env.REDIS_SERVER ?? 'redis-server';
 const cliBin = () => process.env.REDIS_CLI ?? 'redis-cli';
 
-/** Every process started here, killed on exit if still running. */
+/** Every process started here, killed when this process ends (normally, or by SIGINT/SIGTERM) if still running. */
 const live = new Set<ChildProcess>();
-process.once('exit', () => live.forEach((proc) => proc.kill('SIGKILL')));
+const killAll = () => live.forEach((proc) => proc.kill('SIGKILL'));
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    // Handled once: the signal's own effect (or another handler's) follows.
+    process.kill(process.pid, signal);
+  });
+}
+
+/**
+ * Crashes the server on `port` (SIGKILL: nothing flushed, unreplicated
+ * writes lost), from any process: its pid is read from the server. Resolves
+ * once it no longer answers.
+ */
+export async function crash(port: number): Promise<void> {
+  const pid = Number((await cli(port, 'INFO', 'server')).match(/process_id:(\d+)/)?.[1]);
+  if (!pid) throw new Error(`no redis-server answers on port ${port}`);
+  process.kill(pid, 'SIGKILL');
+  await until(async () => (await cli(port, 'PING')).trim() !== 'PONG', `the server on port ${port} to stop`, 10_000);
+}
+
+/** Resolves once every Sentinel on `sentinelPorts` names the server on `port` as the primary of `name`. */
+export function promoted(name: string, sentinelPorts: number[], port: number, timeoutMs = 30_000): Promise<void> {
+  const named = async (sentinel: number) => (await cli(sentinel, 'SENTINEL', 'get-master-addr-by-name', name)).trim().split('\n')[1];
+  return until(async () => (await Promise.all(sentinelPorts.map(named))).every((answer) => answer === String(port)), `the Sentinels to promote port ${port}`, timeoutMs);
+}
 
 /** Runs redis-cli against `port`; resolves with its output ('' when it failed). */
 export async function cli(port: number, ...args: string[]): Promise<string> {
@@ -80,7 +106,7 @@ export interface TestRedisCluster {
   readonly ports: number[];
   /** `createCluster` root nodes. */
   readonly rootNodes: Array<{ url: string }>;
-  /** Kills primary `index` (no replica takes over: its slots stay unserved). */
+  /** Kills primary `index` (no replica takes over: its slots stay unserved); see also {@link crash}. */
   kill(index: number): Promise<void>;
   /** Stops every node and removes the files. */
   stop(): Promise<void>;
@@ -123,7 +149,7 @@ export interface TestRedisSentinel {
   readonly replicaPort: number;
   /** `createSentinel` root nodes. */
   readonly sentinelRootNodes: Array<{ host: string; port: number }>;
-  /** Kills the primary (SIGKILL). */
+  /** Kills the primary (SIGKILL); see also {@link crash}. */
   killPrimary(): Promise<void>;
   /** Resolves once every Sentinel names the replica as the primary. */
   failedOver(timeoutMs?: number): Promise<void>;
@@ -159,7 +185,6 @@ export async function startRedisSentinel(name = 'dogpile'): Promise<TestRedisSen
     await Promise.all(all.map((node) => node.kill()));
     rmSync(dir, { recursive: true, force: true });
   };
-  const masterPort = async (port: number) => (await cli(port, 'SENTINEL', 'get-master-addr-by-name', name)).trim().split('\n')[1];
   try {
     await Promise.all([primary.start(), replica.start()]);
     await until(async () => /master_link_status:up/.test(await cli(replicaPort, 'INFO', 'replication')), 'the replica to sync');
@@ -183,8 +208,7 @@ export async function startRedisSentinel(name = 'dogpile'): Promise<TestRedisSen
     replicaPort,
     sentinelRootNodes: sentinelPorts.map((port) => ({ host: '127.0.0.1', port })),
     killPrimary: () => primary.kill(),
-    failedOver: (timeoutMs = 30_000) =>
-      until(async () => (await Promise.all(sentinelPorts.map(masterPort))).every((port) => port === String(replicaPort)), 'the Sentinels to promote the replica', timeoutMs),
+    failedOver: (timeoutMs = 30_000) => promoted(name, sentinelPorts, replicaPort, timeoutMs),
     stop,
   };
 }

@@ -1,30 +1,27 @@
 /**
- * The backend on a real 3-primary Redis Cluster (started here on free
- * loopback ports, stopped whatever happens): one creator across processes
+ * The backend on a real 3-primary Redis Cluster (started by the global
+ * setup on free loopback ports): one creator across processes
  * for keys on every node, multi-key calls spanning slots, sharded pub/sub
  * for invalidation and the change feed, and a primary killed last.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createCluster } from 'redis';
 import { makeRegion, NO_VALUE, ValidationError } from 'dogpile-cache';
 import { KeySpace, RedisBackend, RedisUnavailableError } from 'dogpile-cache/redis';
 import { keySlot } from '../../src/redis/slots.js';
 import { RegionProcess, stampede, uniquePrefix, type ChildRegion } from './helpers.js';
-import { startRedisCluster, type TestRedisCluster } from '../../scripts/redis-topologies.js';
+import { crash } from '../../scripts/redis-topologies.js';
 
-let cluster: TestRedisCluster;
+const cluster = inject('redisCluster');
 const started: RegionProcess[] = [];
 const backends: RedisBackend[] = [];
 
-beforeAll(async () => {
-  cluster = await startRedisCluster(3);
-}, 60_000);
 afterEach(async () => {
   await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
   await Promise.all(backends.splice(0).map((backend) => backend.close()));
 });
 afterAll(async () => {
-  await cluster?.stop();
+  await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
 });
 
 function region(prefix: string, extra: Partial<ChildRegion> = {}): ChildRegion {
@@ -148,7 +145,7 @@ describe('redis cluster', () => {
     const creating = makeRegion({ name: 'shared' }).configure(backendOn(prefix, { commandTimeout: 1_000, whenUnavailable: 'create' }), { expirationTime: 60_000 });
     const keys = keysOnEveryNode(prefix, 'down', 3);
     await failing.setMulti(new Map(keys.map((key) => [key, 'before'])));
-    await cluster.kill(0);
+    await crash(cluster.ports[0]!);
     const outcomes = await Promise.all(
       keys.flatMap((key) => [
         failing.get(key).then((value) => ({ ok: value === 'before' || value === NO_VALUE })),

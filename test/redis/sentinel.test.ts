@@ -1,27 +1,22 @@
 /**
  * The backend through Sentinel on real servers (a primary, a replica and
- * three Sentinels, started here on free loopback ports and stopped whatever
- * happens): it works through the primary Sentinel names, and when that
+ * three Sentinels, started by the global setup on free loopback ports): it works through the primary Sentinel names, and when that
  * primary is killed in the middle of a stampede it follows the fail-over,
  * with at most one extra creation of the key (the documented bound).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { makeRegion } from 'dogpile-cache';
 import { RedisBackend } from 'dogpile-cache/redis';
 import { RegionProcess, uniquePrefix, type ChildRegion } from './helpers.js';
-import { startRedisSentinel, type TestRedisSentinel } from '../../scripts/redis-topologies.js';
+import { crash, promoted } from '../../scripts/redis-topologies.js';
 
-let sentinel: TestRedisSentinel;
+const sentinel = inject('redisSentinel');
 const started: RegionProcess[] = [];
-
-beforeAll(async () => {
-  sentinel = await startRedisSentinel();
-}, 60_000);
 afterEach(async () => {
   await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
 });
 afterAll(async () => {
-  await sentinel?.stop();
+  await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
 });
 
 function region(prefix: string, extra: Partial<ChildRegion> = {}): ChildRegion {
@@ -73,8 +68,8 @@ describe('redis sentinel', () => {
     const results = children.map((child) => child.request<{ calls: number; values: string[]; errors: string[] }>('stampede', { key: 'k', n: 10, settle: true }));
     await creating;
     await contending;
-    await sentinel.killPrimary();
-    await sentinel.failedOver();
+    await crash(sentinel.primaryPort);
+    await promoted(sentinel.name, sentinel.sentinelRootNodes.map((node) => node.port), sentinel.replicaPort);
     for (const child of children) child.proceed('k');
     const answers = await Promise.all(results);
     const calls = answers.reduce((sum, a) => sum + a.calls, 0);
