@@ -225,8 +225,17 @@ export class RedisConnection {
     ]);
   }
 
+  /**
+   * Whether commands can be sent now: connected, or a plain client passed in
+   * that is open (its own offline queue holds commands while it reconnects).
+   * A cluster needs its slot map first.
+   */
+  #usable(): boolean {
+    return this.#target.isReady || (!this.#owned && this.#target.kind === 'server' && this.#target.isOpen);
+  }
+
   #ensureConnected(): Promise<unknown> | undefined {
-    if (this.#target.isReady || (!this.#owned && this.#target.isOpen)) return undefined;
+    if (this.#usable()) return undefined;
     if (this.#closed) return Promise.reject(new RedisUnavailableError('The Redis backend was closed'));
     if (!this.#target.isOpen) {
       const connecting = this.#target.connect();
@@ -241,7 +250,7 @@ export class RedisConnection {
 
   #run<T>(send: () => Promise<T>): Promise<T> {
     // The common case, connected: no extra async frame.
-    if (this.#target.isReady || (!this.#owned && this.#target.isOpen)) return this.#bounded(attempt(send), 'waiting for a reply');
+    if (this.#usable()) return this.#bounded(attempt(send), 'waiting for a reply');
     return this.#runConnecting(send);
   }
 

@@ -142,9 +142,9 @@ export function clusterTarget(cluster: RedisClusterLike): RedisTarget {
     kind: 'cluster',
     client: cluster,
     closable: true,
-    // The cluster client has no readiness of its own: each node's client reconnects by itself.
+    // Open from connect() on, but commands need the slot map, which discovery fills; then each node's client reconnects by itself.
     get isReady() {
-      return cluster.isOpen;
+      return cluster.isOpen && cluster.masters.length > 0;
     },
     get isOpen() {
       return cluster.isOpen;
