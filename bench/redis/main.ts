@@ -11,6 +11,10 @@
  *   with a 50 ms creator: creator calls per round, and the delay from the
  *   creator's value being stored to the last waiter (in any process) having it.
  *
+ * The hit, lock and stampede cases run again on a 3-primary Redis Cluster
+ * (started here too), against raw node-redis cluster commands, with the
+ * stampede's keys spread over the slots.
+ *
  * Run by `node bench/redis.mjs` (and by `npm run bench`). Writes
  * bench/results/redis.{json,md} unless `--no-write`.
  *
@@ -20,10 +24,11 @@ import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { makeRegion } from 'dogpile-cache';
 import { RedisBackend } from 'dogpile-cache/redis';
 import { startRedisServer } from '../../scripts/redis-server.js';
+import { startRedisCluster } from '../../scripts/redis-topologies.js';
 
 const REPS = Number(process.env.BENCH_REDIS_REPS || 5);
 const OPS = Number(process.env.BENCH_REDIS_OPS || 2_000);
@@ -81,8 +86,11 @@ function stubClient() {
 
 // ------------------------------------------------------------------ child
 
-async function child(url: string, prefix: string): Promise<void> {
-  const region = makeRegion({ name: 'stampede' }).configure('redis', { expirationTime: 60_000, arguments: { url, prefix } });
+/** Where a stampede child connects: `{ url }` or `{ cluster: { rootNodes } }`. */
+type Where = { url: string } | { cluster: { rootNodes: Array<{ url: string }> } };
+
+async function child(where: Where, prefix: string): Promise<void> {
+  const region = makeRegion({ name: 'stampede' }).configure('redis', { expirationTime: 60_000, arguments: { ...where, prefix } });
   await region.getValueMetadata('warm-up');
   process.on('message', async (message: { key: string }) => {
     let calls = 0;
@@ -120,6 +128,86 @@ interface Report {
   cpu: Record<string, { median: number; min: number; max: number }>;
   lock: Record<string, { median: number; min: number; max: number }>;
   stampede: { rounds: Array<{ calls: number; lastWaiterMs: number }> };
+  /** The same cases on a 3-primary cluster. */
+  cluster: {
+    hit: Record<string, { median: number; min: number; max: number }>;
+    lock: Record<string, { median: number; min: number; max: number }>;
+    stampede: { rounds: Array<{ calls: number; lastWaiterMs: number }> };
+  };
+}
+
+/** 4 processes x 50 callers of a missing key per round, on `where`; keys differ per round (so, on a cluster, spread over the slots). */
+async function stampedeRounds(where: Where, prefix: string): Promise<Array<{ calls: number; lastWaiterMs: number }>> {
+  const self = fileURLToPath(import.meta.url);
+  const children = Array.from({ length: PROCESSES }, () => fork(self, ['--child', JSON.stringify(where), prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  try {
+    await Promise.all(children.map((proc) => new Promise((resolve) => proc.once('message', resolve))));
+    const rounds: Array<{ calls: number; lastWaiterMs: number }> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const answers = await Promise.all(
+        children.map(
+          (proc) =>
+            new Promise<{ calls: number; storedAt: number; last: number }>((resolve) => {
+              proc.once('message', resolve);
+              proc.send({ key: `round-${round}` });
+            }),
+        ),
+      );
+      const calls = answers.reduce((sum, a) => sum + a.calls, 0);
+      const storedAt = Math.max(...answers.filter((a) => a.calls > 0).map((a) => a.storedAt));
+      const last = Math.max(...answers.map((a) => a.last));
+      rounds.push({ calls, lastWaiterMs: last - storedAt });
+    }
+    return rounds;
+  } finally {
+    children.forEach((proc) => proc.kill());
+  }
+}
+
+/** Hit, lock and stampede on a 3-primary cluster, against raw node-redis cluster commands. */
+async function clusterSuite(prefix: string): Promise<Report['cluster']> {
+  const cluster = await startRedisCluster(3);
+  const raw = createCluster({ rootNodes: cluster.rootNodes });
+  raw.on('error', () => {});
+  const backend = new RedisBackend({ cluster: { rootNodes: cluster.rootNodes }, prefix });
+  try {
+    await raw.connect();
+    const region = makeRegion({ name: 'bench' }).configure(backend, { expirationTime: 3_600_000 });
+    const value = { id: 42, name: 'Ada Lovelace', roles: ['admin', 'author'], since: 1_700_000_000_000 };
+    await region.set('user:42', value);
+    await raw.set('raw:user:42', JSON.stringify(value));
+    const creator = () => value;
+    console.log('== redis cluster: hit');
+    const hit = await measure({
+      'raw GET (node-redis cluster) *': () => raw.get('raw:user:42'),
+      'raw GET + JSON.parse': async () => JSON.parse((await raw.get('raw:user:42'))!),
+      'region.getOrCreate (hit)': () => region.getOrCreate('user:42', creator),
+      'region.get (hit)': () => region.get('user:42'),
+    });
+    console.log('== redis cluster: lock');
+    // Loaded on the node serving the raw lock key, so EVALSHA finds it.
+    const sha = String(await raw.sendCommand('raw:lock', false, ['SCRIPT', 'LOAD', RELEASE]));
+    let token = 0;
+    const lock = await measure({
+      'raw SET NX PX + EVALSHA, awaited *': async () => {
+        const t = String(++token);
+        await raw.set('raw:lock', t, { condition: 'NX', expiration: { type: 'PX', value: 30_000 } });
+        await raw.evalSha(sha, { keys: ['raw:lock'], arguments: [t] });
+      },
+      'backend.getMutex(k).acquire() + release()': async () => {
+        const mutex = backend.getMutex('bench-lock');
+        await mutex.acquire(true);
+        mutex.release();
+      },
+    });
+    console.log(`== redis cluster: stampede (${PROCESSES} processes x ${CALLERS} callers, ${ROUNDS} rounds)`);
+    const rounds = await stampedeRounds({ cluster: { rootNodes: cluster.rootNodes } }, `${prefix}stampede:`);
+    return { hit, lock, stampede: { rounds } };
+  } finally {
+    await backend.close();
+    await raw.close().catch(() => {});
+    await cluster.stop();
+  }
 }
 
 async function parent(write: boolean): Promise<number> {
@@ -130,7 +218,6 @@ async function parent(write: boolean): Promise<number> {
   await raw.connect();
   const backend = new RedisBackend({ url: server.url, prefix });
   const region = makeRegion({ name: 'bench' }).configure(backend, { expirationTime: 3_600_000 });
-  const children: ReturnType<typeof fork>[] = [];
   try {
     // ---- hit
     const value = { id: 42, name: 'Ada Lovelace', roles: ['admin', 'author'], since: 1_700_000_000_000 };
@@ -178,28 +265,9 @@ async function parent(write: boolean): Promise<number> {
 
     // ---- stampede
     console.log(`== redis: stampede (${PROCESSES} processes x ${CALLERS} callers, ${ROUNDS} rounds)`);
-    const self = fileURLToPath(import.meta.url);
-    for (let i = 0; i < PROCESSES; i++) {
-      const proc = fork(self, ['--child', server.url, `${prefix}stampede:`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.push(proc);
-    }
-    await Promise.all(children.map((proc) => new Promise((resolve) => proc.once('message', resolve))));
-    const rounds: Array<{ calls: number; lastWaiterMs: number }> = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const answers = await Promise.all(
-        children.map(
-          (proc) =>
-            new Promise<{ calls: number; storedAt: number; last: number }>((resolve) => {
-              proc.once('message', resolve);
-              proc.send({ key: `round-${round}` });
-            }),
-        ),
-      );
-      const calls = answers.reduce((sum, a) => sum + a.calls, 0);
-      const storedAt = Math.max(...answers.filter((a) => a.calls > 0).map((a) => a.storedAt));
-      const last = Math.max(...answers.map((a) => a.last));
-      rounds.push({ calls, lastWaiterMs: last - storedAt });
-    }
+    const rounds = await stampedeRounds({ url: server.url }, `${prefix}stampede:`);
+
+    const clusterReport = await clusterSuite(prefix);
 
     const report: Report = {
       generatedAt: new Date().toISOString(),
@@ -211,6 +279,7 @@ async function parent(write: boolean): Promise<number> {
       cpu,
       lock,
       stampede: { rounds },
+      cluster: clusterReport,
     };
     const text = markdown(report);
     console.log(`\n${text}`);
@@ -222,7 +291,6 @@ async function parent(write: boolean): Promise<number> {
     }
     return 0;
   } finally {
-    children.forEach((proc) => proc.kill());
     await backend.close();
     await raw.close();
     await server.stop();
@@ -236,9 +304,19 @@ function table(rows: Record<string, { median: number; min: number; max: number }
   return lines.join('\n');
 }
 
+function stampedeTable(rounds: Array<{ calls: number; lastWaiterMs: number }>): string[] {
+  const delays = rounds.map((r) => r.lastWaiterMs);
+  return [
+    `| | value |`,
+    `|---|---:|`,
+    `| creator calls per round | ${[...new Set(rounds.map((r) => r.calls))].join(', ')} |`,
+    `| last waiter's delay after the value was stored, median ms | ${median(delays).toFixed(1)} |`,
+    `| same, max ms | ${Math.max(...delays).toFixed(1)} |`,
+  ];
+}
+
 function markdown(report: Report): string {
   const { rounds } = report.stampede;
-  const delays = rounds.map((r) => r.lastWaiterMs);
   return [
     `# Redis benchmark`,
     ``,
@@ -264,17 +342,31 @@ function markdown(report: Report): string {
     ``,
     `${report.settings.processes} processes x ${report.settings.callers} concurrent getOrCreate of a missing key, ${report.settings.creatorMs} ms creator, ${rounds.length} rounds.`,
     ``,
-    `| | value |`,
-    `|---|---:|`,
-    `| creator calls per round | ${[...new Set(rounds.map((r) => r.calls))].join(', ')} |`,
-    `| last waiter's delay after the value was stored, median ms | ${median(delays).toFixed(1)} |`,
-    `| same, max ms | ${Math.max(...delays).toFixed(1)} |`,
+    ...stampedeTable(rounds),
+    ``,
+    `## Cluster (3 primaries, no replicas, same machine)`,
+    ``,
+    `The same cases on a Redis Cluster, against raw node-redis cluster commands; the stampede's keys differ per round, so they land on different slots and nodes.`,
+    ``,
+    `### Hit`,
+    ``,
+    table(report.cluster.hit),
+    ``,
+    `### Lock acquire + release`,
+    ``,
+    table(report.cluster.lock),
+    ``,
+    `On a cluster the release is the compare-and-delete script, then an SPUBLISH on the release channel's shard (two commands, not one).`,
+    ``,
+    `### Stampede across processes`,
+    ``,
+    ...stampedeTable(report.cluster.stampede.rounds),
     ``,
   ].join('\n');
 }
 
 if (process.argv[2] === '--child') {
-  await child(process.argv[3]!, process.argv[4]!);
+  await child(JSON.parse(process.argv[3]!) as Where, process.argv[4]!);
 } else {
   process.exitCode = await parent(!process.argv.includes('--no-write'));
 }

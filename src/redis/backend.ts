@@ -20,25 +20,48 @@ import { MutexRegistry } from '../lock/mutex.js';
 import { RegistryMutex } from '../browser/registry-mutex.js';
 import { changeMessage, parseChange } from './change-feed.js';
 import { Channels, type Listening } from './channels.js';
-import { RedisConnection, type RedisArgument, type RedisClientLike } from './connection.js';
+import { RedisConnection, type RedisArgument } from './connection.js';
 import { RedisInvalidationStrategy } from './invalidation.js';
 import { KeySpace } from './key-space.js';
 import { LocalHolds, RedisKeyMutex } from './key-mutex.js';
 import { LockReleases } from './lock-releases.js';
 import { RedisLock, type RedisLockContext } from './redis-lock.js';
+import { EXTEND_LOCK, RELEASE_LOCK, ScriptPreload } from './scripts.js';
+import { bySlot } from './slots.js';
+import { checkTarget } from './target-arguments.js';
+import type { RedisClientLike, RedisClusterLike, RedisSentinelLike, TargetKind } from './targets.js';
 import { decodeEntry, encodeEntry } from './value-codec.js';
 
 /** Arguments of the `redis` backend. */
 export interface RedisBackendArguments {
-  /** Server to connect to, e.g. `redis://127.0.0.1:6379`. Default: node-redis's default (`localhost:6379`). Ignored when `client` is given. */
+  /**
+   * Server to connect to, e.g. `redis://127.0.0.1:6379`. Default, when none
+   * of `url`, `client`, `cluster` and `sentinel` is given: node-redis's
+   * default (`localhost:6379`). Give exactly one of the four.
+   */
   url?: string;
   /**
-   * A node-redis client (`createClient()` of the `redis` package) to run
-   * commands on, connected or not (it is connected on first use). The
-   * backend does not close it; it makes one duplicate for pub/sub and
-   * closes that in {@link RedisBackend.close}.
+   * A node-redis client (`createClient()` of the `redis` package) or
+   * cluster client (`createCluster()`) to run commands on, connected or
+   * not (it is connected on first use). The backend does not close it; it
+   * makes one duplicate for pub/sub and closes that in {@link RedisBackend.close}.
    */
-  client?: RedisClientLike;
+  client?: RedisClientLike | RedisClusterLike;
+  /**
+   * A Redis Cluster: the options of node-redis's `createCluster`, at least
+   * `{ rootNodes: [{ url: 'redis://10.0.0.1:7000' }, …] }`. The backend
+   * makes the cluster client (commands fail fast while a node is down,
+   * rather than queueing) and closes it in {@link RedisBackend.close}.
+   * Multi-key calls are grouped by slot; pub/sub is sharded (Redis 7).
+   */
+  cluster?: { rootNodes: ReadonlyArray<object>; [option: string]: unknown };
+  /**
+   * A primary managed by Sentinel: the options of node-redis's
+   * `createSentinel`, at least `{ name: 'mymaster', sentinelRootNodes: [{ host, port }] }`.
+   * The backend follows fail-overs; see the README for what a fail-over
+   * can do to a creation lock.
+   */
+  sentinel?: { name: string; sentinelRootNodes: ReadonlyArray<{ host: string; port: number }>; [option: string]: unknown };
   /** Start of every Redis key and channel name. Default `'dogpile-cache:'`. */
   prefix?: string;
   /**
@@ -92,7 +115,7 @@ function positive(name: string, value: unknown, fallback: number): number {
  * Stores each entry as one Redis string (see `value-codec.ts`) under
  * `prefix + namespace + '|v:' + key`, with `PX` set past the region's
  * expiration time. `getMulti` is one MGET; `setMulti` and `deleteMulti`
- * one MULTI/EXEC; every write and delete is published on the namespace's
+ * one MULTI/EXEC (on a cluster: per slot, never across slots); every write and delete is published on the namespace's
  * change channel, and other backends' messages arrive through `onChange`.
  *
  * `getMutex` returns a {@link RedisKeyMutex} (in-process layer, then a `RedisLock`): callers of one
@@ -130,11 +153,8 @@ export class RedisBackend extends CacheBackend {
   constructor(args: RedisBackendArguments = {}) {
     super();
     if (args === null || typeof args !== 'object') throw new TypeError('dogpile-cache: redis arguments must be an object');
-    const { url, client, prefix = 'dogpile-cache:', namespace, staleMargin } = args;
-    if (url !== undefined && typeof url !== 'string') throw new TypeError('dogpile-cache: redis url must be a string');
-    if (client !== undefined && (client === null || typeof (client as RedisClientLike).sendCommand !== 'function')) {
-      throw new TypeError('dogpile-cache: redis client must be a node-redis client (createClient() of the "redis" package)');
-    }
+    const { url, client, cluster, sentinel, prefix = 'dogpile-cache:', namespace, staleMargin } = args;
+    checkTarget(args);
     if (typeof prefix !== 'string') throw new TypeError('dogpile-cache: redis prefix must be a string');
     if (namespace !== undefined && typeof namespace !== 'string') throw new TypeError('dogpile-cache: redis namespace must be a string');
     this.prefix = prefix;
@@ -150,6 +170,8 @@ export class RedisBackend extends CacheBackend {
     this.#connection = new RedisConnection({
       client,
       url,
+      cluster,
+      sentinel,
       commandTimeout: this.commandTimeout,
       onError: (error) => this.#connectionError(error),
     });
@@ -167,9 +189,14 @@ export class RedisBackend extends CacheBackend {
     return (this.#space ??= new KeySpace(this.prefix, this.namespace));
   }
 
-  /** The node-redis client commands run on (the one passed in, or the one made from `url`). */
-  get client(): RedisClientLike {
+  /** The node-redis client commands run on (the one passed in, or the one made from `url`, `cluster` or `sentinel`). */
+  get client(): RedisClientLike | RedisClusterLike | RedisSentinelLike {
     return this.#connection.client;
+  }
+
+  /** What the backend is connected to: one server, a cluster, or the primary Sentinel names. */
+  get deployment(): TargetKind {
+    return this.#connection.kind;
   }
 
   override bindRegion(region: RegionBinding): void {
@@ -202,76 +229,102 @@ export class RedisBackend extends CacheBackend {
     return raw == null ? NO_VALUE : decodeEntry(raw as Buffer, key);
   }
 
-  /** One MGET. */
+  /** One MGET; on a cluster one MGET per slot (sent together), answers in the caller's order. */
   override async getMulti(keys: readonly string[]): Promise<Array<StoredValue | NoValue>> {
     if (keys.length === 0) return [];
     const space = this.keySpace;
-    const raws = (await this.#connection.commandBuffers(['MGET', ...keys.map((key) => space.entry(key))])) as Array<Buffer | null>;
+    const redisKeys = keys.map((key) => space.entry(key));
+    const raws: Array<Buffer | null> = new Array(keys.length);
+    await Promise.all(
+      this.#groups(redisKeys).map(async (group) => {
+        const got = (await this.#connection.commandBuffers(['MGET', ...group.map((i) => redisKeys[i]!)])) as Array<Buffer | null>;
+        group.forEach((i, j) => (raws[i] = got[j] ?? null));
+      }),
+    );
     return raws.map((raw, i) => (raw == null ? NO_VALUE : decodeEntry(raw, keys[i]!)));
   }
 
   /** SET (with PX) and PUBLISH, pipelined: one round trip. */
   async set(key: string, value: StoredValue): Promise<void> {
-    const space = this.keySpace;
     const write = this.#setCommand(key, value);
-    const publish = ['PUBLISH', space.changesChannel, changeMessage('set', key, this.origin, ctOf(value))];
-    await Promise.all([this.#connection.command(write), this.#connection.command(publish)]);
+    await Promise.all([this.#connection.command(write), this.#connection.publish(this.keySpace.changesChannel, changeMessage('set', key, this.origin, ctOf(value)))]);
   }
 
-  /** One MULTI/EXEC: every SET, then one PUBLISH per key. */
+  /**
+   * One MULTI/EXEC: every SET, then one PUBLISH per key. On a cluster one
+   * MULTI/EXEC of SETs per slot (each slot's writes applied together), then
+   * the publishes.
+   */
   override async setMulti(mapping: ReadonlyMap<string, StoredValue>): Promise<void> {
     if (mapping.size === 0) return;
     const channel = this.keySpace.changesChannel;
-    const commands: RedisArgument[][] = [];
-    for (const [key, value] of mapping) commands.push(this.#setCommand(key, value));
-    for (const [key, value] of mapping) commands.push(['PUBLISH', channel, changeMessage('set', key, this.origin, ctOf(value))]);
-    await this.#connection.transaction(commands);
+    const entries = [...mapping];
+    const messages = entries.map(([key, value]) => changeMessage('set', key, this.origin, ctOf(value)));
+    const writes = entries.map(([key, value]) => this.#setCommand(key, value));
+    if (this.#connection.kind !== 'cluster') {
+      await this.#connection.transaction([...writes, ...messages.map((message) => ['PUBLISH', channel, message])]);
+      return;
+    }
+    await Promise.all(this.#groups(writes.map((write) => String(write[1]))).map((group) => this.#connection.transaction(group.map((i) => writes[i]!))));
+    await Promise.all(messages.map((message) => this.#connection.publish(channel, message)));
   }
 
   async delete(key: string): Promise<void> {
     const space = this.keySpace;
-    await Promise.all([
-      this.#connection.command(['DEL', space.entry(key)]),
-      this.#connection.command(['PUBLISH', space.changesChannel, changeMessage('delete', key, this.origin)]),
-    ]);
+    await Promise.all([this.#connection.command(['DEL', space.entry(key)]), this.#connection.publish(space.changesChannel, changeMessage('delete', key, this.origin))]);
   }
 
-  /** One MULTI/EXEC: one DEL of every key, then one PUBLISH per key. */
+  /** One MULTI/EXEC: one DEL of every key, then one PUBLISH per key. On a cluster one DEL per slot, then the publishes. */
   override async deleteMulti(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     const space = this.keySpace;
-    await this.#connection.transaction([
-      ['DEL', ...keys.map((key) => space.entry(key))],
-      ...keys.map((key) => ['PUBLISH', space.changesChannel, changeMessage('delete', key, this.origin)]),
-    ]);
+    const redisKeys = keys.map((key) => space.entry(key));
+    const messages = keys.map((key) => changeMessage('delete', key, this.origin));
+    if (this.#connection.kind !== 'cluster') {
+      await this.#connection.transaction([['DEL', ...redisKeys], ...messages.map((message) => ['PUBLISH', space.changesChannel, message])]);
+      return;
+    }
+    await Promise.all(this.#groups(redisKeys).map((group) => this.#connection.command(['DEL', ...group.map((i) => redisKeys[i]!)])));
+    await Promise.all(messages.map((message) => this.#connection.publish(space.changesChannel, message)));
   }
 
   /** The keys stored in this backend's namespace, by SCAN (never KEYS, which blocks the server). */
   override async *keys(): AsyncIterable<string> {
     const space = this.keySpace;
-    let cursor = '0';
     const seen = new Set<string>();
-    do {
-      const [next, batch] = (await this.#connection.command(['SCAN', cursor, 'MATCH', space.entryPattern, 'COUNT', '500'])) as [string, string[]];
-      cursor = String(next);
-      for (const redisKey of batch) {
-        const key = space.keyOfEntry(redisKey);
-        // SCAN may return a key twice; list it once.
-        if (key !== undefined && !seen.has(key)) {
-          seen.add(key);
-          yield key;
+    // A cluster: each primary's keys in turn.
+    for (const send of await this.#connection.primaries()) {
+      let cursor = '0';
+      do {
+        const [next, batch] = (await send(['SCAN', cursor, 'MATCH', space.entryPattern, 'COUNT', '500'])) as [string, string[]];
+        cursor = String(next);
+        for (const redisKey of batch) {
+          const key = space.keyOfEntry(redisKey);
+          // SCAN may return a key twice; list it once.
+          if (key !== undefined && !seen.has(key)) {
+            seen.add(key);
+            yield key;
+          }
         }
-      }
-    } while (cursor !== '0');
+      } while (cursor !== '0');
+    }
   }
 
   /**
-   * Closes the pub/sub connection, and the command connection when the
-   * backend made it from `url`. Regions using the backend stop working;
-   * close them first.
+   * Sends the lock releases still under way (waiting for them at most
+   * `commandTimeout`), then closes the pub/sub connection, and the command
+   * connection when the backend made it (from `url`, `cluster` or
+   * `sentinel`). Regions using the backend stop working; close them first.
    */
   async close(): Promise<void> {
     this.#strategies.forEach((strategy) => strategy.close());
+    const releases = this.#locks?.pending;
+    if (releases?.size) {
+      // Bounded: each release is a command bounded by commandTimeout; this bounds them together.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.allSettled(releases), new Promise((resolve) => (timer = setTimeout(resolve, this.commandTimeout)))]);
+      clearTimeout(timer);
+    }
     await this.#connection.close();
   }
 
@@ -298,6 +351,12 @@ export class RedisBackend extends CacheBackend {
     return longest + margin;
   }
 
+  /** Indices of `redisKeys` by slot on a cluster (each group in the caller's order); one group elsewhere. */
+  #groups(redisKeys: readonly string[]): number[][] {
+    if (this.#connection.kind !== 'cluster') return [redisKeys.map((_, i) => i)];
+    return [...bySlot(redisKeys).values()];
+  }
+
   #lockContext(): RedisLockContext {
     if (!this.#locks) {
       const space = this.keySpace;
@@ -306,6 +365,8 @@ export class RedisBackend extends CacheBackend {
         releases: new LockReleases({ connection: this.#connection, channels: this.#channels, channel: space.releasesChannel, pollInterval: this.#pollInterval }),
         releasesChannel: space.releasesChannel,
         lease: this.lockTimeout,
+        scripts: new ScriptPreload([RELEASE_LOCK, EXTEND_LOCK]),
+        pending: new Set(),
         whenUnavailable: this.#whenUnavailable,
         onDegraded: (lockKey, error) =>
           this.notify({ kind: 'lock-degraded', message: 'Redis is unreachable: creating under an in-process lock only (whenUnavailable: create)', key: lockKey, error }),

@@ -1,6 +1,7 @@
 /**
  * Pub/sub for one backend: one subscriber connection shared by the lock
- * waiters, the invalidation strategy and the change feed.
+ * waiters, the invalidation strategy and the change feed (sharded pub/sub
+ * on a cluster: each channel on its shard's node).
  *
  * @module
  */
@@ -59,7 +60,13 @@ export class Channels {
       const subscriber = await this.#connection.subscriber();
       issued = this.#issued.get(channel);
       if (!issued) {
-        const sending = subscriber.subscribe(channel, (message) => this.#listeners.get(channel)?.forEach((listener) => listener(message))).then(() => {});
+        const deliver = (message: string) => this.#listeners.get(channel)?.forEach((listener) => listener(message));
+        const connection = this.#connection;
+        const sending = subscriber
+          .subscribe(channel, deliver, !connection.sharded)
+          // A cluster of servers without sharded pub/sub (before Redis 7): plain SUBSCRIBE.
+          .catch((error: unknown) => (connection.sharded && connection.noShardedPubSub(error) ? subscriber.subscribe(channel, deliver, true) : Promise.reject(error)))
+          .then(() => {});
         sending.catch(() => {
           if (this.#issued.get(channel) === sending) this.#issued.delete(channel);
         });

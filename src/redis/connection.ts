@@ -5,38 +5,35 @@
  *
  * @module
  */
-import { createClient, RESP_TYPES } from 'redis';
+import { createClient, createCluster, createSentinel, RESP_TYPES } from 'redis';
 import { RedisUnavailableError } from './errors.js';
+import {
+  clusterTarget,
+  isClusterClient,
+  isSentinelClient,
+  sentinelTarget,
+  serverTarget,
+  type MultiLike,
+  type RedisClientLike,
+  type RedisClusterLike,
+  type RedisArgument,
+  type RedisSentinelLike,
+  type RedisTarget,
+  type TargetKind,
+} from './targets.js';
 
-/** An argument of a Redis command. */
-export type RedisArgument = string | Buffer;
-
-/**
- * The part of a node-redis client (`createClient()` from the `redis`
- * package, v5) that the backend uses. Typed structurally so that any
- * node-redis client, whatever its modules and type mapping, is accepted.
- */
-export interface RedisClientLike {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  sendCommand(args: readonly RedisArgument[], options?: object): Promise<unknown>;
-  multi(): { addCommand(args: readonly RedisArgument[]): unknown; exec(): Promise<unknown> };
-  duplicate(overrides?: object): RedisClientLike;
-  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
-  unsubscribe(channel: string, listener?: (message: string, channel: string) => void): Promise<unknown>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node-redis types its listeners with any
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  close?(): Promise<unknown>;
-  destroy?(): unknown;
-}
+export type { RedisArgument, RedisClientLike } from './targets.js';
 
 /** Options of {@link RedisConnection}. */
 export interface RedisConnectionOptions {
-  /** A node-redis client to use (connected, or connected here). Not closed by {@link RedisConnection.close}. */
-  client?: RedisClientLike;
+  /** A node-redis client, cluster or Sentinel client to use (connected, or connected here). Not closed by {@link RedisConnection.close}. */
+  client?: RedisClientLike | RedisClusterLike | RedisSentinelLike;
   /** Where to connect when no client is given, e.g. `redis://127.0.0.1:6379`. */
   url?: string;
+  /** `createCluster` options: connect to a cluster. */
+  cluster?: object;
+  /** `createSentinel` options: connect to the primary Sentinel names. */
+  sentinel?: object;
   /** Longest wait (ms) for any one command, including the wait for a connection. */
   commandTimeout: number;
   /** Told about connection errors the client reports in the background. */
@@ -49,8 +46,20 @@ const BUFFER_REPLIES = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 /** Whether `error` is a reply from the server (a script error, a wrong type) rather than a connection fault. */
 function isServerReply(error: unknown): boolean {
   const name = (error as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return name === 'ErrorReply' || name === 'SimpleError' || name === 'BlobError' || name === 'MultiErrorReply';
+  if (name !== 'ErrorReply' && name !== 'SimpleError' && name !== 'BlobError' && name !== 'MultiErrorReply') return false;
+  // Replies that mean "no primary can serve this now" (a cluster without a node, a fail-over under way) are unavailability.
+  return !/^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|NOREPLICAS|UNBLOCKED)\b/.test(String((error as Error).message));
 }
+
+/** The node a command is about, for a cluster to route it: the first key (scripts: after the key count). */
+function routeOf(args: readonly RedisArgument[]): RedisArgument | undefined {
+  const name = String(args[0]).toUpperCase();
+  if (name === 'EVALSHA' || name === 'EVAL') return Number(args[2]) > 0 ? args[3] : undefined;
+  return args[1];
+}
+
+/** Reconnection of the clients made here: keep trying for the backend's life; jitter spreads many processes' reconnects. */
+const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 1_000) + Math.floor(Math.random() * 50);
 
 /**
  * Runs commands with a deadline. A client made here from a URL has its
@@ -60,37 +69,47 @@ function isServerReply(error: unknown): boolean {
  * applies, so no call hangs whatever they are.
  */
 export class RedisConnection {
-  readonly #client: RedisClientLike;
+  readonly #target: RedisTarget;
   readonly #owned: boolean;
   readonly #timeout: number;
   readonly #onError: (error: unknown) => void;
   #connecting: Promise<unknown> | undefined;
-  #subscriber: RedisClientLike | undefined;
+  #subscriber: RedisTarget | undefined;
   #subscriberConnecting: Promise<unknown> | undefined;
   readonly #subscriberReady = new Set<() => void>();
   #closed = false;
+  #classic = false;
   readonly #pending = new Set<Pending>();
   #sweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RedisConnectionOptions) {
     this.#timeout = options.commandTimeout;
     this.#onError = options.onError;
-    if (options.client) {
-      this.#client = options.client;
+    const { client, cluster, sentinel } = options;
+    if (client) {
+      this.#target = isClusterClient(client) ? clusterTarget(client) : isSentinelClient(client) ? sentinelTarget(client) : serverTarget(client as RedisClientLike);
       this.#owned = false;
     } else {
-      this.#client = createClient({
-        url: options.url,
-        disableOfflineQueue: true,
-        socket: {
-          connectTimeout: options.commandTimeout,
-          // Keep trying for as long as the backend lives; jitter spreads many processes' reconnects.
-          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1_000) + Math.floor(Math.random() * 50),
-        },
-      }) as unknown as RedisClientLike;
+      const socket = { connectTimeout: options.commandTimeout, reconnectStrategy };
+      if (cluster) {
+        const { defaults = {} } = cluster as { defaults?: { socket?: object } };
+        const made = createCluster({ ...cluster, defaults: { disableOfflineQueue: true, ...defaults, socket: { ...socket, ...defaults.socket } } } as unknown as Parameters<typeof createCluster>[0]);
+        this.#target = clusterTarget(made as unknown as RedisClusterLike);
+      } else if (sentinel) {
+        const { nodeClientOptions = {} } = sentinel as { nodeClientOptions?: { socket?: object } };
+        // The offline queue stays on: commands sent during a fail-over wait (up to commandTimeout) for the new primary.
+        const made = createSentinel({
+          ...sentinel,
+          nodeClientOptions: { ...nodeClientOptions, socket: { ...socket, ...nodeClientOptions.socket } },
+        } as unknown as Parameters<typeof createSentinel>[0]);
+        this.#target = sentinelTarget(made as unknown as RedisSentinelLike);
+      } else {
+        // Offline queue off: while the connection is down commands fail at once instead of piling up.
+        this.#target = serverTarget(createClient({ url: options.url, disableOfflineQueue: true, socket }) as unknown as RedisClientLike);
+      }
       this.#owned = true;
       // Without a listener an 'error' event would crash the process.
-      this.#client.on('error', (error: unknown) => this.#onError(error));
+      this.#target.on('error', (error: unknown) => this.#onError(error));
     }
   }
 
@@ -99,28 +118,67 @@ export class RedisConnection {
     return this.#closed;
   }
 
-  /** The command client. */
-  get client(): RedisClientLike {
-    return this.#client;
+  /** The command client (node-redis client, cluster or Sentinel client). */
+  get client(): RedisClientLike | RedisClusterLike | RedisSentinelLike {
+    return this.#target.client;
   }
 
-  /** Sends one command; bulk-string replies come back as strings. */
-  command(args: readonly RedisArgument[]): Promise<unknown> {
-    return this.#run(() => this.#client.sendCommand(args));
+  /** What the backend is connected to. */
+  get kind(): TargetKind {
+    return this.#target.kind;
+  }
+
+  /** A node's id for once-per-node work (see `RedisTarget.nodeOf`). */
+  nodeOf(slot: number): string {
+    return this.#target.nodeOf(slot);
+  }
+
+  /** Sends one command (on a cluster, to the node of `route`, by default its first key); bulk-string replies come back as strings. */
+  command(args: readonly RedisArgument[], route: RedisArgument | undefined = routeOf(args)): Promise<unknown> {
+    return this.#run(() => this.#target.send(route, args));
   }
 
   /** Sends one command; bulk-string replies come back as Buffers (for stored values). */
   commandBuffers(args: readonly RedisArgument[]): Promise<unknown> {
-    return this.#run(() => this.#client.sendCommand(args, BUFFER_REPLIES));
+    return this.#run(() => this.#target.send(routeOf(args), args, BUFFER_REPLIES));
   }
 
-  /** Sends commands as one MULTI/EXEC transaction (one round trip, applied together). */
-  transaction(commands: ReadonlyArray<readonly RedisArgument[]>): Promise<unknown> {
+  /** Sends commands as one MULTI/EXEC transaction (one round trip, applied together); on a cluster every key must share `route`'s slot. */
+  transaction(commands: ReadonlyArray<readonly RedisArgument[]>, route: RedisArgument | undefined = routeOf(commands[0] ?? [])): Promise<unknown> {
     return this.#run(() => {
-      const multi = this.#client.multi();
+      const multi: MultiLike = this.#target.multi(route);
       for (const args of commands) multi.addCommand(args);
       return multi.exec();
     });
+  }
+
+  /** Whether pub/sub is sharded (SPUBLISH/SSUBSCRIBE): on a cluster whose servers have it (Redis 7). */
+  get sharded(): boolean {
+    return this.#target.kind === 'cluster' && !this.#classic;
+  }
+
+  /** Publishes `message`: SPUBLISH on a cluster (to the channel's shard), PUBLISH elsewhere. */
+  async publish(channel: string, message: string): Promise<unknown> {
+    if (!this.sharded) return this.command(['PUBLISH', channel, message]);
+    try {
+      return await this.command(['SPUBLISH', channel, message]);
+    } catch (error) {
+      if (!this.noShardedPubSub(error)) throw error;
+      return this.command(['PUBLISH', channel, message]);
+    }
+  }
+
+  /** Whether `error` says the servers have no sharded pub/sub (before Redis 7); if so, plain pub/sub is used from now on. */
+  noShardedPubSub(error: unknown): boolean {
+    if (!/unknown command/i.test(String((error as Error)?.message))) return false;
+    this.#classic = true;
+    return true;
+  }
+
+  /** One sender per primary (one server: itself), each command bounded by the command timeout. */
+  async primaries(): Promise<Array<(args: readonly RedisArgument[]) => Promise<unknown>>> {
+    const senders = await this.#run(() => this.#target.primaries());
+    return senders.map((send) => (args) => this.#run(() => send(args)));
   }
 
   /**
@@ -128,11 +186,11 @@ export class RedisConnection {
    * first use and kept for the backend's life: a connection that is slow to
    * come up is waited for again, never duplicated anew.
    */
-  async subscriber(): Promise<RedisClientLike> {
+  async subscriber(): Promise<RedisTarget> {
     if (this.#closed) throw new RedisUnavailableError('The Redis backend was closed');
     if (!this.#subscriber) {
       // Subscriptions are re-sent by node-redis after a reconnect, so the subscriber keeps its offline queue.
-      const subscriber = this.#client.duplicate({ disableOfflineQueue: false });
+      const subscriber = this.#target.forSubscriptions();
       subscriber.on('error', (error: unknown) => this.#onError(error));
       subscriber.on('ready', () => this.#subscriberReady.forEach((listener) => listener()));
       this.#subscriber = subscriber;
@@ -161,14 +219,26 @@ export class RedisConnection {
     if (this.#closed) return;
     this.#closed = true;
     const subscriber = this.#subscriber;
-    await Promise.all([subscriber && closeClient(subscriber, this.#timeout), this.#owned && this.#client.isOpen ? closeClient(this.#client, this.#timeout) : undefined]);
+    await Promise.all([
+      subscriber?.closable && closeClient(subscriber, this.#timeout),
+      this.#owned && this.#target.isOpen ? closeClient(this.#target, this.#timeout) : undefined,
+    ]);
+  }
+
+  /**
+   * Whether commands can be sent now: connected, or a plain client passed in
+   * that is open (its own offline queue holds commands while it reconnects).
+   * A cluster needs its slot map first.
+   */
+  #usable(): boolean {
+    return this.#target.isReady || (!this.#owned && this.#target.kind === 'server' && this.#target.isOpen);
   }
 
   #ensureConnected(): Promise<unknown> | undefined {
-    if (this.#client.isReady || (!this.#owned && this.#client.isOpen)) return undefined;
+    if (this.#usable()) return undefined;
     if (this.#closed) return Promise.reject(new RedisUnavailableError('The Redis backend was closed'));
-    if (!this.#client.isOpen) {
-      const connecting = this.#client.connect();
+    if (!this.#target.isOpen) {
+      const connecting = this.#target.connect();
       this.#connecting = connecting;
       connecting.catch(() => {
         if (this.#connecting === connecting) this.#connecting = undefined;
@@ -180,7 +250,7 @@ export class RedisConnection {
 
   #run<T>(send: () => Promise<T>): Promise<T> {
     // The common case, connected: no extra async frame.
-    if (this.#client.isReady || (!this.#owned && this.#client.isOpen)) return this.#bounded(attempt(send), 'waiting for a reply');
+    if (this.#usable()) return this.#bounded(attempt(send), 'waiting for a reply');
     return this.#runConnecting(send);
   }
 
@@ -265,7 +335,7 @@ interface Pending {
  * at once when it is not (node-redis's close() would wait for a reconnection
  * that may never come), and never for longer than `timeoutMs`.
  */
-async function closeClient(client: RedisClientLike, timeoutMs: number): Promise<void> {
+async function closeClient(client: RedisTarget, timeoutMs: number): Promise<void> {
   if (!client.isReady || !client.close) {
     if (client.isOpen) client.destroy?.();
     return;

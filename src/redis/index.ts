@@ -25,4 +25,4 @@ export { RedisUnavailableError } from './errors.js';
 export { RedisLock, type RedisLockContext } from './redis-lock.js';
 export { RedisInvalidationStrategy, compareInvalidations, type RedisInvalidationRecord, type RedisInvalidationOptions } from './invalidation.js';
 export { KeySpace } from './key-space.js';
-export type { RedisClientLike, RedisArgument } from './connection.js';
+export type { RedisClientLike, RedisClusterLike, RedisSentinelLike, RedisArgument, TargetKind as RedisDeployment } from './targets.js';

@@ -109,7 +109,7 @@ export class RedisInvalidationStrategy extends DefaultInvalidationStrategy {
     const { connection, key, channel, origin, now } = this.#options;
     const record: RedisInvalidationRecord = { at: now(), hard: Boolean(hard), origin };
     this.#offer(record, false);
-    const stored = await SAVE_INVALIDATION.run(connection, [key], [JSON.stringify(record), channel]);
+    const stored = await SAVE_INVALIDATION.run(connection, [key], [JSON.stringify(record), channel, connection.sharded ? 'spublish' : 'publish']);
     // A newer record was already stored (another process, a moment later): that one holds.
     this.#offer(parseInvalidation(stored), true);
   }

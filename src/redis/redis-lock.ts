@@ -9,7 +9,7 @@ import type { CacheMutex } from '../api.js';
 import type { RedisConnection } from './connection.js';
 import { RedisUnavailableError } from './errors.js';
 import type { LockReleases } from './lock-releases.js';
-import { EXTEND_LOCK, RELEASE_LOCK } from './scripts.js';
+import { EXTEND_LOCK, RELEASE_LOCK, type ScriptPreload } from './scripts.js';
 
 /** What every {@link RedisLock} of one backend shares. */
 export interface RedisLockContext {
@@ -25,6 +25,14 @@ export interface RedisLockContext {
    * process create), instead of rejecting with `RedisUnavailableError`.
    */
   whenUnavailable: 'fail' | 'create';
+  /** Loads the lock scripts on a node before its first lock (see {@link ScriptPreload}). */
+  scripts: ScriptPreload;
+  /**
+   * Releases sent and not yet answered: the backend's `close()` waits for
+   * them, so a process that closes right after creating does not leave its
+   * lock to run out its lease.
+   */
+  pending: Set<Promise<unknown>>;
   /** Told when acquiring degraded to an in-process lock because Redis was unreachable. */
   onDegraded(lockKey: string, error: unknown): void;
   /** Told when a renewal found the lock taken by another (our lease had run out) or failed. */
@@ -78,7 +86,8 @@ export class RedisLock implements CacheMutex {
 
   async #acquire(wait: boolean): Promise<boolean> {
     const { releases } = this.#context;
-    if (wait) await releases.ready();
+    // Before the first lock on a node, so its release is one EVALSHA (see ScriptPreload).
+    await Promise.all([wait && releases.ready(), this.#context.scripts.ensure(this.#context.connection, this.key)]);
     const token = randomUUID();
     for (;;) {
       // Registered before the try, so a release right after a failed try still wakes us.
@@ -114,13 +123,19 @@ export class RedisLock implements CacheMutex {
     this.#token = undefined;
     clearInterval(this.#renewal);
     this.#renewal = undefined;
-    const { connection, releasesChannel } = this.#context;
-    const done = RELEASE_LOCK.run(connection, [this.key], [token, releasesChannel]).catch((error: unknown) => {
-      // Unreachable Redis: the lease ends the lock by itself.
-      this.#context.onLeaseTrouble('lock-release-failed', this.key, error);
-    });
+    const { connection, releasesChannel, pending } = this.#context;
+    // On a cluster the release channel lives on another shard than the lock: published after the script.
+    const sharded = connection.sharded;
+    const done = RELEASE_LOCK.run(connection, [this.key], [token, sharded ? '' : releasesChannel])
+      .then((released) => (sharded && Number(released) === 1 ? connection.publish(releasesChannel, this.key) : undefined))
+      .catch((error: unknown) => {
+        // Unreachable Redis: the lease ends the lock by itself.
+        this.#context.onLeaseTrouble('lock-release-failed', this.key, error);
+      });
     releasing.set(this.key, done);
+    pending.add(done);
     void done.then(() => {
+      pending.delete(done);
       if (releasing.get(this.key) === done) releasing.delete(this.key);
     });
   }

@@ -4,7 +4,7 @@
  * and then runs the parent's requests over IPC, reporting region events back.
  */
 import { makeRegion, NO_VALUE, type CacheRegion } from 'dogpile-cache';
-import 'dogpile-cache/redis';
+import { RedisBackend, type RedisBackendArguments } from 'dogpile-cache/redis';
 
 interface Init {
   url: string;
@@ -13,9 +13,17 @@ interface Init {
   expirationTime?: number;
   lockTimeout?: number;
   errorBackoff?: number;
+  /** Connect to a cluster (`createCluster` options) instead of `url`. */
+  cluster?: RedisBackendArguments['cluster'];
+  /** Connect through Sentinel (`createSentinel` options) instead of `url`. */
+  sentinel?: RedisBackendArguments['sentinel'];
+  commandTimeout?: number;
+  whenUnavailable?: 'fail' | 'create';
+  /** Report every miss as an event. */
+  reportMisses?: boolean;
 }
 
-type Request = { id: number; op: string; key?: string; n?: number; value?: unknown; hard?: boolean; expired?: boolean };
+type Request = { id: number; op: string; key?: string; keys?: string[]; entries?: Array<[string, unknown]>; n?: number; value?: unknown; hard?: boolean; expired?: boolean; settle?: boolean };
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -37,11 +45,13 @@ function checkContention(key: string): void {
 }
 
 function init(config: Init): void {
+  const where: RedisBackendArguments = config.cluster ? { cluster: config.cluster } : config.sentinel ? { sentinel: config.sentinel } : { url: config.url };
   region = makeRegion({ name: config.name, ...(config.errorBackoff === undefined ? {} : { errorBackoff: config.errorBackoff }) }).configure('redis', {
     expirationTime: config.expirationTime,
-    arguments: { url: config.url, prefix: config.prefix, lockTimeout: config.lockTimeout, commandTimeout: 5_000 },
+    arguments: { ...where, prefix: config.prefix, lockTimeout: config.lockTimeout, commandTimeout: config.commandTimeout ?? 5_000, whenUnavailable: config.whenUnavailable },
   });
   region.subscribe((event) => {
+    if (event.type === 'miss' && config.reportMisses) send({ event: 'miss', key: event.key });
     if ((event.type === 'miss' || event.type === 'stale') && contention.has(event.key)) {
       const c = contention.get(event.key)!;
       if (event.type === 'miss') c.misses++;
@@ -69,9 +79,18 @@ async function handle(request: Request): Promise<unknown> {
         await new Promise<void>((resolve) => blocked.set(key, resolve));
         return `made by ${process.pid}`;
       };
-      const values = await Promise.all(Array.from({ length: n }, () => region.getOrCreate(key, creator)));
+      const calling = Array.from({ length: n }, () => region.getOrCreate(key, creator));
+      if (!request.settle) {
+        const values = await Promise.all(calling);
+        contention.delete(key);
+        return { calls, values: [...new Set(values)] };
+      }
+      // Every caller's outcome: a value, or the name of the error it got.
+      const outcomes = await Promise.allSettled(calling);
       contention.delete(key);
-      return { calls, values: [...new Set(values)] };
+      const values = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as Error)?.name ?? String(o.reason)] : []));
+      return { calls, values: [...new Set(values)], errors };
     }
     case 'failing': {
       // n concurrent getOrCreate whose creator reports, waits for `proceed`, then fails.
@@ -98,6 +117,28 @@ async function handle(request: Request): Promise<unknown> {
       });
       return { calls, value };
     }
+    case 'getOrCreateThenClose': {
+      // The README's short-lived process: one getOrCreate (the creator waits for `proceed`), then close.
+      let calls = 0;
+      const value = await region.getOrCreate(key, async () => {
+        calls++;
+        send({ event: 'creating', key });
+        await new Promise<void>((resolve) => blocked.set(key, resolve));
+        return `made by ${process.pid}`;
+      });
+      await (region.backend as RedisBackend).close();
+      return { calls, value };
+    }
+    case 'getMulti': {
+      const values = await region.getMulti(request.keys ?? []);
+      return values.map((value) => (value === NO_VALUE ? null : value));
+    }
+    case 'setMulti':
+      await region.setMulti(new Map(request.entries ?? []));
+      return 'ok';
+    case 'deleteMulti':
+      await region.deleteMulti(request.keys ?? []);
+      return 'ok';
     case 'hold': {
       // A creator that never finishes: this process holds the lock until it dies.
       void region.getOrCreate(key, () => {

@@ -38,6 +38,14 @@ export interface ChildRegion {
   lockTimeout?: number;
   errorBackoff?: number;
   url?: string;
+  /** `createCluster` options: the child connects to a cluster instead of `url`. */
+  cluster?: { rootNodes: Array<{ url: string }>; [option: string]: unknown };
+  /** `createSentinel` options: the child connects through Sentinel instead of `url`. */
+  sentinel?: { name: string; sentinelRootNodes: Array<{ host: string; port: number }>; [option: string]: unknown };
+  commandTimeout?: number;
+  whenUnavailable?: 'fail' | 'create';
+  /** The child reports every miss as an event. */
+  reportMisses?: boolean;
 }
 
 /** A forked process holding one Redis region (see child.ts). */
@@ -128,4 +136,32 @@ export class RegionProcess {
     this.proc.kill(signal);
     await exited;
   }
+}
+
+/**
+ * Runs one stampede round on `key` in every child (`n` callers each): each
+ * creator blocks until every child reports that all its callers read the
+ * key while the lock was held, so contention is certain. Resolves with the
+ * total creator calls and the values callers got.
+ */
+export async function stampede(children: RegionProcess[], key: string, n: number, expired = false): Promise<{ calls: number; values: string[]; creators: number }> {
+  let creators = 0;
+  const contending = Promise.all(children.map((child) => child.next((e) => e.event === 'contending' && e.key === key, 15_000)));
+  const creating = new Promise<RegionProcess>((resolve) => {
+    for (const child of children) {
+      const stop = child.onEvent((e) => {
+        if (e.event !== 'creating' || e.key !== key) return;
+        stop();
+        creators++;
+        resolve(child);
+      });
+    }
+  });
+  const results = children.map((child) => child.request<{ calls: number; values: string[] }>('stampede', { key, n, expired }));
+  await creating;
+  await contending;
+  // Let any other creator that started (a failure) finish too, so the round ends.
+  for (const child of children) child.proceed(key);
+  const answers = await Promise.all(results);
+  return { calls: answers.reduce((sum, a) => sum + a.calls, 0), values: [...new Set(answers.flatMap((a) => a.values))], creators };
 }

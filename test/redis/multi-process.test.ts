@@ -7,7 +7,7 @@
  * lock was held (a miss, or the stale value), and only then finishes.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { RegionProcess, uniquePrefix, type ChildRegion } from './helpers.js';
+import { RegionProcess, stampede, uniquePrefix, type ChildRegion } from './helpers.js';
 
 const started: RegionProcess[] = [];
 
@@ -23,33 +23,6 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
 });
-
-/**
- * Runs one stampede round on `key` in every child (`n` callers each) and
- * resolves with the total creator calls and the values callers got.
- */
-async function stampede(children: RegionProcess[], key: string, n: number, expired = false): Promise<{ calls: number; values: string[]; creators: number }> {
-  let creators = 0;
-  const contending = Promise.all(children.map((child) => child.next((e) => e.event === 'contending' && e.key === key, 15_000)));
-  const creating = new Promise<RegionProcess>((resolve) => {
-    for (const child of children) {
-      const stop = child.onEvent((e) => {
-        if (e.event !== 'creating' || e.key !== key) return;
-        stop();
-        creators++;
-        resolve(child);
-      });
-    }
-  });
-  const results = children.map((child) => child.request<{ calls: number; values: string[] }>('stampede', { key, n, expired }));
-  const creator = await creating;
-  await contending;
-  // Let any other creator that started (a failure) finish too, so the round ends.
-  for (const child of children) child.proceed(key);
-  void creator;
-  const answers = await Promise.all(results);
-  return { calls: answers.reduce((sum, a) => sum + a.calls, 0), values: [...new Set(answers.flatMap((a) => a.values))], creators };
-}
 
 describe('redis: several processes', () => {
   it('4 processes x 50 concurrent getOrCreate of a missing key: exactly one creator call, 20 rounds', async () => {
