@@ -4,19 +4,11 @@
  * of each calling the failing API in turn.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RegionProcess, uniquePrefix, type ChildRegion } from './helpers.js';
+import { processPool, uniquePrefix, type RegionProcess } from './helpers.js';
 
-const started: RegionProcess[] = [];
+const { startAll, killAll } = processPool();
 
-async function startAll(count: number, region: ChildRegion): Promise<RegionProcess[]> {
-  const children = await Promise.all(Array.from({ length: count }, () => RegionProcess.start(region)));
-  started.push(...children);
-  return children;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
-});
+afterEach(killAll);
 
 describe('errorBackoff across processes', () => {
   it('3 processes x 5 callers of a key whose creator fails: one creator call, every caller gets its error', async () => {

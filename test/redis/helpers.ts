@@ -165,3 +165,21 @@ export async function stampede(children: RegionProcess[], key: string, n: number
   const answers = await Promise.all(results);
   return { calls: answers.reduce((sum, a) => sum + a.calls, 0), values: [...new Set(answers.flatMap((a) => a.values))], creators };
 }
+
+/**
+ * The processes one test file starts: `startAll` forks and configures them,
+ * `killAll` ends every one still running (call it from afterEach).
+ */
+export function processPool(): { startAll(count: number, region: ChildRegion): Promise<RegionProcess[]>; killAll(): Promise<void> } {
+  const started: RegionProcess[] = [];
+  return {
+    async startAll(count, region) {
+      const children = await Promise.all(Array.from({ length: count }, () => RegionProcess.start(region)));
+      started.push(...children);
+      return children;
+    },
+    async killAll() {
+      await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
+    },
+  };
+}

@@ -7,22 +7,12 @@
  * lock was held (a miss, or the stale value), and only then finishes.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { RegionProcess, stampede, uniquePrefix, type ChildRegion } from './helpers.js';
+import { processPool, stampede, uniquePrefix } from './helpers.js';
 
-const started: RegionProcess[] = [];
+const { startAll, killAll } = processPool();
 
-async function startAll(count: number, region: ChildRegion): Promise<RegionProcess[]> {
-  const children = await Promise.all(Array.from({ length: count }, () => RegionProcess.start(region)));
-  started.push(...children);
-  return children;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
-});
-afterAll(async () => {
-  await Promise.all(started.splice(0).map((child) => child.kill('SIGKILL')));
-});
+afterEach(killAll);
+afterAll(killAll);
 
 describe('redis: several processes', () => {
   it('4 processes x 50 concurrent getOrCreate of a missing key: exactly one creator call, 20 rounds', async () => {
